@@ -1,0 +1,72 @@
+#pragma once
+// Structured JSON logs: every line bootstrap writes (stdout or stderr) is one
+// JSON object, because CloudWatch captures both streams and Logs Insights
+// queries need fields, not prose. Callers pass explicit fields; never pass a
+// secret, password, token, Authorization header or embed URL.
+
+#include <cstdio>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "shoppulse/core/result.h"
+
+namespace shoppulse {
+
+enum class LogLevel { kTrace = 0, kDebug, kInfo, kWarn, kError, kFatal };
+
+// Lambda's AWS_LAMBDA_LOG_LEVEL names (TRACE..FATAL), case-insensitive.
+Result<LogLevel> parse_log_level(std::string_view name);
+std::string_view log_level_name(LogLevel level) noexcept;
+
+// Per-invocation fields stamped on every line while an invocation runs.
+struct LogContext {
+  std::string request_id;      // Lambda request id
+  std::string api_request_id;  // API Gateway requestContext.requestId
+  std::string tenant_id;
+  std::string route;
+  std::string xray_trace_id;
+  bool cold_start = false;
+};
+
+// Serialises a JSON value for a log line; invalid UTF-8 from hostile input is
+// replaced rather than throwing.
+std::string dump_json(const nlohmann::json& value);
+
+// RFC 3339 UTC with milliseconds, e.g. 2026-11-23T10:15:30.123Z.
+std::string format_timestamp_ms(long long epoch_ms);
+long long now_epoch_ms();
+
+class Logger {
+ public:
+  explicit Logger(LogLevel min_level = LogLevel::kInfo, int fd = 1);
+
+  [[nodiscard]] bool enabled(LogLevel level) const noexcept { return level >= min_level_; }
+  [[nodiscard]] LogLevel min_level() const noexcept { return min_level_; }
+
+  void set_context(LogContext context) { context_ = std::move(context); }
+  void clear_context() { context_.reset(); }
+  [[nodiscard]] const std::optional<LogContext>& context() const noexcept { return context_; }
+
+  // `fields` must be a JSON object (or null); its keys are merged into the line.
+  void log(LogLevel level, std::string_view message, const nlohmann::json& fields = nullptr) const;
+  void debug(std::string_view message, const nlohmann::json& fields = nullptr) const { log(LogLevel::kDebug, message, fields); }
+  void info(std::string_view message, const nlohmann::json& fields = nullptr) const { log(LogLevel::kInfo, message, fields); }
+  void warn(std::string_view message, const nlohmann::json& fields = nullptr) const { log(LogLevel::kWarn, message, fields); }
+  void error(std::string_view message, const nlohmann::json& fields = nullptr) const { log(LogLevel::kError, message, fields); }
+
+  // Writes an already-built JSON object as one line regardless of level
+  // (used for EMF metric lines, which CloudWatch parses from the log stream).
+  void write_raw_line(const nlohmann::json& object) const;
+
+ private:
+  void write_line(std::string line) const;
+
+  LogLevel min_level_;
+  int fd_;
+  std::optional<LogContext> context_;
+};
+
+}  // namespace shoppulse

@@ -1,0 +1,101 @@
+#include "shoppulse/core/log.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <chrono>
+#include <ctime>
+
+namespace shoppulse {
+
+Result<LogLevel> parse_log_level(std::string_view name) {
+  std::string upper(name);
+  std::transform(upper.begin(), upper.end(), upper.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  if (upper == "TRACE") return LogLevel::kTrace;
+  if (upper == "DEBUG") return LogLevel::kDebug;
+  if (upper == "INFO") return LogLevel::kInfo;
+  if (upper == "WARN" || upper == "WARNING") return LogLevel::kWarn;
+  if (upper == "ERROR") return LogLevel::kError;
+  if (upper == "FATAL") return LogLevel::kFatal;
+  return fail(Error::make(ErrorKind::kInvalidInput, "invalid_log_level",
+                          "AWS_LAMBDA_LOG_LEVEL must be one of TRACE, DEBUG, INFO, WARN, ERROR, FATAL"));
+}
+
+std::string_view log_level_name(LogLevel level) noexcept {
+  switch (level) {
+    case LogLevel::kTrace: return "TRACE";
+    case LogLevel::kDebug: return "DEBUG";
+    case LogLevel::kInfo: return "INFO";
+    case LogLevel::kWarn: return "WARN";
+    case LogLevel::kError: return "ERROR";
+    case LogLevel::kFatal: return "FATAL";
+  }
+  return "INFO";
+}
+
+std::string dump_json(const nlohmann::json& value) {
+  return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+long long now_epoch_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string format_timestamp_ms(long long epoch_ms) {
+  const std::time_t seconds = static_cast<std::time_t>(epoch_ms / 1000);
+  const int millis = static_cast<int>(epoch_ms % 1000);
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char buffer[40];
+  const std::size_t n = std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%S", &utc);
+  std::snprintf(buffer + n, sizeof buffer - n, ".%03dZ", millis);
+  return buffer;
+}
+
+Logger::Logger(LogLevel min_level, int fd) : min_level_(min_level), fd_(fd) {}
+
+void Logger::log(LogLevel level, std::string_view message, const nlohmann::json& fields) const {
+  if (!enabled(level)) return;
+  nlohmann::json line = nlohmann::json::object();
+  line["timestamp"] = format_timestamp_ms(now_epoch_ms());
+  line["level"] = log_level_name(level);
+  line["message"] = message;
+  if (context_) {
+    line["requestId"] = context_->request_id;
+    if (!context_->api_request_id.empty()) line["apiRequestId"] = context_->api_request_id;
+    if (!context_->tenant_id.empty()) line["tenantId"] = context_->tenant_id;
+    if (!context_->route.empty()) line["route"] = context_->route;
+    if (!context_->xray_trace_id.empty()) line["xrayTraceId"] = context_->xray_trace_id;
+    line["coldStart"] = context_->cold_start;
+  }
+  if (fields.is_object()) {
+    for (const auto& [key, value] : fields.items()) line[key] = value;
+  }
+  write_line(dump_json(line));
+}
+
+void Logger::write_raw_line(const nlohmann::json& object) const { write_line(dump_json(object)); }
+
+void Logger::write_line(std::string line) const {
+  line.push_back('\n');
+  // One write(2) per line keeps lines whole when several processes share a
+  // pipe, and nothing is left in a stdio buffer if the sandbox is frozen.
+  const char* data = line.data();
+  std::size_t left = line.size();
+  while (left > 0) {
+    const ssize_t written = ::write(fd_, data, left);
+    if (written < 0) {
+      if (errno == EINTR) continue;
+      return;
+    }
+    data += written;
+    left -= static_cast<std::size_t>(written);
+  }
+}
+
+}  // namespace shoppulse
