@@ -1,0 +1,75 @@
+// bootstrap: the Lambda custom runtime entry point. Wires the warm
+// per-sandbox context (config, logger, application) once, then hands control
+// to the runtime's poll loop.
+
+#include <curl/curl.h>
+
+#include <atomic>
+#include <csignal>
+#include <cstdlib>
+#include <memory>
+
+#include "sandbox.h"
+#include "shoppulse/core/log.h"
+#include "shoppulse/runtime/client.h"
+#include "shoppulse/runtime/loop.h"
+#include "shoppulse/runtime/transport.h"
+
+namespace {
+
+// The only process-wide mutable state: a flag a signal handler may touch.
+std::atomic<bool> g_shutdown_requested{false};
+
+extern "C" void on_sigterm(int /*signal*/) { g_shutdown_requested.store(true); }
+
+void install_signal_handlers() {
+  // A peer closing a socket mid-write must be an error value, not process death.
+  std::signal(SIGPIPE, SIG_IGN);
+  struct sigaction action {};
+  action.sa_handler = on_sigterm;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGTERM, &action, nullptr);
+  sigaction(SIGINT, &action, nullptr);
+}
+
+}  // namespace
+
+int main() {
+  install_signal_handlers();
+  if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) return 1;
+  const shoppulse::Logger bootstrap_logger(shoppulse::LogLevel::kInfo, 2);
+
+  auto transport = shoppulse::runtime::CurlTransport::create(
+      shoppulse::bootstrap::env_or_empty("AWS_LAMBDA_RUNTIME_API"), [] { return g_shutdown_requested.load(); });
+  if (!transport) {
+    // Without a Runtime API there is nobody to report an init error to.
+    bootstrap_logger.log(shoppulse::LogLevel::kFatal, "cannot start runtime", {{"error", transport.error().message}});
+    return 1;
+  }
+  shoppulse::runtime::RuntimeClient client(std::move(transport).value());
+
+  auto sandbox = shoppulse::bootstrap::Sandbox::create();
+  if (!sandbox) {
+    const auto& error = sandbox.error();
+    bootstrap_logger.log(shoppulse::LogLevel::kFatal, "init failed", {{"errorCode", error.code}, {"error", error.message}});
+    const std::string type = error.kind == shoppulse::ErrorKind::kInvalidInput
+                                 ? shoppulse::runtime::error_types::kInvalidConfig
+                                 : shoppulse::runtime::error_types::kInitFailed;
+    if (auto posted = client.post_init_error({type, error.message}); !posted) {
+      bootstrap_logger.error("could not report init error", {{"error", posted.error().message}});
+    }
+    return 1;
+  }
+
+  shoppulse::bootstrap::Sandbox& warm = **sandbox;
+  const auto exit_reason = shoppulse::runtime::run_loop(client, warm.handler(), warm.retry_policy(), warm.logger(),
+                                                        g_shutdown_requested, warm.hooks());
+  if (exit_reason == shoppulse::runtime::LoopExit::kRuntimeApiUnreachable) {
+    warm.logger().log(shoppulse::LogLevel::kFatal, "Runtime API unreachable; exiting so Lambda replaces the sandbox");
+    return 1;
+  }
+  warm.logger().info("shutdown requested; closing connections");
+  sandbox->reset();  // closes database connections before exit
+  curl_global_cleanup();
+  return 0;
+}

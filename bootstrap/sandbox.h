@@ -1,0 +1,56 @@
+#pragma once
+// The deliberate warm per-sandbox context: created once in main before the
+// first /next, reused by every invocation, destroyed on shutdown.
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "shoppulse/config/config.h"
+#include "shoppulse/core/log.h"
+#include "shoppulse/handlers/application.h"
+#include "shoppulse/runtime/loop.h"
+
+namespace shoppulse::bootstrap {
+
+std::string env_or_empty(const char* name);
+
+// Adapts the handlers' Application to the runtime's one dispatch interface
+// and writes the access log and EMF metric line for each invocation.
+class InvocationAdapter final : public runtime::InvocationHandler {
+ public:
+  InvocationAdapter(handlers::Application& application, Logger& logger, const config::Config& config);
+
+  runtime::Outcome handle(const runtime::Invocation& invocation) override;
+  void after_invoke(const runtime::Invocation& invocation, const runtime::Outcome& outcome,
+                    std::chrono::nanoseconds elapsed);
+
+ private:
+  handlers::Application& application_;
+  Logger& logger_;
+  const config::Config& config_;
+  bool cold_start_ = true;
+  std::optional<handlers::InvocationResult> last_result_;
+};
+
+class Sandbox {
+ public:
+  static Result<std::unique_ptr<Sandbox>> create();
+
+  runtime::InvocationHandler& handler() { return adapter_; }
+  [[nodiscard]] const runtime::RetryPolicy& retry_policy() const { return retry_policy_; }
+  [[nodiscard]] const runtime::LoopHooks& hooks() const { return hooks_; }
+  [[nodiscard]] const Logger& logger() const { return logger_; }
+
+ private:
+  Sandbox(config::Config config, runtime::RetryPolicy retry_policy);
+
+  config::Config config_;
+  Logger logger_;
+  runtime::RetryPolicy retry_policy_;
+  handlers::Application application_;
+  InvocationAdapter adapter_;
+  runtime::LoopHooks hooks_;
+};
+
+}  // namespace shoppulse::bootstrap

@@ -1,0 +1,29 @@
+#pragma once
+// The Lambda Runtime API client: /next, /response, /error, /init/error.
+
+#include <memory>
+#include <string>
+
+#include "shoppulse/core/result.h"
+#include "shoppulse/runtime/api_requests.h"
+#include "shoppulse/runtime/transport.h"
+
+namespace shoppulse::runtime {
+
+class RuntimeClient {
+ public:
+  explicit RuntimeClient(std::unique_ptr<Transport> transport);
+
+  // Blocks until Lambda delivers the next event. Errors are connection-level
+  // (kUnavailable) or protocol-level (kInternal).
+  Result<Invocation> next();
+  Status post_response(const std::string& request_id, const InvocationResponse& response);
+  Status post_error(const std::string& request_id, const FunctionError& error);
+  Status post_init_error(const FunctionError& error);
+
+ private:
+  Status post(const HttpRequest& request);
+  std::unique_ptr<Transport> transport_;
+};
+
+}  // namespace shoppulse::runtime

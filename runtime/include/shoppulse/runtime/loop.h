@@ -1,0 +1,54 @@
+#pragma once
+// The poll loop: /next -> handler -> /response or /error, forever, until
+// SIGTERM or a Runtime API that stays unreachable.
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+
+#include "shoppulse/core/log.h"
+#include "shoppulse/core/result.h"
+#include "shoppulse/runtime/client.h"
+#include "shoppulse/runtime/invocation.h"
+#include "shoppulse/runtime/outcome.h"
+
+namespace shoppulse::runtime {
+
+// The one interface the runtime knows the application by.
+class InvocationHandler {
+ public:
+  virtual ~InvocationHandler() = default;
+  virtual Outcome handle(const Invocation& invocation) = 0;
+};
+
+struct RetryPolicy {
+  int max_attempts = 6;  // consecutive failed /next calls before giving up
+  std::chrono::milliseconds initial_backoff{50};
+  double multiplier = 2.0;
+  std::chrono::milliseconds max_backoff{1000};
+
+  // From SHOPPULSE_RUNTIME_NEXT_MAX_ATTEMPTS / SHOPPULSE_RUNTIME_NEXT_BACKOFF_MS,
+  // falling back to the defaults above.
+  static Result<RetryPolicy> from_env();
+  // Backoff before retry number `attempt` (1-based), with full jitter in
+  // [backoff/2, backoff] so many sandboxes do not retry in lockstep.
+  [[nodiscard]] std::chrono::milliseconds backoff_for(int attempt, double jitter01) const;
+};
+
+enum class LoopExit { kShutdownRequested, kRuntimeApiUnreachable };
+
+struct LoopHooks {
+  // Called once per invocation, around the handler, e.g. for access logs.
+  std::function<void(const Invocation&)> before_invoke;
+  std::function<void(const Invocation&, const Outcome&, std::chrono::nanoseconds)> after_invoke;
+};
+
+LoopExit run_loop(RuntimeClient& client, InvocationHandler& handler, const RetryPolicy& retry,
+                  const Logger& logger, const std::atomic<bool>& shutdown_requested,
+                  const LoopHooks& hooks = {});
+
+// Invokes the handler with exceptions converted to Function.UnhandledException
+// and oversize payloads converted to Function.ResponseSizeTooLarge.
+Outcome invoke_safely(InvocationHandler& handler, const Invocation& invocation, const Logger& logger);
+
+}  // namespace shoppulse::runtime

@@ -1,0 +1,121 @@
+#include "shoppulse/runtime/loop.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <exception>
+#include <random>
+#include <string>
+#include <thread>
+
+namespace shoppulse::runtime {
+namespace {
+
+Result<long> read_positive_env(const char* name, long fallback, long max) {
+  const char* raw = std::getenv(name);
+  if (raw == nullptr || *raw == '\0') return fallback;
+  char* end = nullptr;
+  const long value = std::strtol(raw, &end, 10);
+  if (end == raw || *end != '\0' || value < 1 || value > max) {
+    return fail(Error::make(ErrorKind::kInvalidInput, "invalid_config",
+                            std::string(name) + " must be an integer from 1 to " + std::to_string(max)));
+  }
+  return value;
+}
+
+// Exported to the handler through the environment, as every AWS runtime does,
+// so X-Ray aware code finds the current trace.
+void export_trace_id(const std::string& trace_id) {
+  if (trace_id.empty()) {
+    ::unsetenv("_X_AMZN_TRACE_ID");
+  } else {
+    ::setenv("_X_AMZN_TRACE_ID", trace_id.c_str(), 1);
+  }
+}
+
+void sleep_unless_shutdown(std::chrono::milliseconds duration, const std::atomic<bool>& shutdown_requested) {
+  const auto until = std::chrono::steady_clock::now() + duration;
+  while (!shutdown_requested.load() && std::chrono::steady_clock::now() < until) {
+    std::this_thread::sleep_for(std::min(duration, std::chrono::milliseconds(20)));
+  }
+}
+
+}  // namespace
+
+Result<RetryPolicy> RetryPolicy::from_env() {
+  RetryPolicy policy;
+  auto attempts = read_positive_env("SHOPPULSE_RUNTIME_NEXT_MAX_ATTEMPTS", policy.max_attempts, 100);
+  if (!attempts) return fail(std::move(attempts).error());
+  auto backoff = read_positive_env("SHOPPULSE_RUNTIME_NEXT_BACKOFF_MS", policy.initial_backoff.count(), 10000);
+  if (!backoff) return fail(std::move(backoff).error());
+  policy.max_attempts = static_cast<int>(*attempts);
+  policy.initial_backoff = std::chrono::milliseconds(*backoff);
+  policy.max_backoff = std::max(policy.max_backoff, policy.initial_backoff);
+  return policy;
+}
+
+std::chrono::milliseconds RetryPolicy::backoff_for(int attempt, double jitter01) const {
+  const double base = static_cast<double>(initial_backoff.count()) * std::pow(multiplier, std::max(0, attempt - 1));
+  const double capped = std::min(base, static_cast<double>(max_backoff.count()));
+  const double jitter = std::clamp(jitter01, 0.0, 1.0);
+  return std::chrono::milliseconds(static_cast<long long>(capped / 2.0 + capped / 2.0 * jitter));
+}
+
+Outcome invoke_safely(InvocationHandler& handler, const Invocation& invocation, const Logger& logger) {
+  try {
+    Outcome outcome = handler.handle(invocation);
+    if (outcome.is_success() && outcome.response().payload.size() > kMaxResponseBytes) {
+      logger.error("handler response exceeds the Lambda payload limit",
+                   {{"responseBytes", outcome.response().payload.size()}, {"limitBytes", kMaxResponseBytes}});
+      return FunctionError{error_types::kResponseTooLarge,
+                           "Response payload size (" + std::to_string(outcome.response().payload.size()) +
+                               " bytes) exceeded maximum allowed payload size (" +
+                               std::to_string(kMaxResponseBytes) + " bytes)."};
+    }
+    return outcome;
+  } catch (const std::exception& e) {
+    logger.error("handler threw an exception", {{"exception", e.what()}});
+    return FunctionError{error_types::kUnhandled, "Unhandled exception in handler"};
+  } catch (...) {
+    logger.error("handler threw a non-standard exception");
+    return FunctionError{error_types::kUnhandled, "Unhandled exception in handler"};
+  }
+}
+
+LoopExit run_loop(RuntimeClient& client, InvocationHandler& handler, const RetryPolicy& retry,
+                  const Logger& logger, const std::atomic<bool>& shutdown_requested, const LoopHooks& hooks) {
+  std::minstd_rand jitter_source(std::random_device{}());
+  std::uniform_real_distribution<double> jitter(0.0, 1.0);
+  int consecutive_failures = 0;
+
+  while (!shutdown_requested.load()) {
+    auto next = client.next();
+    if (!next) {
+      if (shutdown_requested.load()) break;
+      ++consecutive_failures;
+      logger.warn("Runtime API /next failed",
+                  {{"error", next.error().message}, {"attempt", consecutive_failures}, {"maxAttempts", retry.max_attempts}});
+      if (consecutive_failures >= retry.max_attempts) return LoopExit::kRuntimeApiUnreachable;
+      sleep_unless_shutdown(retry.backoff_for(consecutive_failures, jitter(jitter_source)), shutdown_requested);
+      continue;
+    }
+    consecutive_failures = 0;
+    const Invocation& invocation = *next;
+    export_trace_id(invocation.trace_id);
+    if (hooks.before_invoke) hooks.before_invoke(invocation);
+
+    const auto started = std::chrono::steady_clock::now();
+    Outcome outcome = invoke_safely(handler, invocation, logger);
+    Status posted = outcome.is_success() ? client.post_response(invocation.request_id, outcome.response())
+                                         : client.post_error(invocation.request_id, outcome.error());
+    if (!posted) {
+      // The invocation's fate is now Lambda's to decide; the next /next tells us
+      // whether the Runtime API is still there.
+      logger.error("Runtime API rejected the invocation result", {{"error", posted.error().message}});
+    }
+    if (hooks.after_invoke) hooks.after_invoke(invocation, outcome, std::chrono::steady_clock::now() - started);
+  }
+  return LoopExit::kShutdownRequested;
+}
+
+}  // namespace shoppulse::runtime

@@ -1,0 +1,27 @@
+#pragma once
+// The typed configuration read once at init. Each area keeps its own
+// settings; this object gathers the process-wide ones. Fields may be set by
+// code (tests, tools) after from_env: the constructor/code wins.
+
+#include <string>
+#include <vector>
+
+#include "shoppulse/config/env.h"
+#include "shoppulse/core/log.h"
+#include "shoppulse/core/result.h"
+
+namespace shoppulse::config {
+
+struct Config {
+  LogLevel log_level = LogLevel::kInfo;      // AWS_LAMBDA_LOG_LEVEL
+  std::string log_format = "JSON";           // AWS_LAMBDA_LOG_FORMAT (JSON or Text; lines are JSON either way)
+  std::string metrics_namespace = "ShopPulse/Api";  // METRICS_NAMESPACE
+  bool metrics_enabled = true;               // METRICS_ENABLED
+  std::vector<std::string> cors_allow_origins;  // CORS_ALLOW_ORIGINS (comma-separated; "*" allowed)
+  bool diagnostic_actions = false;           // SHOPPULSE_DIAGNOSTIC_ACTIONS
+  std::string function_name;                 // AWS_LAMBDA_FUNCTION_NAME (informational)
+
+  static Result<Config> from_env(const EnvSource& env);
+};
+
+}  // namespace shoppulse::config

@@ -1,0 +1,35 @@
+#include "shoppulse/config/config.h"
+
+namespace shoppulse::config {
+
+Result<Config> Config::from_env(const EnvSource& env) {
+  Config config;
+  if (auto level = read_string(env, "AWS_LAMBDA_LOG_LEVEL")) {
+    auto parsed = parse_log_level(*level);
+    if (!parsed) return fail(std::move(parsed).error());
+    config.log_level = *parsed;
+  }
+  if (auto format = read_string(env, "AWS_LAMBDA_LOG_FORMAT")) {
+    if (*format != "JSON" && *format != "Text") {
+      return fail(Error::make(ErrorKind::kInvalidInput, "invalid_config", "AWS_LAMBDA_LOG_FORMAT must be JSON or Text"));
+    }
+    config.log_format = *format;
+  }
+  if (auto ns = read_string(env, "METRICS_NAMESPACE")) {
+    if (ns->size() > 255) {
+      return fail(Error::make(ErrorKind::kInvalidInput, "invalid_config", "METRICS_NAMESPACE must be at most 255 characters"));
+    }
+    config.metrics_namespace = *ns;
+  }
+  auto metrics_enabled = read_bool(env, "METRICS_ENABLED", true);
+  if (!metrics_enabled) return fail(std::move(metrics_enabled).error());
+  config.metrics_enabled = *metrics_enabled;
+  config.cors_allow_origins = read_list(env, "CORS_ALLOW_ORIGINS");
+  auto diagnostics = read_bool(env, "SHOPPULSE_DIAGNOSTIC_ACTIONS", false);
+  if (!diagnostics) return fail(std::move(diagnostics).error());
+  config.diagnostic_actions = *diagnostics;
+  config.function_name = read_string(env, "AWS_LAMBDA_FUNCTION_NAME").value_or("");
+  return config;
+}
+
+}  // namespace shoppulse::config

@@ -1,0 +1,129 @@
+#include "shoppulse/core/codec.h"
+
+#include <zlib.h>
+
+#include <array>
+#include <memory>
+
+namespace shoppulse {
+namespace {
+
+constexpr char kStandard[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+constexpr char kUrlSafe[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+std::string encode(std::string_view bytes, const char* alphabet, bool pad) {
+  std::string out;
+  out.reserve((bytes.size() + 2) / 3 * 4);
+  std::size_t i = 0;
+  const auto byte_at = [&](std::size_t k) { return static_cast<unsigned>(static_cast<unsigned char>(bytes[k])); };
+  for (; i + 2 < bytes.size(); i += 3) {
+    const unsigned v = (byte_at(i) << 16) | (byte_at(i + 1) << 8) | byte_at(i + 2);
+    out.push_back(alphabet[(v >> 18) & 63]);
+    out.push_back(alphabet[(v >> 12) & 63]);
+    out.push_back(alphabet[(v >> 6) & 63]);
+    out.push_back(alphabet[v & 63]);
+  }
+  const std::size_t rest = bytes.size() - i;
+  if (rest == 1) {
+    const unsigned v = byte_at(i) << 16;
+    out.push_back(alphabet[(v >> 18) & 63]);
+    out.push_back(alphabet[(v >> 12) & 63]);
+    if (pad) out.append("==");
+  } else if (rest == 2) {
+    const unsigned v = (byte_at(i) << 16) | (byte_at(i + 1) << 8);
+    out.push_back(alphabet[(v >> 18) & 63]);
+    out.push_back(alphabet[(v >> 12) & 63]);
+    out.push_back(alphabet[(v >> 6) & 63]);
+    if (pad) out.push_back('=');
+  }
+  return out;
+}
+
+Result<std::string> decode(std::string_view text, const char* alphabet) {
+  std::array<int, 256> table{};
+  table.fill(-1);
+  for (int k = 0; k < 64; ++k) table[static_cast<unsigned char>(alphabet[k])] = k;
+  while (!text.empty() && text.back() == '=') text.remove_suffix(1);
+  if (text.size() % 4 == 1) {
+    return fail(Error::make(ErrorKind::kInvalidInput, "invalid_base64", "body is not valid base64"));
+  }
+  std::string out;
+  out.reserve(text.size() / 4 * 3 + 3);
+  unsigned buffer = 0;
+  int bits = 0;
+  for (const char c : text) {
+    const int v = table[static_cast<unsigned char>(c)];
+    if (v < 0) return fail(Error::make(ErrorKind::kInvalidInput, "invalid_base64", "body is not valid base64"));
+    buffer = (buffer << 6) | static_cast<unsigned>(v);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out.push_back(static_cast<char>((buffer >> bits) & 0xFFu));
+    }
+  }
+  return out;
+}
+
+struct InflateStream {
+  z_stream stream{};
+  bool live = false;
+  ~InflateStream() {
+    if (live) inflateEnd(&stream);
+  }
+};
+
+}  // namespace
+
+std::string base64_encode(std::string_view bytes) { return encode(bytes, kStandard, true); }
+Result<std::string> base64_decode(std::string_view text) { return decode(text, kStandard); }
+std::string base64url_encode(std::string_view bytes) { return encode(bytes, kUrlSafe, false); }
+Result<std::string> base64url_decode(std::string_view text) { return decode(text, kUrlSafe); }
+
+std::string gzip_compress(std::string_view bytes, int level) {
+  z_stream stream{};
+  // windowBits 15 + 16 selects the gzip wrapper; memLevel 8 is zlib's default.
+  if (deflateInit2(&stream, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) return {};
+  std::string out;
+  out.resize(deflateBound(&stream, static_cast<uLong>(bytes.size())) + 32);
+  // zlib's API takes non-const input; it does not write to it.
+  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(bytes.data()));  // NOLINT
+  stream.avail_in = static_cast<uInt>(bytes.size());
+  stream.next_out = reinterpret_cast<Bytef*>(out.data());  // NOLINT
+  stream.avail_out = static_cast<uInt>(out.size());
+  const int rc = deflate(&stream, Z_FINISH);
+  out.resize(stream.total_out);
+  deflateEnd(&stream);
+  return rc == Z_STREAM_END ? out : std::string();
+}
+
+Result<std::string> gzip_decompress(std::string_view bytes, std::size_t max_output) {
+  InflateStream inflater;
+  if (inflateInit2(&inflater.stream, 15 + 16) != Z_OK) {
+    return fail(Error::make(ErrorKind::kInternal, "inflate_init", "could not initialise gzip decoder"));
+  }
+  inflater.live = true;
+  inflater.stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(bytes.data()));  // NOLINT
+  inflater.stream.avail_in = static_cast<uInt>(bytes.size());
+  std::string out;
+  std::array<char, 16384> chunk{};
+  int rc = Z_OK;
+  while (rc != Z_STREAM_END) {
+    inflater.stream.next_out = reinterpret_cast<Bytef*>(chunk.data());  // NOLINT
+    inflater.stream.avail_out = static_cast<uInt>(chunk.size());
+    rc = inflate(&inflater.stream, Z_NO_FLUSH);
+    if (rc != Z_OK && rc != Z_STREAM_END) {
+      return fail(Error::make(ErrorKind::kInvalidInput, "invalid_gzip", "body is not valid gzip"));
+    }
+    const std::size_t produced = chunk.size() - inflater.stream.avail_out;
+    if (out.size() + produced > max_output) {
+      return fail(Error::make(ErrorKind::kPayloadTooLarge, "payload_too_large", "decompressed body is too large"));
+    }
+    out.append(chunk.data(), produced);
+    if (rc == Z_OK && produced == 0 && inflater.stream.avail_in == 0) {
+      return fail(Error::make(ErrorKind::kInvalidInput, "invalid_gzip", "gzip body is truncated"));
+    }
+  }
+  return out;
+}
+
+}  // namespace shoppulse
