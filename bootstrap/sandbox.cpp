@@ -53,15 +53,14 @@ void InvocationAdapter::after_invoke(const runtime::Invocation& /*invocation*/, 
       logger_.set_context(std::move(updated));
     }
   }
-  nlohmann::json fields = {{"status", status}, {"durationMs", duration_ms}};
-  if (function_error) {
-    fields["errorType"] = outcome.error().error_type;
-  }
   const bool failed = function_error || status >= 500;
-  logger_.log(failed ? LogLevel::kError : LogLevel::kInfo, "invocation completed", fields);
+  logger_.log_with(failed ? LogLevel::kError : LogLevel::kInfo, "invocation completed", [&](JsonWriter& w) {
+    w.field("status", status).field("durationMs", duration_ms);
+    if (function_error) w.field("errorType", outcome.error().error_type);
+  });
   if (config_.metrics_enabled) {
-    metrics::InvocationMetrics metrics{route, duration_ms, 0.0, failed ? 1 : 0, cold_start_ ? 1 : 0};
-    logger_.write_raw_line(metrics::emf_document(config_.metrics_namespace, metrics, now_epoch_ms()));
+    const metrics::InvocationMetrics metrics{route, duration_ms, 0.0, failed ? 1 : 0, cold_start_ ? 1 : 0};
+    logger_.write_raw_line(metrics::emf_line(config_.metrics_namespace, metrics, now_epoch_ms()));
   }
   logger_.clear_context();
   cold_start_ = false;

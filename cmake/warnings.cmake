@@ -4,7 +4,7 @@ add_library(shoppulse_build_flags INTERFACE)
 target_compile_options(shoppulse_build_flags INTERFACE
   -Wall -Wextra -Wpedantic -Wconversion -Wsign-conversion -Wshadow
   -Wnon-virtual-dtor -Wold-style-cast -Wcast-align -Woverloaded-virtual
-  -Wnull-dereference -Wformat=2 -Wimplicit-fallthrough)
+  -Wformat=2 -Wimplicit-fallthrough)
 if(SHOPPULSE_WERROR)
   target_compile_options(shoppulse_build_flags INTERFACE -Werror)
 endif()

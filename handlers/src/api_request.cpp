@@ -144,12 +144,12 @@ std::string strip_stage(const std::string& path, const std::string& stage) {
 }
 
 Status decode_body(const json& event, const MultiMap& headers, const RequestLimits& limits, std::string& out) {
+  const json* encoded = member(event, "isBase64Encoded");
+  if (encoded != nullptr && !encoded->is_boolean()) return fail(malformed("isBase64Encoded"));
   const json* body = member(event, "body");
   if (body == nullptr) return {};
   if (!body->is_string()) return fail(malformed("body"));
   const auto& text = body->get_ref<const std::string&>();
-  const json* encoded = member(event, "isBase64Encoded");
-  if (encoded != nullptr && !encoded->is_boolean()) return fail(malformed("isBase64Encoded"));
   if (encoded != nullptr && encoded->get<bool>()) {
     if (text.size() / 4 * 3 > limits.max_body_bytes + 3) {
       return fail(Error::make(ErrorKind::kPayloadTooLarge, "payload_too_large", "request body is too large"));

@@ -2,6 +2,7 @@
 
 #include <strings.h>
 
+#include "shoppulse/core/json_writer.h"
 #include "shoppulse/core/log.h"
 
 namespace shoppulse::handlers {
@@ -59,37 +60,69 @@ ApiResponse error_response(const Error& error, const std::string& request_id, co
 }
 
 std::string serialize_response(const ApiResponse& response, EventFormat format) {
-  nlohmann::json out = nlohmann::json::object();
-  out["statusCode"] = response.status;
-  nlohmann::json headers = nlohmann::json::object();
+  std::string out;
+  out.reserve(response.body.size() + response.body.size() / 8 + 256);
+  JsonWriter w(out);
+  w.begin_object();
+  w.field("statusCode", response.status);
   if (format == EventFormat::kRestV1) {
     // API Gateway merges both maps, preferring multiValueHeaders, so every
-    // header goes into multiValueHeaders and the single map mirrors the last value.
-    nlohmann::json multi = nlohmann::json::object();
-    for (const auto& [name, value] : response.headers) {
-      multi[name].push_back(header_safe(value));
-      headers[name] = header_safe(value);
-    }
-    for (const auto& cookie : response.cookies) multi["Set-Cookie"].push_back(header_safe(cookie));
-    out["headers"] = std::move(headers);
-    out["multiValueHeaders"] = std::move(multi);
-  } else {
-    for (const auto& [name, value] : response.headers) {
-      auto it = headers.find(name);
-      if (it == headers.end()) {
-        headers[name] = header_safe(value);
-      } else {
-        it->get_ref<std::string&>().append(",").append(header_safe(value));
+    // header goes into multiValueHeaders and the single map holds the last value.
+    w.key("headers").begin_object();
+    for (std::size_t i = 0; i < response.headers.size(); ++i) {
+      const auto& name = response.headers[i].first;
+      bool repeated_later = false;
+      for (std::size_t k = i + 1; k < response.headers.size() && !repeated_later; ++k) {
+        repeated_later = same_name(response.headers[k].first, name);
       }
+      if (!repeated_later) w.field(name, header_safe(response.headers[i].second));
     }
-    out["headers"] = std::move(headers);
-    nlohmann::json cookies = nlohmann::json::array();
-    for (const auto& cookie : response.cookies) cookies.push_back(header_safe(cookie));
-    out["cookies"] = std::move(cookies);
+    w.end_object();
+    w.key("multiValueHeaders").begin_object();
+    std::vector<bool> written(response.headers.size(), false);
+    for (std::size_t i = 0; i < response.headers.size(); ++i) {
+      if (written[i]) continue;
+      const auto& name = response.headers[i].first;
+      w.key(name).begin_array();
+      for (std::size_t k = i; k < response.headers.size(); ++k) {
+        if (!written[k] && same_name(response.headers[k].first, name)) {
+          w.value(header_safe(response.headers[k].second));
+          written[k] = true;
+        }
+      }
+      w.end_array();
+    }
+    if (!response.cookies.empty()) {
+      w.key("Set-Cookie").begin_array();
+      for (const auto& cookie : response.cookies) w.value(header_safe(cookie));
+      w.end_array();
+    }
+    w.end_object();
+  } else {
+    w.key("headers").begin_object();
+    std::vector<bool> written(response.headers.size(), false);
+    for (std::size_t i = 0; i < response.headers.size(); ++i) {
+      if (written[i]) continue;
+      const auto& name = response.headers[i].first;
+      std::string joined;
+      for (std::size_t k = i; k < response.headers.size(); ++k) {
+        if (!written[k] && same_name(response.headers[k].first, name)) {
+          if (!joined.empty()) joined.push_back(',');
+          joined += header_safe(response.headers[k].second);
+          written[k] = true;
+        }
+      }
+      w.field(name, joined);
+    }
+    w.end_object();
+    w.key("cookies").begin_array();
+    for (const auto& cookie : response.cookies) w.value(header_safe(cookie));
+    w.end_array();
   }
-  out["body"] = response.body;
-  out["isBase64Encoded"] = response.is_base64;
-  return dump_json(out);
+  w.field("body", response.body);
+  w.field("isBase64Encoded", response.is_base64);
+  w.end_object();
+  return out;
 }
 
 }  // namespace shoppulse::handlers

@@ -59,24 +59,26 @@ std::string format_timestamp_ms(long long epoch_ms) {
 
 Logger::Logger(LogLevel min_level, int fd) : min_level_(min_level), fd_(fd) {}
 
-void Logger::log(LogLevel level, std::string_view message, const nlohmann::json& fields) const {
-  if (!enabled(level)) return;
-  nlohmann::json line = nlohmann::json::object();
-  line["timestamp"] = format_timestamp_ms(now_epoch_ms());
-  line["level"] = log_level_name(level);
-  line["message"] = message;
+void Logger::begin_line(JsonWriter& writer, LogLevel level, std::string_view message) const {
+  writer.begin_object();
+  writer.field("timestamp", format_timestamp_ms(now_epoch_ms()));
+  writer.field("level", log_level_name(level));
+  writer.field("message", message);
   if (context_) {
-    line["requestId"] = context_->request_id;
-    if (!context_->api_request_id.empty()) line["apiRequestId"] = context_->api_request_id;
-    if (!context_->tenant_id.empty()) line["tenantId"] = context_->tenant_id;
-    if (!context_->route.empty()) line["route"] = context_->route;
-    if (!context_->xray_trace_id.empty()) line["xrayTraceId"] = context_->xray_trace_id;
-    line["coldStart"] = context_->cold_start;
+    writer.field("requestId", context_->request_id);
+    if (!context_->api_request_id.empty()) writer.field("apiRequestId", context_->api_request_id);
+    if (!context_->tenant_id.empty()) writer.field("tenantId", context_->tenant_id);
+    if (!context_->route.empty()) writer.field("route", context_->route);
+    if (!context_->xray_trace_id.empty()) writer.field("xrayTraceId", context_->xray_trace_id);
+    writer.field("coldStart", context_->cold_start);
   }
-  if (fields.is_object()) {
-    for (const auto& [key, value] : fields.items()) line[key] = value;
-  }
-  write_line(dump_json(line));
+}
+
+void Logger::log(LogLevel level, std::string_view message, const nlohmann::json& fields) const {
+  log_with(level, message, [&fields](JsonWriter& writer) {
+    if (!fields.is_object()) return;
+    for (const auto& [key, value] : fields.items()) writer.key(key).raw(dump_json(value));
+  });
 }
 
 void Logger::write_raw_line(const nlohmann::json& object) const { write_line(dump_json(object)); }

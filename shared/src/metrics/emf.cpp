@@ -1,27 +1,35 @@
 #include "shoppulse/metrics/emf.h"
 
+#include "shoppulse/core/json_writer.h"
+
 namespace shoppulse::metrics {
 
-nlohmann::json emf_document(const std::string& metrics_namespace, const InvocationMetrics& metrics,
-                            long long timestamp_ms) {
-  nlohmann::json definitions = nlohmann::json::array({
-      {{"Name", "Latency"}, {"Unit", "Milliseconds"}},
-      {{"Name", "DbTime"}, {"Unit", "Milliseconds"}},
-      {{"Name", "Errors"}, {"Unit", "Count"}},
-      {{"Name", "ColdStart"}, {"Unit", "Count"}},
-  });
-  nlohmann::json directive = {{"Namespace", metrics_namespace},
-                              {"Dimensions", nlohmann::json::array({nlohmann::json::array({"Route"})})},
-                              {"Metrics", std::move(definitions)}};
-  nlohmann::json document = nlohmann::json::object();
-  document["_aws"] = {{"Timestamp", timestamp_ms}, {"CloudWatchMetrics", nlohmann::json::array({std::move(directive)})}};
+std::string emf_line(const std::string& metrics_namespace, const InvocationMetrics& metrics, long long timestamp_ms) {
+  std::string line;
+  line.reserve(384);
+  JsonWriter w(line);
+  w.begin_object().key("_aws").begin_object();
+  w.field("Timestamp", static_cast<std::int64_t>(timestamp_ms));
+  w.key("CloudWatchMetrics").begin_array().begin_object();
+  w.field("Namespace", metrics_namespace);
+  w.key("Dimensions").begin_array().begin_array().value("Route").end_array().end_array();
+  w.key("Metrics").begin_array();
+  const auto definition = [&w](const char* name, const char* unit) {
+    w.begin_object().field("Name", name).field("Unit", unit).end_object();
+  };
+  definition("Latency", "Milliseconds");
+  definition("DbTime", "Milliseconds");
+  definition("Errors", "Count");
+  definition("ColdStart", "Count");
+  w.end_array().end_object().end_array().end_object();
   // CloudWatch rejects an empty dimension value, so unnamed routes get a label.
-  document["Route"] = metrics.route.empty() ? "UNKNOWN" : metrics.route;
-  document["Latency"] = metrics.latency_ms;
-  document["DbTime"] = metrics.db_time_ms;
-  document["Errors"] = metrics.errors;
-  document["ColdStart"] = metrics.cold_start;
-  return document;
+  w.field("Route", metrics.route.empty() ? std::string_view("UNKNOWN") : std::string_view(metrics.route));
+  w.field("Latency", metrics.latency_ms);
+  w.field("DbTime", metrics.db_time_ms);
+  w.field("Errors", metrics.errors);
+  w.field("ColdStart", metrics.cold_start);
+  w.end_object();
+  return line;
 }
 
 }  // namespace shoppulse::metrics

@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "shoppulse/core/json_writer.h"
 #include "shoppulse/core/result.h"
 
 namespace shoppulse {
@@ -57,11 +58,27 @@ class Logger {
   void warn(std::string_view message, const nlohmann::json& fields = nullptr) const { log(LogLevel::kWarn, message, fields); }
   void error(std::string_view message, const nlohmann::json& fields = nullptr) const { log(LogLevel::kError, message, fields); }
 
+  // Hot-path variant: `write_fields(JsonWriter&)` appends extra fields
+  // straight into the line, with no intermediate JSON document.
+  template <typename WriteFields>
+  void log_with(LogLevel level, std::string_view message, WriteFields&& write_fields) const {
+    if (!enabled(level)) return;
+    std::string line;
+    line.reserve(512);
+    JsonWriter writer(line);
+    begin_line(writer, level, message);
+    write_fields(writer);
+    writer.end_object();
+    write_line(std::move(line));
+  }
+
   // Writes an already-built JSON object as one line regardless of level
   // (used for EMF metric lines, which CloudWatch parses from the log stream).
   void write_raw_line(const nlohmann::json& object) const;
+  void write_raw_line(std::string line) const { write_line(std::move(line)); }
 
  private:
+  void begin_line(JsonWriter& writer, LogLevel level, std::string_view message) const;
   void write_line(std::string line) const;
 
   LogLevel min_level_;

@@ -5,7 +5,6 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
 
 namespace shoppulse::metrics {
 
@@ -19,7 +18,6 @@ struct InvocationMetrics {
 
 // {"_aws":{"Timestamp":ms,"CloudWatchMetrics":[{"Namespace":ns,"Dimensions":[["Route"]],
 //   "Metrics":[{"Name":"Latency","Unit":"Milliseconds"},...]}]},"Route":..,"Latency":..,...}
-nlohmann::json emf_document(const std::string& metrics_namespace, const InvocationMetrics& metrics,
-                            long long timestamp_ms);
+std::string emf_line(const std::string& metrics_namespace, const InvocationMetrics& metrics, long long timestamp_ms);
 
 }  // namespace shoppulse::metrics

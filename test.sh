@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds (dev preset: Debug + ASan/UBSan) and runs
+# every test: unit, integration (real PostgreSQL 15), replay, end to end.
+#   ./test.sh           quick suite (what CI runs)
+#   ./test.sh --long    adds the long fault, fuzz and soak tests (label "long")
+#   ./test.sh -R regex  passes a filter through to ctest
+set -euo pipefail
+cd "$(dirname "$0")"
+
+long=0
+ctest_args=()
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --long) long=1; shift ;;
+    -h|--help) sed -n '2,7p' "$0"; exit 0 ;;
+    *) ctest_args+=("$1"); shift ;;
+  esac
+done
+
+scripts/install-deps.sh all
+
+preset=dev
+build_dir=build/$preset
+pg_dir=$PWD/$build_dir/test-postgres
+# The ctest fixture stops PostgreSQL; this catches an interrupted run too.
+trap 'tests/support/pg.sh stop "$pg_dir" >/dev/null 2>&1 || true' EXIT
+
+export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/shoppulse-ccache}
+cmake --preset "$preset" >/dev/null
+cmake --build --preset "$preset" -j "$(nproc)"
+
+if [[ $long -eq 0 ]]; then
+  ctest_args+=(-LE long)
+fi
+# ASan's leak checker needs ptrace-free environments; keep reports readable.
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+ctest --preset "$preset" -j 2 --timeout 600 "${ctest_args[@]}"

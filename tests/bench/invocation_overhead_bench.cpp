@@ -1,0 +1,83 @@
+// In-process cost of one invocation inside bootstrap, from the moment the
+// /next response is in memory to the moment the /response request is ready
+// to send: header parsing, event parsing, routing, handler, serialisation,
+// access log and EMF line. Network time to the Runtime API is excluded; the
+// end-to-end drivers measure that.
+
+#include <benchmark/benchmark.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+
+#include "sandbox.h"
+#include "shoppulse/runtime/api_requests.h"
+
+namespace {
+
+using namespace shoppulse;
+
+std::string health_event_v1() {
+  return nlohmann::json{{"resource", "/health"},
+                        {"path", "/health"},
+                        {"httpMethod", "GET"},
+                        {"headers", {{"Accept", "application/json"}, {"Host", "abc.execute-api.us-east-1.amazonaws.com"}}},
+                        {"multiValueHeaders", {{"Accept", {"application/json"}}}},
+                        {"queryStringParameters", nullptr},
+                        {"requestContext",
+                         {{"requestId", "c6af9ac6-7b61-11e6-9a41-93e8deadbeef"},
+                          {"stage", "prod"},
+                          {"identity", {{"sourceIp", "203.0.113.7"}}}}},
+                        {"body", nullptr},
+                        {"isBase64Encoded", false}}
+      .dump();
+}
+
+std::string health_event_v2() {
+  return nlohmann::json{{"version", "2.0"},
+                        {"routeKey", "GET /health"},
+                        {"rawPath", "/prod/health"},
+                        {"rawQueryString", ""},
+                        {"headers", {{"accept", "application/json"}}},
+                        {"requestContext",
+                         {{"http", {{"method", "GET"}, {"path", "/prod/health"}, {"sourceIp", "203.0.113.7"}}},
+                          {"requestId", "JKJaXmPLvHcESHA="},
+                          {"stage", "prod"}}},
+                        {"isBase64Encoded", false}}
+      .dump();
+}
+
+void run_overhead(benchmark::State& state, const std::string& event) {
+  const int devnull = ::open("/dev/null", O_WRONLY);
+  Logger logger(LogLevel::kInfo, devnull);
+  config::Config config;
+  handlers::Application application(handlers::AppSettings{"bench", false, {}}, logger);
+  bootstrap::InvocationAdapter adapter(application, logger, config);
+  runtime::HeaderMap headers{{"lambda-runtime-aws-request-id", "8476a536-e9f4-11e8-9739-2dfe598c3fcd"},
+                             {"lambda-runtime-deadline-ms", "4102444800000"},
+                             {"lambda-runtime-invoked-function-arn",
+                              "arn:aws:lambda:us-east-1:123456789012:function:shoppulse-api"},
+                             {"lambda-runtime-trace-id", "Root=1-5bef4de7-ad49b0e87f6ef6c87fc2e700;Sampled=1"}};
+  std::size_t bytes = 0;
+  for (auto _ : state) {
+    const auto started = std::chrono::steady_clock::now();
+    auto invocation = runtime::parse_next_response(runtime::HttpResponse{200, headers, event});
+    runtime::Outcome outcome = runtime::invoke_safely(adapter, *invocation, logger);
+    const runtime::HttpRequest post = runtime::ResponseRequest{invocation->request_id, &outcome.response()}.to_http();
+    bytes += post.body.size();
+    adapter.after_invoke(*invocation, outcome, std::chrono::steady_clock::now() - started);
+    benchmark::DoNotOptimize(post);
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(bytes));
+  ::close(devnull);
+}
+
+void BM_TrivialRouteOverhead_RestV1(benchmark::State& state) { run_overhead(state, health_event_v1()); }
+void BM_TrivialRouteOverhead_HttpV2(benchmark::State& state) { run_overhead(state, health_event_v2()); }
+
+BENCHMARK(BM_TrivialRouteOverhead_RestV1)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_TrivialRouteOverhead_HttpV2)->Unit(benchmark::kMicrosecond);
+
+}  // namespace
+
+BENCHMARK_MAIN();

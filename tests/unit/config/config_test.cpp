@@ -1,0 +1,76 @@
+#include "shoppulse/config/config.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+
+namespace shoppulse::config {
+namespace {
+
+using Values = std::map<std::string, std::string>;
+
+class MapEnv final : public EnvSource {
+ public:
+  explicit MapEnv(std::map<std::string, std::string> values) : values_(std::move(values)) {}
+  std::optional<std::string> get(const std::string& name) const override {
+    const auto it = values_.find(name);
+    return it == values_.end() ? std::nullopt : std::optional<std::string>(it->second);
+  }
+
+ private:
+  std::map<std::string, std::string> values_;
+};
+
+TEST(Config, DefaultsWhenNothingIsSet) {
+  auto config = Config::from_env(MapEnv(Values{}));
+  ASSERT_TRUE(config.ok());
+  EXPECT_EQ(config->log_level, LogLevel::kInfo);
+  EXPECT_EQ(config->metrics_namespace, "ShopPulse/Api");
+  EXPECT_FALSE(config->diagnostic_actions);
+  EXPECT_TRUE(config->cors_allow_origins.empty());
+}
+
+TEST(Config, ReadsEveryVariable) {
+  auto config = Config::from_env(MapEnv(Values{{"AWS_LAMBDA_LOG_LEVEL", "debug"},
+                                         {"AWS_LAMBDA_LOG_FORMAT", "Text"},
+                                         {"METRICS_NAMESPACE", "Acme/Api"},
+                                         {"METRICS_ENABLED", "false"},
+                                         {"CORS_ALLOW_ORIGINS", " https://a.example , http://localhost:3000,"},
+                                         {"SHOPPULSE_DIAGNOSTIC_ACTIONS", "1"}}));
+  ASSERT_TRUE(config.ok()) << config.error().message;
+  EXPECT_EQ(config->log_level, LogLevel::kDebug);
+  EXPECT_EQ(config->log_format, "Text");
+  EXPECT_EQ(config->metrics_namespace, "Acme/Api");
+  EXPECT_FALSE(config->metrics_enabled);
+  EXPECT_EQ(config->cors_allow_origins, (std::vector<std::string>{"https://a.example", "http://localhost:3000"}));
+  EXPECT_TRUE(config->diagnostic_actions);
+}
+
+TEST(Config, InvalidValuesNameTheVariableNotTheValue) {
+  auto bad_level = Config::from_env(MapEnv(Values{{"AWS_LAMBDA_LOG_LEVEL", "s3cr3t-value"}}));
+  ASSERT_FALSE(bad_level.ok());
+  EXPECT_NE(bad_level.error().message.find("AWS_LAMBDA_LOG_LEVEL"), std::string::npos);
+  EXPECT_EQ(bad_level.error().message.find("s3cr3t-value"), std::string::npos);
+  EXPECT_EQ(bad_level.error().kind, ErrorKind::kInvalidInput);
+
+  auto bad_bool = Config::from_env(MapEnv(Values{{"METRICS_ENABLED", "maybe"}}));
+  ASSERT_FALSE(bad_bool.ok());
+  EXPECT_NE(bad_bool.error().message.find("METRICS_ENABLED"), std::string::npos);
+
+  EXPECT_FALSE(Config::from_env(MapEnv(Values{{"AWS_LAMBDA_LOG_FORMAT", "XML"}})).ok());
+}
+
+TEST(Env, IntegersAreRangeChecked) {
+  MapEnv env({{"A", "12"}, {"B", "0"}, {"C", "12abc"}, {"D", ""}});
+  EXPECT_EQ(*read_int(env, "A", 1, 1, 100), 12);
+  EXPECT_FALSE(read_int(env, "B", 1, 1, 100).ok());
+  EXPECT_FALSE(read_int(env, "C", 1, 1, 100).ok());
+  EXPECT_EQ(*read_int(env, "D", 7, 1, 100), 7);  // empty = unset
+  EXPECT_EQ(*read_int(env, "MISSING", 7, 1, 100), 7);
+  auto missing = require_string(env, "RDS_SECRET_ARN");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.error().message.find("RDS_SECRET_ARN"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace shoppulse::config
