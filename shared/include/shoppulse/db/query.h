@@ -1,0 +1,165 @@
+#pragma once
+// Parameterised statements and typed access to their results. Values travel
+// in PostgreSQL's text format; parameters are never spliced into SQL text.
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "shoppulse/db/error.h"
+
+struct pg_result;  // libpq's PGresult, kept out of this header
+
+namespace shoppulse::db {
+
+using Param = std::optional<std::string>;  // std::nullopt is SQL NULL
+using Params = std::vector<Param>;
+
+// One statement with $1..$n placeholders. Cast in SQL where PostgreSQL cannot
+// infer a parameter's type (e.g. $1::uuid, $2::int).
+struct Statement {
+  std::string sql;
+  Params params;
+};
+
+template <typename T>
+struct is_column_type
+    : std::bool_constant<std::is_same_v<T, std::string> || std::is_same_v<T, std::int64_t> ||
+                         std::is_same_v<T, std::int32_t> || std::is_same_v<T, double> || std::is_same_v<T, bool> ||
+                         std::is_same_v<T, nlohmann::json>> {};
+template <typename T>
+struct is_column_type<std::optional<T>> : is_column_type<T> {};
+
+template <typename T>
+struct is_optional : std::false_type {};
+template <typename T>
+struct is_optional<std::optional<T>> : std::true_type {};
+
+class QueryResult;
+
+// A row of a QueryResult (which must outlive it). get<T>() fails with
+// kInternal/db_bad_column on an unknown column, a NULL read as a non-optional
+// type, or a value that does not parse as T. bool accepts t/f; json parses
+// json/jsonb columns; optional<T> maps NULL to nullopt.
+class Row {
+ public:
+  Row(const QueryResult& result, std::size_t index) noexcept : result_(&result), index_(index) {}
+
+  template <typename T>
+  Result<T> get(std::string_view column) const;
+  template <typename T>
+  Result<T> get(std::size_t column) const;
+
+  // The raw text value; nullopt for NULL or an unknown column.
+  [[nodiscard]] std::optional<std::string_view> text(std::string_view column) const;
+  [[nodiscard]] bool is_null(std::string_view column) const;
+  [[nodiscard]] std::size_t index() const noexcept { return index_; }
+
+ private:
+  const QueryResult* result_;
+  std::size_t index_;
+};
+
+// The rows (or the affected-row count) of one successful statement. Cheap to
+// copy: copies share the underlying libpq result.
+class QueryResult {
+ public:
+  QueryResult() = default;
+  // Takes ownership of a successful PGresult (PGRES_TUPLES_OK / COMMAND_OK).
+  explicit QueryResult(pg_result* result);
+
+  [[nodiscard]] std::size_t size() const noexcept { return rows_; }
+  [[nodiscard]] bool empty() const noexcept { return rows_ == 0; }
+  [[nodiscard]] const std::vector<std::string>& columns() const noexcept { return columns_; }
+  [[nodiscard]] std::optional<std::size_t> column_index(std::string_view name) const noexcept;
+  // Rows inserted/updated/deleted/selected (PQcmdTuples); 0 when not applicable.
+  [[nodiscard]] std::int64_t affected_rows() const noexcept { return affected_; }
+
+  [[nodiscard]] Row row(std::size_t index) const noexcept { return Row(*this, index); }
+  [[nodiscard]] Row operator[](std::size_t index) const noexcept { return row(index); }
+
+  class Iterator {
+   public:
+    Iterator(const QueryResult* result, std::size_t index) noexcept : result_(result), index_(index) {}
+    Row operator*() const noexcept { return Row(*result_, index_); }
+    Iterator& operator++() noexcept {
+      ++index_;
+      return *this;
+    }
+    bool operator==(const Iterator& other) const noexcept { return index_ == other.index_; }
+    bool operator!=(const Iterator& other) const noexcept { return index_ != other.index_; }
+
+   private:
+    const QueryResult* result_;
+    std::size_t index_;
+  };
+  [[nodiscard]] Iterator begin() const noexcept { return {this, 0}; }
+  [[nodiscard]] Iterator end() const noexcept { return {this, rows_}; }
+
+  // nullopt for NULL; the caller checked row/column bounds.
+  [[nodiscard]] std::optional<std::string_view> value(std::size_t row, std::size_t column) const noexcept;
+
+ private:
+  std::shared_ptr<pg_result> result_;
+  std::vector<std::string> columns_;
+  std::size_t rows_ = 0;
+  std::int64_t affected_ = 0;
+};
+
+// Parses one text value as T (declared for the is_column_type types).
+template <typename T>
+Result<T> parse_column_value(std::string_view text);
+template <>
+Result<std::string> parse_column_value<std::string>(std::string_view text);
+template <>
+Result<std::int64_t> parse_column_value<std::int64_t>(std::string_view text);
+template <>
+Result<std::int32_t> parse_column_value<std::int32_t>(std::string_view text);
+template <>
+Result<double> parse_column_value<double>(std::string_view text);
+template <>
+Result<bool> parse_column_value<bool>(std::string_view text);
+template <>
+Result<nlohmann::json> parse_column_value<nlohmann::json>(std::string_view text);
+
+template <typename T>
+Result<T> Row::get(std::size_t column) const {
+  static_assert(is_column_type<T>::value,
+                "Row::get<T>: T must be std::string, int64_t, int32_t, double, bool, nlohmann::json or optional<...>");
+  if (column >= result_->columns().size() || index_ >= result_->size()) {
+    return fail(Error::make(ErrorKind::kInternal, std::string(kCodeBadColumn),
+                            "row " + std::to_string(index_) + " has no column " + std::to_string(column)));
+  }
+  const std::optional<std::string_view> value = result_->value(index_, column);
+  if constexpr (is_optional<T>::value) {
+    if (!value) return T(std::nullopt);
+    Result<typename T::value_type> parsed = parse_column_value<typename T::value_type>(*value);
+    if (!parsed) return fail(parsed.error());
+    return T(std::move(parsed).value());
+  } else {
+    if (!value) {
+      return fail(Error::make(ErrorKind::kInternal, std::string(kCodeBadColumn),
+                              "column " + result_->columns()[column] + " is NULL"));
+    }
+    return parse_column_value<T>(*value);
+  }
+}
+
+template <typename T>
+Result<T> Row::get(std::string_view column) const {
+  const std::optional<std::size_t> index = result_->column_index(column);
+  if (!index) {
+    return fail(Error::make(ErrorKind::kInternal, std::string(kCodeBadColumn),
+                            "result has no column named " + std::string(column)));
+  }
+  return get<T>(*index);
+}
+
+}  // namespace shoppulse::db
