@@ -59,22 +59,44 @@ void InvocationAdapter::after_invoke(const runtime::Invocation& /*invocation*/, 
     if (function_error) w.field("errorType", outcome.error().error_type);
   });
   if (config_.metrics_enabled) {
-    const metrics::InvocationMetrics metrics{route, duration_ms, 0.0, failed ? 1 : 0, cold_start_ ? 1 : 0};
+    const double db_ms = last_result_ ? last_result_->db_time_ms : 0.0;
+    const metrics::InvocationMetrics metrics{route, duration_ms, db_ms, failed ? 1 : 0, cold_start_ ? 1 : 0};
     logger_.write_raw_line(metrics::emf_line(config_.metrics_namespace, metrics, now_epoch_ms()));
   }
   logger_.clear_context();
   cold_start_ = false;
 }
 
-Sandbox::Sandbox(config::Config config, runtime::RetryPolicy retry_policy)
-    : config_(std::move(config)),
-      logger_(config_.log_level, 1),
-      retry_policy_(retry_policy),
-      application_(handlers::AppSettings{SHOPPULSE_VERSION, config_.diagnostic_actions, {}}, logger_),
-      adapter_(application_, logger_, config_) {
-  hooks_.after_invoke = [this](const runtime::Invocation& invocation, const runtime::Outcome& outcome,
-                               std::chrono::nanoseconds elapsed) { adapter_.after_invoke(invocation, outcome, elapsed); };
+namespace {
+
+// The database credentials source: DATABASE_URL locally, else the cached
+// Secrets Manager secret. The secret is fetched now, at init: with nothing
+// cached, a Secrets Manager failure is an init error (Lambda retries init).
+Result<std::optional<db::CredentialsProvider>> credentials_source(const config::Config& config, const Logger& logger,
+                                                                  SandboxServices& services) {
+  if (!config.database_url.empty()) {
+    db::DbCredentials credentials;
+    credentials.conninfo = config.database_url;
+    return std::optional<db::CredentialsProvider>(
+        [credentials](bool) -> Result<db::DbCredentials> { return credentials; });
+  }
+  if (config.rds_secret_arn.empty()) {
+    logger.warn("no database configured: set DATABASE_URL or RDS_SECRET_ARN");
+    return std::optional<db::CredentialsProvider>();
+  }
+  aws::SecretCacheOverrides overrides;
+  overrides.secret_id = config.rds_secret_arn;
+  auto cache = aws::make_db_secret_cache(&logger, overrides);
+  if (!cache) return fail(std::move(cache).error());
+  if (auto first = (*cache)->get(); !first) {
+    return fail(Error::make(ErrorKind::kUnavailable, "secret_unavailable",
+                            "cannot read the database secret: " + first.error().message));
+  }
+  services.secret_cache = *cache;
+  return std::optional<db::CredentialsProvider>(aws::make_credentials_provider(services.secret_cache));
 }
+
+}  // namespace
 
 Result<std::unique_ptr<Sandbox>> Sandbox::create() {
   config::ProcessEnv env;
@@ -82,7 +104,59 @@ Result<std::unique_ptr<Sandbox>> Sandbox::create() {
   if (!config) return fail(std::move(config).error());
   auto retry = runtime::RetryPolicy::from_env();
   if (!retry) return fail(std::move(retry).error());
-  return std::unique_ptr<Sandbox>(new Sandbox(std::move(config).value(), *retry));
+
+  std::unique_ptr<Sandbox> sandbox(new Sandbox());
+  sandbox->config_ = std::move(config).value();
+  sandbox->retry_policy_ = *retry;
+  sandbox->logger_ = std::make_unique<Logger>(sandbox->config_.log_level, 1);
+  const config::Config& cfg = sandbox->config_;
+  Logger& logger = *sandbox->logger_;
+  SandboxServices& services = sandbox->services_;
+
+  auto provider = credentials_source(cfg, logger, services);
+  if (!provider) return fail(std::move(provider).error());
+  if (provider->has_value()) {
+    auto settings = db::PoolSettings::from_env();
+    if (!settings) return fail(std::move(settings).error());
+    const auto connect_timeout = settings->connect_timeout;
+    auto pool = db::Pool::create(std::move(settings).value(), std::move(**provider), &logger);
+    if (!pool) return fail(std::move(pool).error());
+    services.pool = std::move(pool).value();
+    // Connecting during init hides the handshake from the first request. A
+    // database that is down now is not an init failure: requests answer 503
+    // and the pool reconnects when it returns.
+    if (Status warm = services.pool->warm_up(std::chrono::steady_clock::now() + connect_timeout); !warm) {
+      logger.warn("database not reachable at init", {{"dbCode", warm.error().code}});
+    }
+  }
+
+  auto quicksight_settings = aws::AwsClientSettings::from_env(aws::kQuickSight);
+  if (quicksight_settings) {
+    auto client = aws::AwsClient::create(*quicksight_settings, &logger);
+    if (client) services.quicksight = std::move(client).value();
+  } else {
+    logger.warn("QuickSight client not configured", {{"reason", quicksight_settings.error().message}});
+  }
+
+  handlers::Dependencies dependencies;
+  dependencies.pool = services.pool.get();
+  dependencies.quicksight = services.quicksight.get();
+  dependencies.quicksight_settings.account_id = cfg.quicksight_account_id;
+  if (quicksight_settings) dependencies.quicksight_settings.region = quicksight_settings->region;
+  dependencies.cursor_signing_key = cfg.cursor_signing_key;
+  dependencies.cors.allowed_origins = cfg.cors_allow_origins;
+  dependencies.migrations_dir = cfg.migrations_dir;
+
+  sandbox->application_ = std::make_unique<handlers::Application>(
+      handlers::AppSettings{SHOPPULSE_VERSION, cfg.diagnostic_actions, {}, std::chrono::milliseconds(150)},
+      std::move(dependencies), logger);
+  sandbox->adapter_ = std::make_unique<InvocationAdapter>(*sandbox->application_, logger, cfg);
+  InvocationAdapter* adapter = sandbox->adapter_.get();
+  sandbox->hooks_.after_invoke = [adapter](const runtime::Invocation& invocation, const runtime::Outcome& outcome,
+                                           std::chrono::nanoseconds elapsed) {
+    adapter->after_invoke(invocation, outcome, elapsed);
+  };
+  return sandbox;
 }
 
 }  // namespace shoppulse::bootstrap

@@ -6,8 +6,11 @@
 #include <optional>
 #include <string>
 
+#include "shoppulse/aws/aws_client.h"
+#include "shoppulse/aws/secret_cache.h"
 #include "shoppulse/config/config.h"
 #include "shoppulse/core/log.h"
+#include "shoppulse/db/pool.h"
 #include "shoppulse/handlers/application.h"
 #include "shoppulse/runtime/loop.h"
 
@@ -33,23 +36,32 @@ class InvocationAdapter final : public runtime::InvocationHandler {
   std::optional<handlers::InvocationResult> last_result_;
 };
 
+// The warm dependencies, in construction order (destroyed in reverse: the
+// application before the pool it uses).
+struct SandboxServices {
+  std::shared_ptr<aws::DbSecretCache> secret_cache;
+  std::unique_ptr<db::Pool> pool;
+  std::unique_ptr<aws::AwsClient> quicksight;
+};
+
 class Sandbox {
  public:
   static Result<std::unique_ptr<Sandbox>> create();
 
-  runtime::InvocationHandler& handler() { return adapter_; }
+  runtime::InvocationHandler& handler() { return *adapter_; }
   [[nodiscard]] const runtime::RetryPolicy& retry_policy() const { return retry_policy_; }
   [[nodiscard]] const runtime::LoopHooks& hooks() const { return hooks_; }
-  [[nodiscard]] const Logger& logger() const { return logger_; }
+  [[nodiscard]] const Logger& logger() const { return *logger_; }
 
  private:
-  Sandbox(config::Config config, runtime::RetryPolicy retry_policy);
+  Sandbox() = default;
 
   config::Config config_;
-  Logger logger_;
+  std::unique_ptr<Logger> logger_;
   runtime::RetryPolicy retry_policy_;
-  handlers::Application application_;
-  InvocationAdapter adapter_;
+  SandboxServices services_;
+  std::unique_ptr<handlers::Application> application_;
+  std::unique_ptr<InvocationAdapter> adapter_;
   runtime::LoopHooks hooks_;
 };
 

@@ -1,9 +1,8 @@
 #include "shoppulse/handlers/application.h"
 
 #include <algorithm>
-#include <cstdlib>
-#include <thread>
 
+#include "shoppulse/handlers/caller.h"
 #include "shoppulse/handlers/direct_actions.h"
 
 namespace shoppulse::handlers {
@@ -14,15 +13,35 @@ std::chrono::milliseconds InvocationContext::remaining() const {
   return std::chrono::milliseconds(std::max(0LL, left));
 }
 
-Application::Application(AppSettings settings, const Logger& logger)
-    : settings_(std::move(settings)), logger_(logger) {
-  health_route_ = router_.add("GET", "/health");
+Application::Application(AppSettings settings, Dependencies dependencies, const Logger& logger)
+    : settings_(std::move(settings)),
+      dependencies_(std::move(dependencies)),
+      logger_(logger),
+      cursors_(dependencies_.cursor_signing_key),
+      db_(dependencies_.pool, logger_),
+      users_(db_, cursors_),
+      audit_logs_(db_, cursors_),
+      quicksight_(db_, dependencies_.quicksight, dependencies_.quicksight_settings, logger_) {
+  const auto add = [this](const char* method, const char* path, RouteId id) {
+    router_.add(method, path);
+    route_ids_.push_back(id);
+  };
+  add("GET", "/health", RouteId::kHealth);
+  add("GET", "/users", RouteId::kListUsers);
+  add("POST", "/users", RouteId::kCreateUser);
+  add("GET", "/users/{id}", RouteId::kGetUser);
+  add("PATCH", "/users/{id}", RouteId::kUpdateUser);
+  add("DELETE", "/users/{id}", RouteId::kDeleteUser);
+  add("GET", "/audit-logs", RouteId::kListAudit);
+  add("GET", "/audit-logs/{id}", RouteId::kGetAudit);
+  add("POST", "/quicksight/embed-url", RouteId::kEmbed);
 }
 
 InvocationResult Application::handle(std::string_view payload, const InvocationContext& context) {
+  db_.reset_timer();
   nlohmann::json event = nlohmann::json::parse(payload, nullptr, /*allow_exceptions=*/false);
+  InvocationResult result;
   if (event.is_discarded()) {
-    InvocationResult result;
     result.ok = false;
     result.error_type = "Function.InvalidEvent";
     result.error_message = "The invocation payload is not valid JSON";
@@ -33,18 +52,20 @@ InvocationResult Application::handle(std::string_view payload, const InvocationC
   switch (kind) {
     case EventKind::kApiGatewayV1:
     case EventKind::kApiGatewayV2:
-      return handle_api(event, kind, context);
+      result = handle_api(event, kind, context);
+      break;
     case EventKind::kDirectAction:
-      return handle_direct(event, context);
+      result = handle_direct(event, context);
+      break;
     case EventKind::kUnsupported:
+      result.ok = false;
+      result.error_type = "Function.UnsupportedEvent";
+      result.error_message =
+          "The invocation payload is neither an API Gateway proxy event (REST 1.0 / HTTP API 2.0) nor a direct action";
+      result.route = "UNSUPPORTED_EVENT";
       break;
   }
-  InvocationResult result;
-  result.ok = false;
-  result.error_type = "Function.UnsupportedEvent";
-  result.error_message =
-      "The invocation payload is neither an API Gateway proxy event (REST 1.0 / HTTP API 2.0) nor a direct action";
-  result.route = "UNSUPPORTED_EVENT";
+  result.db_time_ms = static_cast<double>(db_.elapsed().count()) / 1e6;
   return result;
 }
 
@@ -60,60 +81,117 @@ InvocationResult Application::handle_api(const nlohmann::json& event, EventKind 
     response = error_response(request.error(), result.api_request_id);
   } else {
     result.api_request_id = request->request_id;
-    const RouteMatch match = router_.match(request->method, request->path);
-    switch (match.kind) {
-      case RouteMatch::Kind::kFound:
-        result.route = match.route_name;
-        response = dispatch(*request, match, context);
-        break;
-      case RouteMatch::Kind::kMethodNotAllowed: {
-        result.route = "METHOD_NOT_ALLOWED";
-        response = error_response(Error::make(ErrorKind::kMethodNotAllowed, "method_not_allowed",
-                                              "Method " + request->method + " is not allowed on this resource"),
-                                  request->request_id);
-        std::string allow;
-        for (const auto& method : match.allowed_methods) allow += (allow.empty() ? "" : ", ") + method;
-        response.set_header("Allow", allow);
-        break;
-      }
-      case RouteMatch::Kind::kNotFound:
-        result.route = "NOT_FOUND";
-        response = error_response(Error::make(ErrorKind::kNotFound, "not_found", "No route for this path"),
-                                  request->request_id);
-        break;
-    }
+    response = route(*request, context, result);
+    apply_cors(response, *request, dependencies_.cors);
+    maybe_gzip(response, *request);
   }
   result.status = response.status;
   result.payload = serialize_response(response, format);
   return result;
 }
 
-ApiResponse Application::dispatch(const ApiRequest& /*request*/, const RouteMatch& match,
-                                  const InvocationContext& context) {
-  if (match.route_index == health_route_) {
-    return json_response(200, {{"status", "ok"}, {"version", settings_.version}, {"coldStart", context.cold_start}});
+ApiResponse Application::route(const ApiRequest& request, const InvocationContext& context, InvocationResult& result) {
+  if (request.method == "OPTIONS") {
+    const auto methods = router_.methods_for(request.path);
+    if (!methods.empty()) {
+      result.route = "OPTIONS";
+      return preflight_response(request, dependencies_.cors, methods);
+    }
   }
-  return error_response(Error::make(ErrorKind::kInternal, "internal", "Route has no handler"), "");
+  const RouteMatch match = router_.match(request.method, request.path);
+  if (match.kind == RouteMatch::Kind::kNotFound) {
+    result.route = "NOT_FOUND";
+    return error_response(Error::make(ErrorKind::kNotFound, "not_found", "No route for this path"), request.request_id);
+  }
+  if (match.kind == RouteMatch::Kind::kMethodNotAllowed) {
+    result.route = "METHOD_NOT_ALLOWED";
+    ApiResponse response = error_response(Error::make(ErrorKind::kMethodNotAllowed, "method_not_allowed",
+                                                      "Method " + request.method + " is not allowed on this resource"),
+                                          request.request_id);
+    std::string allow;
+    for (const auto& method : match.allowed_methods) allow += (allow.empty() ? "" : ", ") + method;
+    response.set_header("Allow", allow);
+    return response;
+  }
+  result.route = match.route_name;
+  const RouteId id = route_ids_[match.route_index];
+  if (id == RouteId::kHealth) return health(request, context);
+
+  auto caller = caller_from_claims(request);
+  if (!caller) return to_response(ApiError(caller.error()), request.request_id);
+  result.tenant_id = caller->tenant_id;
+
+  const auto remaining = context.remaining();
+  if (remaining <= settings_.deadline_margin) {
+    return to_response(ApiError(Error::make(ErrorKind::kTimeout, "timeout", "Not enough time left to serve the request")),
+                       request.request_id);
+  }
+  const RequestContext request_context{request, match.params, *caller, context,
+                                       std::chrono::steady_clock::now() + (remaining - settings_.deadline_margin)};
+  HandlerResult handled = dispatch(id, request_context);
+  if (!handled) return to_response(handled.error(), request.request_id);
+  return std::move(handled).value();
+}
+
+HandlerResult Application::dispatch(RouteId id, const RequestContext& context) {
+  switch (id) {
+    case RouteId::kListUsers: return users_.list(context);
+    case RouteId::kCreateUser: return users_.create(context);
+    case RouteId::kGetUser: return users_.get(context);
+    case RouteId::kUpdateUser: return users_.update(context);
+    case RouteId::kDeleteUser: return users_.remove(context);
+    case RouteId::kListAudit: return audit_logs_.list(context);
+    case RouteId::kGetAudit: return audit_logs_.get(context);
+    case RouteId::kEmbed: return quicksight_.embed_url(context);
+    case RouteId::kHealth: break;
+  }
+  return fail(ApiError(Error::make(ErrorKind::kInternal, "internal_error", "An internal error occurred")));
+}
+
+ApiResponse Application::health(const ApiRequest& /*request*/, const InvocationContext& context) {
+  nlohmann::json body = {{"status", "ok"}, {"version", settings_.version}, {"coldStart", context.cold_start}};
+  if (dependencies_.pool == nullptr) {
+    body["database"] = "not_configured";
+    return json_response(200, body);
+  }
+  const auto budget = std::clamp(context.remaining() - settings_.deadline_margin, std::chrono::milliseconds(50),
+                                 std::chrono::milliseconds(2000));
+  const auto started = std::chrono::steady_clock::now();
+  Status database = dependencies_.pool->health_check(budget);
+  const double db_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  body["databaseLatencyMs"] = db_ms;
+  if (database) {
+    body["database"] = "ok";
+    return json_response(200, body);
+  }
+  logger_.warn("health check: database unreachable", {{"dbCode", database.error().code}});
+  body["status"] = "degraded";
+  body["database"] = "unavailable";
+  ApiResponse response = json_response(503, body);
+  response.set_header("Retry-After", "5");
+  return response;
 }
 
 InvocationResult Application::handle_direct(const nlohmann::json& event, const InvocationContext& context) {
   const std::string action = event.at("action").get<std::string>();
   InvocationResult result;
   result.route = "action:" + action;
-  if (settings_.diagnostic_actions && action.rfind("diagnostic.", 0) == 0) {
-    auto payload = run_diagnostic_action(action, event, context);
-    if (payload) {
-      result.payload = std::move(payload).value();
-      return result;
-    }
-    result.ok = false;
-    result.error_type = "Function.InvalidAction";
-    result.error_message = payload.error().message;
+  Result<std::string> payload = fail(Error::make(ErrorKind::kInvalidInput, "unknown_action", "Unknown direct action"));
+  std::string failure_type = "Function.UnknownAction";
+  if (action == "migrate") {
+    payload = run_migrate_action(dependencies_.pool, dependencies_.migrations_dir, logger_);
+    failure_type = "Function.MigrationFailed";
+  } else if (settings_.diagnostic_actions && action.rfind("diagnostic.", 0) == 0) {
+    payload = run_diagnostic_action(action, event, context);
+    failure_type = "Function.InvalidAction";
+  }
+  if (payload) {
+    result.payload = std::move(payload).value();
     return result;
   }
   result.ok = false;
-  result.error_type = "Function.UnknownAction";
-  result.error_message = "Unknown direct action";
+  result.error_type = failure_type;
+  result.error_message = payload.error().message;
   return result;
 }
 

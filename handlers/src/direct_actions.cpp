@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "shoppulse/core/log.h"
+#include "shoppulse/handlers/application.h"
 
 namespace shoppulse::handlers {
 namespace {

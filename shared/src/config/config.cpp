@@ -29,6 +29,22 @@ Result<Config> Config::from_env(const EnvSource& env) {
   if (!diagnostics) return fail(std::move(diagnostics).error());
   config.diagnostic_actions = *diagnostics;
   config.function_name = read_string(env, "AWS_LAMBDA_FUNCTION_NAME").value_or("");
+  config.database_url = read_string(env, "DATABASE_URL").value_or("");
+  config.rds_secret_arn = read_string(env, "RDS_SECRET_ARN").value_or("");
+  if (auto account = read_string(env, "QUICKSIGHT_ACCOUNT_ID")) {
+    if (account->size() != 12 || account->find_first_not_of("0123456789") != std::string::npos) {
+      return fail(Error::make(ErrorKind::kInvalidInput, "invalid_config", "QUICKSIGHT_ACCOUNT_ID must be a 12-digit AWS account id"));
+    }
+    config.quicksight_account_id = *account;
+  }
+  config.cursor_signing_key = read_string(env, "CURSOR_SIGNING_KEY").value_or("shoppulse-cursor-v1");
+  if (auto dir = read_string(env, "SHOPPULSE_MIGRATIONS_DIR")) {
+    config.migrations_dir = *dir;
+  } else if (auto root = read_string(env, "LAMBDA_TASK_ROOT")) {
+    config.migrations_dir = *root + "/sql/migrations";
+  } else {
+    config.migrations_dir = "sql/migrations";
+  }
   return config;
 }
 

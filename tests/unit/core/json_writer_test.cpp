@@ -6,26 +6,26 @@
 namespace shoppulse {
 namespace {
 
-std::string quoted(std::string_view text) {
+std::string json_quoted(std::string_view text) {
   std::string out;
   append_json_string(out, text);
   return out;
 }
 
 TEST(JsonString, EscapesWhatJsonRequires) {
-  EXPECT_EQ(quoted("plain"), "\"plain\"");
-  EXPECT_EQ(quoted("a\"b\\c"), R"("a\"b\\c")");
-  EXPECT_EQ(quoted("\n\r\t\b\f"), R"("\n\r\t\b\f")");
-  EXPECT_EQ(quoted(std::string("\x01\x1f", 2)), R"("\u0001\u001f")");
-  EXPECT_EQ(quoted(std::string("nul\0byte", 8)), R"("nul\u0000byte")");
+  EXPECT_EQ(json_quoted("plain"), "\"plain\"");
+  EXPECT_EQ(json_quoted("a\"b\\c"), R"("a\"b\\c")");
+  EXPECT_EQ(json_quoted("\n\r\t\b\f"), R"("\n\r\t\b\f")");
+  EXPECT_EQ(json_quoted(std::string("\x01\x1f", 2)), R"("\u0001\u001f")");
+  EXPECT_EQ(json_quoted(std::string("nul\0byte", 8)), R"("nul\u0000byte")");
 }
 
 TEST(JsonString, KeepsValidUtf8AndReplacesInvalid) {
-  EXPECT_EQ(quoted("caf\xC3\xA9 \xF0\x9F\x9B\x92"), "\"caf\xC3\xA9 \xF0\x9F\x9B\x92\"");
+  EXPECT_EQ(json_quoted("caf\xC3\xA9 \xF0\x9F\x9B\x92"), "\"caf\xC3\xA9 \xF0\x9F\x9B\x92\"");
   // Lone continuation byte, overlong encoding, surrogate, truncated sequence.
-  for (const std::string bad : {std::string("\x80"), std::string("\xC0\xAF"), std::string("\xED\xA0\x80"),
+  for (const std::string& bad : {std::string("\x80"), std::string("\xC0\xAF"), std::string("\xED\xA0\x80"),
                                 std::string("\xE2\x82")}) {
-    const std::string out = quoted("x" + bad + "y");
+    const std::string out = json_quoted("x" + bad + "y");
     EXPECT_TRUE(nlohmann::json::accept(out)) << out;
     EXPECT_NE(out.find("\xEF\xBF\xBD"), std::string::npos);
   }
@@ -34,7 +34,7 @@ TEST(JsonString, KeepsValidUtf8AndReplacesInvalid) {
 TEST(JsonString, AgreesWithNlohmannOnEveryByte) {
   std::string all;
   for (int i = 0; i < 128; ++i) all.push_back(static_cast<char>(i));
-  EXPECT_EQ(nlohmann::json::parse(quoted(all)).get<std::string>(), all);
+  EXPECT_EQ(nlohmann::json::parse(json_quoted(all)).get<std::string>(), all);
 }
 
 TEST(JsonWriter, BuildsNestedDocuments) {

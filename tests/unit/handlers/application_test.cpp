@@ -7,7 +7,7 @@ namespace {
 
 struct AppFixture : ::testing::Test {
   Logger logger{LogLevel::kFatal, 2};
-  Application app{AppSettings{"1.2.3", false, {}}, logger};
+  Application app{AppSettings{"1.2.3", false, {}, std::chrono::milliseconds(150)}, Dependencies{}, logger};
   InvocationContext context{"lambda-1", "", "", "", "", 0, true};
 };
 

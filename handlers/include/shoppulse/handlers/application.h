@@ -5,13 +5,20 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
 #include "shoppulse/core/log.h"
 #include "shoppulse/handlers/api_request.h"
 #include "shoppulse/handlers/api_response.h"
+#include "shoppulse/handlers/audit_logs_handler.h"
+#include "shoppulse/handlers/cursor.h"
+#include "shoppulse/handlers/db_access.h"
+#include "shoppulse/handlers/http_policies.h"
+#include "shoppulse/handlers/quicksight_handler.h"
 #include "shoppulse/handlers/router.h"
+#include "shoppulse/handlers/users_handler.h"
 
 namespace shoppulse::handlers {
 
@@ -38,6 +45,7 @@ struct InvocationResult {
   int status = 0;     // HTTP status for API Gateway events
   std::string api_request_id;
   std::string tenant_id;
+  double db_time_ms = 0;
 };
 
 struct AppSettings {
@@ -46,23 +54,47 @@ struct AppSettings {
   // integration tests (throw, oversize, sleep, context). Off in production.
   bool diagnostic_actions = false;
   RequestLimits limits;
+  // Kept back from the Lambda deadline to write the response: work that would
+  // run past it answers 504 instead of being killed mid-flight.
+  std::chrono::milliseconds deadline_margin{150};
+};
+
+// What the handlers use, owned by the sandbox. Null members mean "not
+// configured": routes that need them answer 503.
+struct Dependencies {
+  db::Pool* pool = nullptr;
+  aws::AwsClient* quicksight = nullptr;
+  QuickSightSettings quicksight_settings;
+  std::string cursor_signing_key = "shoppulse-cursor-v1";
+  CorsPolicy cors;
+  std::string migrations_dir;  // for {"action":"migrate"}
 };
 
 class Application {
  public:
-  Application(AppSettings settings, const Logger& logger);
+  Application(AppSettings settings, Dependencies dependencies, const Logger& logger);
 
   InvocationResult handle(std::string_view payload, const InvocationContext& context);
 
  private:
+  enum class RouteId { kHealth, kListUsers, kCreateUser, kGetUser, kUpdateUser, kDeleteUser, kListAudit, kGetAudit, kEmbed };
+
   InvocationResult handle_api(const nlohmann::json& event, EventKind kind, const InvocationContext& context);
   InvocationResult handle_direct(const nlohmann::json& event, const InvocationContext& context);
-  ApiResponse dispatch(const ApiRequest& request, const RouteMatch& match, const InvocationContext& context);
+  ApiResponse route(const ApiRequest& request, const InvocationContext& context, InvocationResult& result);
+  HandlerResult dispatch(RouteId id, const RequestContext& context);
+  ApiResponse health(const ApiRequest& request, const InvocationContext& context);
 
   AppSettings settings_;
+  Dependencies dependencies_;
   const Logger& logger_;
   Router router_;
-  std::size_t health_route_ = 0;
+  std::vector<RouteId> route_ids_;  // by router index
+  CursorCodec cursors_;
+  DbAccess db_;
+  UsersHandler users_;
+  AuditLogsHandler audit_logs_;
+  QuickSightHandler quicksight_;
 };
 
 }  // namespace shoppulse::handlers

@@ -8,10 +8,21 @@
 
 #include <nlohmann/json.hpp>
 
+#include "shoppulse/core/log.h"
 #include "shoppulse/core/result.h"
-#include "shoppulse/handlers/application.h"
+#include "shoppulse/db/pool.h"
 
 namespace shoppulse::handlers {
+struct InvocationContext;
+}
+
+namespace shoppulse::handlers {
+
+// {"action":"migrate"}: applies pending sql/migrations files shipped with the
+// function, exactly as sql/migrate.sh does (same schema_migrations table,
+// sha256 checksums and advisory lock), so a database in isolated subnets can
+// be migrated by invoking the function. Returns {"applied":[...],"skipped":N}.
+Result<std::string> run_migrate_action(db::Pool* pool, const std::string& migrations_dir, const Logger& logger);
 
 Result<std::string> run_diagnostic_action(const std::string& action, const nlohmann::json& event,
                                           const InvocationContext& context);

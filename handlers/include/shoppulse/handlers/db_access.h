@@ -1,0 +1,39 @@
+#pragma once
+// Running a handler's statements as one tenant-scoped transaction, and
+// turning database failures into API errors: 503 + Retry-After when the
+// database is unreachable, 504 at the deadline, 409 on conflicts; internal
+// details go to the log, never to the client.
+
+#include <vector>
+
+#include "shoppulse/core/log.h"
+#include "shoppulse/db/pool.h"
+#include "shoppulse/handlers/request_context.h"
+
+namespace shoppulse::handlers {
+
+class DbAccess {
+ public:
+  DbAccess(db::Pool* pool, const Logger& logger) : pool_(pool), logger_(logger) {}
+
+  [[nodiscard]] bool configured() const noexcept { return pool_ != nullptr; }
+
+  // BEGIN; set tenant + statement_timeout; statements; COMMIT: one round trip.
+  Result<std::vector<db::QueryResult>, ApiError> run(const RequestContext& context,
+                                                     const std::vector<db::Statement>& statements, bool read_only);
+
+  ApiError map_error(const db::DbError& error) const;
+
+  [[nodiscard]] db::Pool* pool() const noexcept { return pool_; }
+
+  // Time spent in the database since the last reset (the DbTime metric).
+  void reset_timer() noexcept { elapsed_ = {}; }
+  [[nodiscard]] std::chrono::nanoseconds elapsed() const noexcept { return elapsed_; }
+
+ private:
+  db::Pool* pool_;
+  const Logger& logger_;
+  std::chrono::nanoseconds elapsed_{};
+};
+
+}  // namespace shoppulse::handlers

@@ -1,0 +1,54 @@
+#include "shoppulse/handlers/db_access.h"
+
+namespace shoppulse::handlers {
+
+ApiError DbAccess::map_error(const db::DbError& error) const {
+  switch (error.kind) {
+    case ErrorKind::kConflict:
+      return ApiError(Error::make(ErrorKind::kConflict, "conflict", "The request conflicts with existing data"));
+    case ErrorKind::kInvalidInput:
+      // Input that passed validation but still broke a constraint.
+      return ApiError(Error::make(ErrorKind::kInvalidInput, "constraint_violation",
+                                  "The request violates a data constraint"));
+    case ErrorKind::kForbidden:
+      // The database refused a write this role may not do (42501 / RLS WITH CHECK).
+      return ApiError(Error::make(ErrorKind::kForbidden, "forbidden", "This operation is not permitted"));
+    case ErrorKind::kTimeout: {
+      logger_.warn("database deadline reached", {{"dbCode", error.code}});
+      return ApiError(Error::make(ErrorKind::kTimeout, "timeout", "The request took too long"));
+    }
+    case ErrorKind::kUnavailable: {
+      logger_.warn("database unavailable", {{"dbCode", error.code}, {"dbMessage", error.message}});
+      ApiError mapped(Error::make(ErrorKind::kUnavailable, "database_unavailable",
+                                  "The database is temporarily unavailable; retry later"));
+      mapped.retry_after_seconds = 2;
+      return mapped;
+    }
+    default:
+      break;
+  }
+  logger_.error("database error", {{"dbCode", error.code}, {"dbMessage", error.message},
+                                   {"statementIndex", error.statement_index}});
+  return ApiError(Error::make(ErrorKind::kInternal, "internal_error", "An internal error occurred"));
+}
+
+Result<std::vector<db::QueryResult>, ApiError> DbAccess::run(const RequestContext& context,
+                                                             const std::vector<db::Statement>& statements,
+                                                             bool read_only) {
+  if (pool_ == nullptr) {
+    ApiError error(Error::make(ErrorKind::kUnavailable, "database_unavailable", "No database is configured"));
+    error.retry_after_seconds = 30;
+    return fail(std::move(error));
+  }
+  db::TenantTx tx;
+  tx.tenant_id = context.caller.tenant_id;
+  tx.deadline = context.deadline;
+  tx.read_only = read_only;
+  const auto started = std::chrono::steady_clock::now();
+  auto results = pool_->run_tenant_transaction(tx, statements);
+  elapsed_ += std::chrono::steady_clock::now() - started;
+  if (!results) return fail(map_error(results.error()));
+  return std::move(results).value();
+}
+
+}  // namespace shoppulse::handlers

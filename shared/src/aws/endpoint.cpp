@@ -1,0 +1,152 @@
+#include "shoppulse/aws/endpoint.h"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+
+namespace shoppulse::aws {
+namespace {
+
+Error invalid_endpoint(std::string_view source, std::string_view why) {
+  return Error::make(ErrorKind::kInternal, "aws_endpoint_invalid",
+                     std::string(source) + " is not a valid endpoint URL: " + std::string(why));
+}
+
+int default_port(std::string_view scheme) { return scheme == "https" ? 443 : 80; }
+
+bool is_true(std::string_view value) {
+  std::string lowered(value);
+  std::transform(lowered.begin(), lowered.end(), lowered.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return lowered == "true";
+}
+
+}  // namespace
+
+std::string service_endpoint_env_var(std::string_view service_id) {
+  std::string out = "AWS_ENDPOINT_URL_";
+  for (const char c : service_id) {
+    out.push_back(c == ' ' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+  }
+  return out;
+}
+
+std::string Endpoint::host_header() const {
+  const bool ipv6 = host.find(':') != std::string::npos;
+  std::string out = ipv6 ? "[" + host + "]" : host;
+  if (port != 0 && port != default_port(scheme)) out += ":" + std::to_string(port);
+  return out;
+}
+
+std::string Endpoint::request_path(std::string_view operation_path) const {
+  if (operation_path.empty() || operation_path == "/") return base_path.empty() ? "/" : base_path;
+  if (!base_path.empty() && base_path.back() == '/' && operation_path.front() == '/') {
+    return base_path.substr(0, base_path.size() - 1) + std::string(operation_path);
+  }
+  return base_path + std::string(operation_path);
+}
+
+std::string Endpoint::url(std::string_view operation_path, std::string_view query) const {
+  std::string out = scheme + "://" + host_header() + request_path(operation_path);
+  if (!query.empty()) out += "?" + std::string(query);
+  return out;
+}
+
+Result<Endpoint> parse_endpoint_url(std::string_view url) {
+  Endpoint endpoint;
+  const std::size_t scheme_end = url.find("://");
+  if (scheme_end == std::string_view::npos) return fail(invalid_endpoint(url, "missing scheme"));
+  std::string scheme(url.substr(0, scheme_end));
+  std::transform(scheme.begin(), scheme.end(), scheme.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (scheme != "https" && scheme != "http") return fail(invalid_endpoint(url, "scheme must be https or http"));
+  endpoint.scheme = std::move(scheme);
+
+  std::string_view rest = url.substr(scheme_end + 3);
+  if (rest.find_first_of("?#") != std::string_view::npos) {
+    return fail(invalid_endpoint(url, "query strings and fragments are not allowed"));
+  }
+  const std::size_t path_start = rest.find('/');
+  const std::string_view authority = rest.substr(0, path_start);
+  if (path_start != std::string_view::npos) endpoint.base_path = std::string(rest.substr(path_start));
+  if (endpoint.base_path == "/") endpoint.base_path.clear();
+  if (authority.find('@') != std::string_view::npos) return fail(invalid_endpoint(url, "user info is not allowed"));
+
+  std::string_view host = authority;
+  std::string_view port;
+  if (!authority.empty() && authority.front() == '[') {
+    const std::size_t close = authority.find(']');
+    if (close == std::string_view::npos) return fail(invalid_endpoint(url, "unterminated IPv6 address"));
+    host = authority.substr(1, close - 1);
+    const std::string_view after = authority.substr(close + 1);
+    if (!after.empty()) {
+      if (after.front() != ':') return fail(invalid_endpoint(url, "unexpected text after IPv6 address"));
+      port = after.substr(1);
+    }
+  } else if (const std::size_t colon = authority.rfind(':'); colon != std::string_view::npos) {
+    host = authority.substr(0, colon);
+    port = authority.substr(colon + 1);
+  }
+  if (host.empty()) return fail(invalid_endpoint(url, "missing host"));
+  endpoint.host = std::string(host);
+  if (!port.empty() || authority.back() == ':') {
+    int value = 0;
+    const auto [ptr, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
+    if (ec != std::errc() || ptr != port.data() + port.size() || value < 1 || value > 65535) {
+      return fail(invalid_endpoint(url, "port must be 1-65535"));
+    }
+    endpoint.port = value;
+  }
+  return endpoint;
+}
+
+std::string_view endpoint_source_name(EndpointSource source) noexcept {
+  switch (source) {
+    case EndpointSource::kConstructor: return "constructor";
+    case EndpointSource::kServiceEnv: return "service_env";
+    case EndpointSource::kGlobalEnv: return "global_env";
+    case EndpointSource::kDefault: return "default";
+  }
+  return "default";
+}
+
+Result<ResolvedEndpoint> resolve_endpoint(const ServiceInfo& service, std::string_view region,
+                                          const std::optional<std::string>& constructor_url, const EnvLookup& env) {
+  const auto resolved = [](std::string_view url, std::string_view source_name,
+                           EndpointSource source) -> Result<ResolvedEndpoint> {
+    auto endpoint = parse_endpoint_url(url);
+    if (!endpoint) {
+      return fail(Error::make(endpoint.error().kind, endpoint.error().code,
+                              std::string(source_name) + ": " + endpoint.error().message));
+    }
+    return ResolvedEndpoint{std::move(*endpoint), source};
+  };
+
+  if (constructor_url && !constructor_url->empty()) {
+    return resolved(*constructor_url, "endpoint_url", EndpointSource::kConstructor);
+  }
+  const auto ignore = env("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS");
+  if (!ignore || !is_true(*ignore)) {
+    const std::string service_var = service_endpoint_env_var(service.service_id);
+    if (auto url = env(service_var)) return resolved(*url, service_var, EndpointSource::kServiceEnv);
+    if (auto url = env("AWS_ENDPOINT_URL")) return resolved(*url, "AWS_ENDPOINT_URL", EndpointSource::kGlobalEnv);
+  }
+  if (region.empty()) {
+    return fail(Error::make(ErrorKind::kInternal, "aws_config_missing", "AWS_REGION is not set"));
+  }
+  const bool valid_region = std::all_of(region.begin(), region.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+  });
+  if (!valid_region) {
+    return fail(Error::make(ErrorKind::kInternal, "aws_config_invalid",
+                            "AWS_REGION must contain only lower-case letters, digits and '-'"));
+  }
+  // China regions live in the aws-cn partition with its own DNS suffix.
+  const std::string_view suffix = region.rfind("cn-", 0) == 0 ? "amazonaws.com.cn" : "amazonaws.com";
+  Endpoint endpoint;
+  endpoint.scheme = "https";
+  endpoint.host = std::string(service.endpoint_prefix) + "." + std::string(region) + "." + std::string(suffix);
+  return ResolvedEndpoint{std::move(endpoint), EndpointSource::kDefault};
+}
+
+}  // namespace shoppulse::aws
