@@ -1,0 +1,322 @@
+// The emulator's Runtime API rules, with the test acting as the runtime:
+// these are the behaviours bootstrap's tests rely on, so they are pinned
+// here against the bodies and statuses Lambda (and the official RIE) use.
+
+#include <regex>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "fake_runtime.h"
+#include "shoppulse/emulator/runtime_emulator.h"
+
+namespace shoppulse::emulator {
+namespace {
+
+using testing::FakeRuntime;
+using Outcome = InvocationResult::Outcome;
+using namespace std::chrono_literals;
+
+const std::regex kUuid("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
+const std::regex kTraceId("Root=1-[0-9a-f]{8}-[0-9a-f]{24};Parent=[0-9a-f]{16};Sampled=1");
+
+long long epoch_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::unique_ptr<RuntimeEmulator> start_external(EmulatorOptions options = {}) {
+  auto started = RuntimeEmulator::start(std::move(options));
+  if (!started) {
+    ADD_FAILURE() << started.error().message;
+    return nullptr;
+  }
+  return std::move(*started);
+}
+
+nlohmann::json json_of(const std::string& text) {
+  return nlohmann::json::parse(text);
+}
+
+TEST(emulator_rules, NextDeliversEventWithLambdaHeaders) {
+  auto emu = start_external();
+  ASSERT_TRUE(emu);
+  FakeRuntime runtime(emu->port());
+  InvokeOptions options;
+  options.timeout_ms = 5000;
+  options.client_context = R"({"client":{"app_title":"shoppulse"}})";
+  options.cognito_identity = R"({"cognitoIdentityId":"eu-west-1:abc"})";
+
+  const long long before = epoch_ms();
+  auto pending = emu->invoke_async(R"({"ping":1})", options);
+  const auto event = runtime.next();
+  const long long after = epoch_ms();
+
+  ASSERT_EQ(event.status, 200);
+  EXPECT_EQ(event.body, R"({"ping":1})");
+  EXPECT_TRUE(std::regex_match(event.request_id, kUuid)) << event.request_id;
+  const long long deadline = std::stoll(event.headers.find("Lambda-Runtime-Deadline-Ms")->second);
+  EXPECT_GE(deadline, before + 5000);
+  EXPECT_LE(deadline, after + 5000);
+  EXPECT_EQ(event.headers.find("Lambda-Runtime-Invoked-Function-Arn")->second,
+            "arn:aws:lambda:us-east-1:123456789012:function:shoppulse-api");
+  const std::string trace = event.headers.find("Lambda-Runtime-Trace-Id")->second;
+  EXPECT_TRUE(std::regex_match(trace, kTraceId)) << trace;
+  EXPECT_EQ(event.headers.find("Lambda-Runtime-Client-Context")->second, *options.client_context);
+  EXPECT_EQ(event.headers.find("Lambda-Runtime-Cognito-Identity")->second, *options.cognito_identity);
+  EXPECT_EQ(event.headers.find("Content-Type")->second, "application/json");
+
+  const auto posted = runtime.respond(event.request_id, R"({"pong":1})");
+  EXPECT_EQ(posted.status, 202);
+  EXPECT_EQ(json_of(posted.body), json_of(R"({"status":"OK"})"));
+
+  const InvocationResult result = pending.get();
+  EXPECT_EQ(result.outcome, Outcome::kResponse);
+  EXPECT_EQ(result.body, R"({"pong":1})");
+  EXPECT_EQ(result.request_id, event.request_id);
+  EXPECT_EQ(result.trace_id, trace);
+  EXPECT_EQ(result.deadline_ms, deadline);
+  EXPECT_EQ(result.post_status, 202);
+  EXPECT_TRUE(result.delivered);
+  EXPECT_LE(result.pickup, result.total);
+  EXPECT_LE(result.duration, result.total);
+}
+
+TEST(emulator_rules, OptionalHeadersAbsentAndDefaultTimeoutApplies) {
+  EmulatorOptions options;
+  options.timeout_ms = 1234;
+  auto emu = start_external(options);
+  ASSERT_TRUE(emu);
+  FakeRuntime runtime(emu->port());
+  auto pending = emu->invoke_async("{}");
+  const long long before = epoch_ms();
+  const auto event = runtime.next();
+  ASSERT_EQ(event.status, 200);
+  EXPECT_EQ(event.headers.count("Lambda-Runtime-Client-Context"), 0U);
+  EXPECT_EQ(event.headers.count("Lambda-Runtime-Cognito-Identity"), 0U);
+  const long long deadline = std::stoll(event.headers.find("Lambda-Runtime-Deadline-Ms")->second);
+  EXPECT_NEAR(static_cast<double>(deadline - before), 1234.0, 500.0);
+  runtime.respond(event.request_id, "{}");
+  EXPECT_TRUE(pending.get().ok());
+}
+
+TEST(emulator_rules, SecondAnswerForSameIdIsForbidden) {
+  auto emu = start_external();
+  ASSERT_TRUE(emu);
+  FakeRuntime runtime(emu->port());
+  auto pending = emu->invoke_async("{}");
+  const auto event = runtime.next();
+  ASSERT_EQ(runtime.respond(event.request_id, R"("first")").status, 202);
+  ASSERT_EQ(pending.get().body, R"("first")");
+
+  const auto again = runtime.respond(event.request_id, R"("second")");
+  EXPECT_EQ(again.status, 403);
+  EXPECT_EQ(json_of(again.body).at("errorType"), "InvalidStateTransition");
+  const auto error_after = runtime.error(event.request_id, "Function.Late", "{}");
+  EXPECT_EQ(error_after.status, 403);
+  EXPECT_EQ(json_of(error_after.body).at("errorType"), "InvalidStateTransition");
+}
+
+TEST(emulator_rules, WrongIdIsRejectedAndInvocationStaysOpen) {
+  auto emu = start_external();
+  ASSERT_TRUE(emu);
+  FakeRuntime runtime(emu->port());
+  auto pending = emu->invoke_async("{}");
+  const auto event = runtime.next();
+
+  const auto wrong = runtime.respond("6f1f0a8e-1111-4222-8333-444455556666", "{}");
+  EXPECT_EQ(wrong.status, 400);
+  EXPECT_EQ(json_of(wrong.body), json_of(R"({"errorMessage":"Invalid request ID","errorType":"InvalidRequestID"})"));
+  EXPECT_EQ(runtime.error("not-a-request-id", "Function.X", "{}").status, 400);
+
+  EXPECT_EQ(runtime.respond(event.request_id, R"("right")").status, 202);
+  EXPECT_EQ(pending.get().body, R"("right")");
+}
+
+TEST(emulator_rules, UnknownIdWithNothingInFlightIsInvalidRequestId) {
+  auto emu = start_external();
+  ASSERT_TRUE(emu);
+  FakeRuntime runtime(emu->port());
+  const auto reply = runtime.respond("6f1f0a8e-1111-4222-8333-444455556666", "{}");
+  EXPECT_EQ(reply.status, 400);
+  EXPECT_EQ(json_of(reply.body).at("errorType"), "InvalidRequestID");
+}
+
+TEST(emulator_rules, ErrorPostCapturesTypeHeaderAndBody) {
+  auto emu = start_external();
+  ASSERT_TRUE(emu);
+  FakeRuntime runtime(emu->port());
+  auto pending = emu->invoke_async("{}");
+  const auto event = runtime.next();
+  const std::string body = R"({"errorMessage":"boom","errorType":"Function.Custom","stackTrace":[]})";
+  const auto posted = runtime.error(event.request_id, "Function.Custom", body);
+  EXPECT_EQ(posted.status, 202);
+  const auto result = pending.get();
+  EXPECT_EQ(result.outcome, Outcome::kFunctionError);
+  EXPECT_EQ(result.error_type, "Function.Custom");
+  EXPECT_EQ(result.body, body);
+  EXPECT_EQ(result.post_status, 202);
+}
+
+TEST(emulator_rules, OversizeResponseIs413AndFailsTheInvocation) {
+  auto emu = start_external();
+  ASSERT_TRUE(emu);
+  FakeRuntime runtime(emu->port());
+  auto pending = emu->invoke_async("{}");
+  const auto event = runtime.next();
+  const auto posted = runtime.respond(event.request_id, std::string(kMaxResponseBytes + 1, 'x'));
+  EXPECT_EQ(posted.status, 413);
+  EXPECT_EQ(json_of(posted.body), json_of(R"({"errorMessage":"Exceeded maximum allowed payload size (6291556 bytes).",)"
+                                          R"("errorType":"RequestEntityTooLarge"})"));
+  const auto result = pending.get();
+  EXPECT_EQ(result.outcome, Outcome::kFunctionError);
+  EXPECT_EQ(result.error_type, "Function.ResponseSizeTooLarge");
+  EXPECT_EQ(result.post_status, 413);
+  EXPECT_EQ(json_of(result.body).at("errorType"), "Function.ResponseSizeTooLarge");
+
+  // The invocation is over: the runtime may ask for the next one.
+  auto second = emu->invoke_async(R"({"n":2})");
+  const auto next = runtime.next();
+  ASSERT_EQ(next.status, 200);
+  EXPECT_EQ(next.body, R"({"n":2})");
+  runtime.respond(next.request_id, "{}");
+  EXPECT_TRUE(second.get().ok());
+}
+
+TEST(emulator_rules, ResponseExactlyAtTheLimitIsAccepted) {
+  auto emu = start_external();
+  ASSERT_TRUE(emu);
+  FakeRuntime runtime(emu->port());
+  auto pending = emu->invoke_async("{}");
+  const auto event = runtime.next();
+  EXPECT_EQ(runtime.respond(event.request_id, std::string(kMaxResponseBytes, 'x')).status, 202);
+  const auto result = pending.get();
+  EXPECT_EQ(result.outcome, Outcome::kResponse);
+  EXPECT_EQ(result.body.size(), kMaxResponseBytes);
+}
+
+TEST(emulator_rules, InitErrorFailsThePendingInvocationAndLaterOnes) {
+  auto emu = start_external();
+  ASSERT_TRUE(emu);
+  FakeRuntime runtime(emu->port());
+  auto pending = emu->invoke_async("{}");
+  std::this_thread::sleep_for(50ms);  // the event is queued, never delivered
+  const std::string body = R"({"errorMessage":"bad config","errorType":"Runtime.InvalidConfig","stackTrace":[]})";
+  EXPECT_EQ(runtime.init_error("Runtime.InvalidConfig", body).status, 202);
+
+  const auto result = pending.get();
+  EXPECT_EQ(result.outcome, Outcome::kInitError);
+  EXPECT_EQ(result.error_type, "Runtime.InvalidConfig");
+  EXPECT_EQ(result.body, body);
+  EXPECT_FALSE(result.delivered);
+  ASSERT_TRUE(emu->init_error().has_value());
+  EXPECT_EQ(emu->init_error()->error_type, "Runtime.InvalidConfig");
+
+  EXPECT_EQ(runtime.next().status, 403);  // a failed init cannot take events
+  EXPECT_EQ(emu->invoke("{}").outcome, Outcome::kInitError);
+}
+
+TEST(emulator_rules, NoAnswerByDeadlineIsATimeout) {
+  auto emu = start_external();
+  ASSERT_TRUE(emu);
+  FakeRuntime runtime(emu->port());
+  InvokeOptions options;
+  options.timeout_ms = 300;
+  auto pending = emu->invoke_async("{}", options);
+  const auto event = runtime.next();
+  const auto result = pending.get();
+  EXPECT_EQ(result.outcome, Outcome::kTimeout);
+  EXPECT_EQ(result.error_type, "Sandbox.Timedout");
+  EXPECT_NE(json_of(result.body).at("errorMessage").get<std::string>().find("Task timed out after 0.30 seconds"),
+            std::string::npos);
+  EXPECT_GE(result.duration, 300ms);
+  EXPECT_EQ(runtime.respond(event.request_id, "{}").status, 403);  // too late
+}
+
+TEST(emulator_rules, EventNobodyPicksUpTimesOutUndelivered) {
+  EmulatorOptions options;
+  options.init_timeout_ms = 200;
+  auto emu = start_external(options);
+  ASSERT_TRUE(emu);
+  const auto result = emu->invoke("{}");
+  EXPECT_EQ(result.outcome, Outcome::kTimeout);
+  EXPECT_FALSE(result.delivered);
+  EXPECT_EQ(result.deadline_ms, 0);
+}
+
+TEST(emulator_rules, NextWhileHoldingAnEventIsForbidden) {
+  auto emu = start_external();
+  ASSERT_TRUE(emu);
+  FakeRuntime runtime(emu->port());
+  auto pending = emu->invoke_async("{}");
+  const auto event = runtime.next();
+  EXPECT_EQ(runtime.next().status, 403);
+  runtime.respond(event.request_id, "{}");
+  EXPECT_TRUE(pending.get().ok());
+}
+
+TEST(emulator_rules, CountsNextCallsAndReportsFirstPoll) {
+  auto emu = start_external();
+  ASSERT_TRUE(emu);
+  FakeRuntime runtime(emu->port());
+  EXPECT_FALSE(emu->wait_for_next_poll(50ms));
+  auto parked = runtime.next_async();
+  EXPECT_TRUE(emu->wait_for_next_poll(5s));
+  EXPECT_EQ(emu->next_calls(), 1U);
+  auto pending = emu->invoke_async("{}");
+  const auto event = parked.get();
+  runtime.respond(event.request_id, "{}");
+  EXPECT_TRUE(pending.get().ok());
+}
+
+TEST(emulator_rules, InvocationsAreServedOneAtATime) {
+  auto emu = start_external();
+  ASSERT_TRUE(emu);
+  FakeRuntime runtime(emu->port());
+  auto first = emu->invoke_async(R"({"n":1})");
+  const auto e1 = runtime.next();
+  auto second = emu->invoke_async(R"({"n":2})");
+  std::this_thread::sleep_for(50ms);
+  EXPECT_EQ(runtime.respond(e1.request_id, "1").status, 202);
+  const auto e2 = runtime.next();
+  EXPECT_NE(e1.request_id, e2.request_id);
+  EXPECT_EQ(e1.body + e2.body, R"({"n":1}{"n":2})");
+  runtime.respond(e2.request_id, "2");
+  EXPECT_EQ(first.get().body, "1");
+  EXPECT_EQ(second.get().body, "2");
+}
+
+TEST(emulator_rules, RefusedThenAcceptedAgain) {
+  auto emu = start_external();
+  ASSERT_TRUE(emu);
+  FakeRuntime runtime(emu->port());
+  auto parked = runtime.next_async();
+  ASSERT_TRUE(emu->wait_for_next_poll(5s));
+  ASSERT_TRUE(emu->refuse_connections().ok());
+  EXPECT_EQ(parked.get().status, 0) << "a parked /next must lose its connection, not get an answer";
+  EXPECT_EQ(runtime.next().status, 0);
+
+  ASSERT_TRUE(emu->accept_connections().ok());
+  auto pending = emu->invoke_async("{}");
+  const auto event = runtime.next();
+  ASSERT_EQ(event.status, 200);
+  runtime.respond(event.request_id, "{}");
+  EXPECT_TRUE(pending.get().ok());
+}
+
+TEST(emulator_rules, ResetModeAcceptsAndDrops) {
+  EmulatorOptions options;
+  options.initial_fault = Fault::kResetConnections;
+  auto emu = start_external(options);
+  ASSERT_TRUE(emu);
+  FakeRuntime runtime(emu->port());
+  EXPECT_EQ(runtime.next().status, 0);
+  EXPECT_EQ(runtime.next().status, 0);
+  EXPECT_EQ(emu->fault_connections(), 2U);
+  EXPECT_EQ(emu->next_calls(), 0U);
+}
+
+}  // namespace
+}  // namespace shoppulse::emulator

@@ -1,0 +1,283 @@
+// The real bootstrap binary under the local Runtime API emulator: the
+// contract between our runtime and Lambda, end to end over HTTP.
+
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "shoppulse/emulator/runtime_emulator.h"
+
+namespace shoppulse::emulator {
+namespace {
+
+using Outcome = InvocationResult::Outcome;
+using nlohmann::json;
+using namespace std::chrono_literals;
+
+std::string read_event(const std::string& relative) {
+  std::ifstream in(std::string(SHOPPULSE_TEST_DATA_DIR) + "/events/" + relative, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// Parked in its next long poll: the state a warm sandbox is frozen in.
+bool wait_for_next_calls(const RuntimeEmulator& emu, std::size_t count) {
+  const auto limit = std::chrono::steady_clock::now() + 10s;
+  while (emu.next_calls() < count) {
+    if (std::chrono::steady_clock::now() > limit) return false;
+    std::this_thread::sleep_for(5ms);
+  }
+  return true;
+}
+
+class runtime_integration : public ::testing::Test {
+ protected:
+  RuntimeEmulator& start(std::map<std::string, std::string> env = {}, EmulatorOptions options = {}) {
+    options.bootstrap_path = SHOPPULSE_BOOTSTRAP_PATH;
+    options.env.insert(env.begin(), env.end());
+    auto started = RuntimeEmulator::start(std::move(options));
+    if (!started) throw std::runtime_error(started.error().message);
+    emulator_ = std::move(*started);
+    return *emulator_;
+  }
+
+  RuntimeEmulator& start_with_diagnostics(EmulatorOptions options = {}) {
+    return start({{"SHOPPULSE_DIAGNOSTIC_ACTIONS", "1"}}, std::move(options));
+  }
+
+  // Every line bootstrap writes, on either stream, must be one JSON object:
+  // CloudWatch Logs Insights queries depend on it. Checked after each test.
+  void TearDown() override {
+    if (!emulator_) return;
+    emulator_->stop();
+    for (const auto& [name, lines] :
+         {std::pair{"stdout", emulator_->stdout_lines()}, std::pair{"stderr", emulator_->stderr_lines()}}) {
+      for (const auto& line : lines) {
+        const json parsed = json::parse(line, nullptr, false);
+        EXPECT_TRUE(parsed.is_object()) << name << " line is not a JSON object: " << line;
+      }
+    }
+  }
+
+  std::unique_ptr<RuntimeEmulator> emulator_;
+};
+
+TEST_F(runtime_integration, HealthOverHttpApiV2WithStagePrefix) {
+  auto& emu = start();
+  ASSERT_TRUE(emu.wait_for_next_poll(10s)) << "bootstrap never asked for an event";
+  const auto result = emu.invoke(read_event("derived/apigw-v2-health-stage-prefixed.json"));
+  ASSERT_EQ(result.outcome, Outcome::kResponse) << result.error_type << " " << result.body;
+  const json response = json::parse(result.body);
+  EXPECT_EQ(response.at("statusCode"), 200);
+  EXPECT_EQ(response.at("isBase64Encoded"), false);
+  EXPECT_TRUE(json::parse(response.at("body").get<std::string>()).contains("status"));
+  EXPECT_FALSE(response.contains("multiValueHeaders")) << "v2 responses have no multiValueHeaders";
+}
+
+TEST_F(runtime_integration, HealthOverRestApiV1) {
+  auto& emu = start();
+  const auto result = emu.invoke(read_event("derived/apigw-v1-health.json"));
+  ASSERT_EQ(result.outcome, Outcome::kResponse) << result.body;
+  const json response = json::parse(result.body);
+  EXPECT_EQ(response.at("statusCode"), 200);
+  EXPECT_TRUE(response.contains("multiValueHeaders"));
+}
+
+TEST_F(runtime_integration, UnknownRouteIs404EnvelopeWithApiRequestId) {
+  auto& emu = start();
+  const auto result = emu.invoke(read_event("apigw-v1-rest-cognito-userpool-authorizer.json"));
+  ASSERT_EQ(result.outcome, Outcome::kResponse) << result.body;
+  const json response = json::parse(result.body);
+  EXPECT_EQ(response.at("statusCode"), 404);
+  const json body = json::parse(response.at("body").get<std::string>());
+  EXPECT_EQ(body.at("error").at("code"), "not_found");
+  EXPECT_EQ(body.at("error").at("requestId"), "e56434a3-0b5d-453c-9183-f07a5e91fbb3");
+}
+
+TEST_F(runtime_integration, InvalidAndUnsupportedPayloadsAreFunctionErrors) {
+  auto& emu = start();
+  const auto invalid = emu.invoke("this is not json {");
+  EXPECT_EQ(invalid.outcome, Outcome::kFunctionError);
+  EXPECT_EQ(invalid.error_type, "Function.InvalidEvent");
+  EXPECT_EQ(json::parse(invalid.body).at("errorType"), "Function.InvalidEvent");
+
+  const auto unsupported = emu.invoke(R"({"hello":"world"})");
+  EXPECT_EQ(unsupported.outcome, Outcome::kFunctionError);
+  EXPECT_EQ(unsupported.error_type, "Function.UnsupportedEvent");
+
+  EXPECT_TRUE(emu.running()) << "bad events must not take the sandbox down";
+}
+
+TEST_F(runtime_integration, DiagnosticActionsAreOffByDefault) {
+  auto& emu = start();
+  const auto result = emu.invoke(R"({"action":"diagnostic.throw"})");
+  EXPECT_EQ(result.outcome, Outcome::kFunctionError);
+  EXPECT_NE(result.error_type, "Function.UnhandledException");
+}
+
+TEST_F(runtime_integration, HandlerExceptionIsReportedAndTheSandboxKeepsServing) {
+  auto& emu = start_with_diagnostics();
+  const pid_t pid = emu.pid();
+  const auto failed = emu.invoke(R"({"action":"diagnostic.throw"})");
+  EXPECT_EQ(failed.outcome, Outcome::kFunctionError);
+  EXPECT_EQ(failed.error_type, "Function.UnhandledException");
+  const json error = json::parse(failed.body);
+  EXPECT_EQ(error.at("errorType"), "Function.UnhandledException");
+  EXPECT_TRUE(error.contains("errorMessage"));
+
+  const auto next = emu.invoke(read_event("derived/apigw-v2-health-stage-prefixed.json"));
+  EXPECT_EQ(next.outcome, Outcome::kResponse);
+  EXPECT_EQ(emu.pid(), pid) << "the same process must serve the next event";
+}
+
+TEST_F(runtime_integration, InitFailureIsPostedToInitErrorAndExitsNonZero) {
+  auto& emu = start({{"AWS_LAMBDA_LOG_LEVEL", "bogus"}});
+  const auto result = emu.invoke(read_event("derived/apigw-v2-health-stage-prefixed.json"));
+  EXPECT_EQ(result.outcome, Outcome::kInitError);
+  EXPECT_EQ(result.error_type, "Runtime.InvalidConfig");
+  const json error = json::parse(result.body);
+  EXPECT_TRUE(error.at("errorMessage").is_string());
+  EXPECT_EQ(error.at("errorType"), "Runtime.InvalidConfig");
+  EXPECT_EQ(error.at("stackTrace"), json::array());
+
+  const auto exit = emu.wait_for_exit(10s);
+  ASSERT_TRUE(exit.has_value()) << "bootstrap must exit after a failed init";
+  EXPECT_TRUE(exit->exited);
+  EXPECT_NE(exit->code, 0);
+  EXPECT_EQ(emu.next_calls(), 0U) << "a failed init must not poll for events";
+}
+
+TEST_F(runtime_integration, MissingRuntimeApiVariableExitsNonZero) {
+  EmulatorOptions options;
+  options.unset_env = {"AWS_LAMBDA_RUNTIME_API"};
+  auto& emu = start({}, options);
+  const auto exit = emu.wait_for_exit(10s);
+  ASSERT_TRUE(exit.has_value());
+  EXPECT_FALSE(exit->success()) << exit->describe();
+  EXPECT_EQ(emu.next_calls(), 0U);
+}
+
+TEST_F(runtime_integration, OversizeResponseBecomesResponseSizeTooLarge) {
+  auto& emu = start_with_diagnostics();
+  const auto result =
+      emu.invoke(R"({"action":"diagnostic.oversize","bytes":)" + std::to_string(kMaxResponseBytes + 1) + "}");
+  EXPECT_EQ(result.outcome, Outcome::kFunctionError);
+  EXPECT_EQ(result.error_type, "Function.ResponseSizeTooLarge");
+  EXPECT_EQ(result.post_status, 202) << "bootstrap should post /error itself, not a /response we reject with 413";
+  EXPECT_EQ(emu.invoke(read_event("derived/apigw-v1-health.json")).outcome, Outcome::kResponse)
+      << "the sandbox keeps serving after an oversize response";
+}
+
+TEST_F(runtime_integration, ResponseExactlyAtTheLimitIsDelivered) {
+  auto& emu = start_with_diagnostics();
+  const auto result =
+      emu.invoke(R"({"action":"diagnostic.oversize","bytes":)" + std::to_string(kMaxResponseBytes) + "}");
+  ASSERT_EQ(result.outcome, Outcome::kResponse) << result.error_type;
+  EXPECT_EQ(result.body.size(), kMaxResponseBytes);
+  EXPECT_EQ(result.body.front(), '"');
+  EXPECT_EQ(result.body.back(), '"');
+}
+
+TEST_F(runtime_integration, InvocationContextReachesTheHandler) {
+  auto& emu = start_with_diagnostics();
+  InvokeOptions options;
+  options.timeout_ms = 5000;
+  options.client_context = R"({"client":{"installation_id":"i-1","app_title":"shoppulse-tests"},"custom":{"k":"v"}})";
+  options.cognito_identity = R"({"cognitoIdentityId":"eu-west-1:1234","cognitoIdentityPoolId":"eu-west-1:pool"})";
+  const auto result = emu.invoke(R"({"action":"diagnostic.context"})", options);
+  ASSERT_EQ(result.outcome, Outcome::kResponse) << result.body;
+
+  const json seen = json::parse(result.body);
+  EXPECT_EQ(seen.at("requestId"), result.request_id);
+  EXPECT_EQ(seen.at("deadlineMs").get<long long>(), result.deadline_ms);
+  EXPECT_EQ(seen.at("functionArn"), "arn:aws:lambda:us-east-1:123456789012:function:shoppulse-api");
+  EXPECT_EQ(seen.at("traceId"), result.trace_id);
+  EXPECT_EQ(seen.at("xAmznTraceIdEnv"), result.trace_id);
+  EXPECT_EQ(seen.at("clientContext"), *options.client_context);
+  EXPECT_EQ(seen.at("cognitoIdentity"), *options.cognito_identity);
+  const auto remaining = seen.at("remainingMs").get<long long>();
+  EXPECT_GT(remaining, 0);
+  EXPECT_LE(remaining, 5000);
+}
+
+TEST_F(runtime_integration, TraceIdEnvironmentFollowsEachInvocation) {
+  auto& emu = start_with_diagnostics();
+  const auto first = emu.invoke(R"({"action":"diagnostic.context"})");
+  const auto second = emu.invoke(R"({"action":"diagnostic.context"})");
+  ASSERT_TRUE(first.ok() && second.ok());
+  EXPECT_NE(first.trace_id, second.trace_id);
+  EXPECT_EQ(json::parse(second.body).at("xAmznTraceIdEnv"), second.trace_id);
+  EXPECT_EQ(json::parse(second.body).at("clientContext"), json::parse(first.body).at("clientContext"));
+}
+
+TEST_F(runtime_integration, HandlerPastTheDeadlineTimesOutAndTheSandboxIsReplaced) {
+  auto& emu = start_with_diagnostics();
+  const pid_t pid = emu.pid();
+  InvokeOptions options;
+  options.timeout_ms = 300;
+  const auto result = emu.invoke(R"({"action":"diagnostic.sleep","ms":3000})", options);
+  EXPECT_EQ(result.outcome, Outcome::kTimeout);
+  EXPECT_EQ(result.error_type, "Sandbox.Timedout");
+  EXPECT_NE(emu.pid(), pid);
+  EXPECT_EQ(emu.invoke(read_event("derived/apigw-v1-health.json")).outcome, Outcome::kResponse);
+}
+
+TEST_F(runtime_integration, SigtermExitsZeroPromptly) {
+  auto& emu = start();
+  ASSERT_TRUE(emu.wait_for_next_poll(10s));
+  ASSERT_EQ(emu.invoke(read_event("derived/apigw-v1-health.json")).outcome, Outcome::kResponse);
+  ASSERT_TRUE(wait_for_next_calls(emu, 2));
+  const auto started = std::chrono::steady_clock::now();
+  const auto exit = emu.stop();  // SIGTERM while parked in /next; SIGKILL only after 2 s
+  ASSERT_TRUE(exit.has_value());
+  EXPECT_TRUE(exit->exited) << exit->describe();
+  EXPECT_EQ(exit->code, 0);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 1500ms);
+}
+
+// A bootstrap that cannot reach the Runtime API must give up after a few
+// spaced-out attempts: Lambda then replaces the sandbox. A busy loop would
+// burn the CPU a sandbox is billed for.
+void expect_bounded_give_up(RuntimeEmulator& emu, std::chrono::steady_clock::time_point since) {
+  const auto exit = emu.wait_for_exit(20s);
+  ASSERT_TRUE(exit.has_value()) << "bootstrap kept retrying for 20 s";
+  EXPECT_TRUE(exit->exited) << exit->describe();
+  EXPECT_NE(exit->code, 0);
+  EXPECT_LT(std::chrono::steady_clock::now() - since, 10s);
+  EXPECT_LT(exit->cpu_seconds, 2.0) << "retrying must sleep between attempts";
+}
+
+TEST_F(runtime_integration, RefusedConnectionsFromTheStartEndInNonZeroExit) {
+  EmulatorOptions options;
+  options.initial_fault = Fault::kRefuseConnections;
+  const auto since = std::chrono::steady_clock::now();
+  auto& emu = start({}, options);
+  expect_bounded_give_up(emu, since);
+}
+
+TEST_F(runtime_integration, ResetConnectionsAreRetriedAFewTimesThenExit) {
+  EmulatorOptions options;
+  options.initial_fault = Fault::kResetConnections;
+  const auto since = std::chrono::steady_clock::now();
+  auto& emu = start({}, options);
+  expect_bounded_give_up(emu, since);
+  EXPECT_GE(emu.fault_connections(), 2U) << "bootstrap should retry at least once";
+  EXPECT_LE(emu.fault_connections(), 10U);
+}
+
+TEST_F(runtime_integration, RuntimeApiGoingAwayMidLifeEndsInNonZeroExit) {
+  auto& emu = start();
+  ASSERT_EQ(emu.invoke(read_event("derived/apigw-v1-health.json")).outcome, Outcome::kResponse);
+  ASSERT_TRUE(wait_for_next_calls(emu, 2));
+  const auto since = std::chrono::steady_clock::now();
+  ASSERT_TRUE(emu.refuse_connections().ok());
+  expect_bounded_give_up(emu, since);
+}
+
+}  // namespace
+}  // namespace shoppulse::emulator

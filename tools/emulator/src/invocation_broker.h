@@ -1,0 +1,98 @@
+#pragma once
+// The Runtime API state machine, independent of HTTP and of processes: one
+// invocation slot, the request-id rules, init errors and deadlines. The HTTP
+// server calls the runtime-side methods; RuntimeEmulator the caller side.
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_set>
+
+#include "shoppulse/emulator/runtime_emulator.h"
+
+namespace shoppulse::emulator {
+
+struct HttpReply {
+  int status = 200;
+  std::string body;  // JSON
+};
+
+struct Delivery {
+  std::string request_id;
+  std::string payload;
+  std::string trace_id;
+  long long deadline_ms = 0;
+  std::optional<std::string> client_context;
+  std::optional<std::string> cognito_identity;
+};
+
+struct NextResult {
+  std::optional<Delivery> delivery;  // set: answer 200 with it
+  std::optional<HttpReply> reject;   // set: answer this instead
+  // Neither: the wait was abandoned (fault switch, new process, shutdown):
+  // drop the connection without answering.
+};
+
+struct InvocationTimeouts {
+  int timeout_ms = 3000;
+  int init_timeout_ms = 10000;
+  int grace_ms = 200;
+};
+
+class InvocationBroker {
+ public:
+  // Runtime side (HTTP handlers).
+  NextResult wait_next();
+  HttpReply post_response(const std::string& request_id, std::string body, std::string content_type);
+  HttpReply post_error(const std::string& request_id, std::string error_type, std::string body,
+                       std::string content_type);
+  HttpReply post_init_error(std::string error_type, std::string body);
+
+  // Caller side.
+  InvocationResult invoke(std::string payload, const InvokeOptions& options, const InvocationTimeouts& timeouts);
+
+  // Lifecycle. A new process gets a new generation; events about an older
+  // generation (a late exit) are ignored, and /next waits from it abandoned.
+  std::uint64_t process_started();
+  void process_exited(std::uint64_t generation, const ExitStatus& status);
+  void external_runtime();  // no child: the runtime is whoever polls
+  // While paused, /next calls (parked or new) return without an answer so
+  // the server can drop their connections; events stay queued.
+  void pause_runtime_api(bool paused);
+  void shutdown();  // fail anything pending; refuse further waits
+
+  bool wait_for_next_poll(std::chrono::milliseconds timeout);
+  [[nodiscard]] std::size_t next_calls() const;
+  [[nodiscard]] std::optional<InitErrorReport> init_error() const;
+  [[nodiscard]] std::optional<ExitStatus> last_exit() const;
+
+ private:
+  struct Invocation;
+  void complete_locked(Invocation& inv, InvocationResult::Outcome outcome, std::string body, std::string error_type,
+                       int post_status);
+
+  mutable std::mutex mutex_;
+  std::condition_variable cv_;
+  std::shared_ptr<Invocation> current_;  // queued or in flight
+  // Recently answered ids (second answers get 403, not 400); bounded so
+  // benchmark runs with millions of invocations do not grow without limit.
+  std::unordered_set<std::string> finished_ids_;
+  std::deque<std::string> finished_order_;
+  std::optional<InitErrorReport> init_error_;
+  std::optional<ExitStatus> last_exit_;
+  std::uint64_t generation_ = 0;
+  std::uint64_t abandon_epoch_ = 0;
+  bool process_alive_ = false;
+  bool has_process_ = false;
+  bool polled_ = false;  // current process called /next
+  bool stopping_ = false;
+  bool paused_ = false;
+  std::size_t next_calls_ = 0;
+};
+
+}  // namespace shoppulse::emulator
