@@ -8,6 +8,7 @@
 
 #include "golden.h"
 #include "shoppulse/emulator/runtime_emulator.h"
+#include "shoppulse/fakes/fake_aws.h"
 #include "suite.h"
 
 extern char** environ;
@@ -33,7 +34,7 @@ void write_golden(const fs::path& path, const json& golden) {
 
 // Variables available to ${...} in suite.json: the fixture's (when the
 // suite needs PostgreSQL), then our own environment.
-std::map<std::string, std::string> substitution_vars(const SuiteDatabase* db) {
+std::map<std::string, std::string> substitution_vars(const SuiteDatabase* db, const fakes::FakeAws* aws) {
   std::map<std::string, std::string> vars;
   for (char** e = environ; *e != nullptr; ++e) {
     const std::string entry = *e;
@@ -41,6 +42,12 @@ std::map<std::string, std::string> substitution_vars(const SuiteDatabase* db) {
   }
   if (db != nullptr) {
     for (const auto& [k, v] : db->vars()) vars[k] = v;
+  }
+  if (aws != nullptr) {
+    vars["FAKE_AWS_URL"] = aws->endpoint_url();
+    vars["FAKE_AWS_ACCESS_KEY_ID"] = aws->options().access_key_id;
+    vars["FAKE_AWS_SECRET_ACCESS_KEY"] = aws->options().secret_access_key;
+    vars["FAKE_AWS_REGION"] = aws->options().region;
   }
   return vars;
 }
@@ -70,11 +77,29 @@ int run_replay(const ReplayOptions& options, std::ostream& out) {
     database = std::move(*created);
   }
 
+  std::unique_ptr<fakes::FakeAws> fake_aws;
+  if (config->fake_aws) {
+    auto aws_options = fakes::FakeAws::options_from_state(*config->fake_aws);
+    if (!aws_options) {
+      out << "replay: suite.json fake_aws: " << aws_options.error().message << '\n';
+      return 2;
+    }
+    fake_aws = std::make_unique<fakes::FakeAws>(*aws_options);
+    if (auto applied = fake_aws->apply_state(*config->fake_aws); !applied) {
+      out << "replay: suite.json fake_aws: " << applied.error().message << '\n';
+      return 2;
+    }
+    if (auto up = fake_aws->start(); !up) {
+      out << "replay: cannot start fake AWS: " << up.error().message << '\n';
+      return 2;
+    }
+  }
+
   emulator::EmulatorOptions emu_options;
   emu_options.bootstrap_path = options.bootstrap.string();
   emu_options.forward_logs = options.verbose;
   if (config->timeout_ms) emu_options.timeout_ms = *config->timeout_ms;
-  const auto vars = substitution_vars(database.get());
+  const auto vars = substitution_vars(database.get(), fake_aws.get());
   for (const auto& [key, value] : config->env) {
     auto expanded = substitute(value, vars);
     if (!expanded) {

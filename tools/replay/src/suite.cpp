@@ -66,6 +66,9 @@ Result<SuiteConfig> load_suite_config(const fs::path& dir) {
         if (!v.is_string()) return fail(config_error("suite.json: env." + name + " must be a string"));
         config.env[name] = v.get<std::string>();
       }
+    } else if (key == "fake_aws") {
+      if (!value.is_object()) return fail(config_error("suite.json: fake_aws must be an object (a FakeAws state)"));
+      config.fake_aws = value;
     } else if (key == "needs_postgres") {
       if (!value.is_boolean()) return fail(config_error("suite.json: needs_postgres must be a boolean"));
       config.needs_postgres = value.get<bool>();

@@ -1,6 +1,6 @@
 #pragma once
 // A replay suite folder: optional suite.json ({"env": {...}, "needs_postgres":
-// bool, "timeout_ms": n}), ${VAR} substitution in env values, and the
+// bool, "timeout_ms": n, "fake_aws": {...}}), ${VAR} substitution in env values, and the
 // per-suite PostgreSQL database for suites that need one.
 
 #include <filesystem>
@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "shoppulse/core/result.h"
 
 namespace shoppulse::replay {
@@ -18,6 +20,10 @@ struct SuiteConfig {
   std::map<std::string, std::string> env;
   bool needs_postgres = false;
   std::optional<int> timeout_ms;
+  // "fake_aws": a FakeAws state (secrets, dashboards, credentials): the
+  // runner serves it on 127.0.0.1 for the suite and provides FAKE_AWS_URL,
+  // FAKE_AWS_ACCESS_KEY_ID, FAKE_AWS_SECRET_ACCESS_KEY, FAKE_AWS_REGION.
+  std::optional<nlohmann::json> fake_aws;
 };
 
 Result<SuiteConfig> load_suite_config(const std::filesystem::path& dir);
