@@ -16,6 +16,7 @@
 #include "shoppulse/core/codec.h"
 #include "shoppulse/db/pool.h"
 #include "shoppulse/handlers/application.h"
+#include "shoppulse/handlers/validation.h"
 #include "test_db.h"
 
 namespace shoppulse::test {
@@ -56,6 +57,17 @@ struct Reply {
   nlohmann::json envelope;  // the whole API Gateway response
 };
 
+// Bodies that are not valid UTF-8 travel base64-encoded, as API Gateway
+// delivers binary payloads.
+inline void set_body(nlohmann::json& event, const std::string& body) {
+  if (handlers::utf8_length(body).has_value()) {
+    event["body"] = body;
+  } else {
+    event["body"] = base64_encode(body);
+    event["isBase64Encoded"] = true;
+  }
+}
+
 inline nlohmann::json make_event(const Call& call) {
   nlohmann::json claims = nlohmann::json::object();
   if (call.who) {
@@ -78,7 +90,7 @@ inline nlohmann::json make_event(const Call& call) {
           {"requestId", "api-req-v2"},
           {"stage", "prod"},
           {"authorizer", {{"jwt", {{"claims", claims}, {"scopes", nullptr}}}}}}}};
-    if (call.body) event["body"] = *call.body;
+    if (call.body) set_body(event, *call.body);
     return event;
   }
   nlohmann::json multi = nlohmann::json::object();
@@ -95,7 +107,8 @@ inline nlohmann::json make_event(const Call& call) {
       {"requestContext",
        {{"requestId", "api-req-v1"}, {"stage", "prod"}, {"identity", {{"sourceIp", "198.51.100.7"}}},
         {"authorizer", {{"claims", claims.empty() ? nlohmann::json(nullptr) : claims}}}}}};
-  event["body"] = call.body ? nlohmann::json(*call.body) : nlohmann::json(nullptr);
+  event["body"] = nullptr;
+  if (call.body) set_body(event, *call.body);
   return event;
 }
 
