@@ -11,7 +11,7 @@ build_packages=(
 test_packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   postgresql-15 postgresql-client-15
-  curl zip unzip busybox-static ca-certificates python3
+  curl zip unzip busybox-static ca-certificates python3 binutils
 )
 
 case "${1:-all}" in

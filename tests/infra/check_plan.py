@@ -1,0 +1,149 @@
+#!/usr/bin/env python3
+"""Checks on the offline plan of infra/ (terraform show -json of the ci.tfvars plan).
+
+usage: check_plan.py PLAN.json [REPO_ROOT]
+
+Asserts the security- and contract-relevant settings the issue asks for, so a
+refactor of infra/ cannot silently drop them.
+"""
+import json
+import pathlib
+import re
+import sys
+
+failures = []
+
+
+def check(condition, message):
+    if not condition:
+        failures.append(message)
+
+
+def main():
+    plan = json.loads(pathlib.Path(sys.argv[1]).read_text())
+    root = pathlib.Path(sys.argv[2]) if len(sys.argv) > 2 else pathlib.Path(__file__).resolve().parents[2]
+
+    resources = {}
+    for r in plan["resource_changes"]:
+        if r.get("mode") == "data":
+            continue
+        resources[r["address"]] = r
+        check(r["change"]["actions"] == ["create"], f"{r['address']}: expected create, got {r['change']['actions']}")
+
+    def after(address):
+        check(address in resources, f"missing resource {address}")
+        return resources.get(address, {}).get("change", {}).get("after") or {}
+
+    # Lambda: the zip's wrapper, OS-only runtime, in the VPC, JSON logs.
+    fn = after("aws_lambda_function.api")
+    check(fn.get("handler") == "bootstrap", "API function handler must be bootstrap")
+    check(fn.get("runtime") == "provided.al2", "default runtime must be provided.al2")
+    check(fn.get("architectures") == ["x86_64"], "architecture must be x86_64")
+    check(fn.get("source_code_hash"), "source_code_hash must come from the zip")
+    check(fn.get("logging_config", [{}])[0].get("log_format") == "JSON", "function logs must be JSON")
+    check(fn.get("reserved_concurrent_executions") is not None, "reserved concurrency must be set (variable)")
+    check(fn.get("vpc_config"), "function must be in the VPC")
+    mig = after("aws_lambda_function.migrate")
+    check(mig.get("timeout") == 900, "migration function timeout must be 900 s")
+    check(mig.get("reserved_concurrent_executions") == 1, "one migration at a time")
+
+    # Log groups with retention.
+    for address, r in resources.items():
+        if r["type"] == "aws_cloudwatch_log_group":
+            check((r["change"]["after"] or {}).get("retention_in_days", 0) > 0, f"{address}: retention")
+
+    # API Gateway: authorizer on everything but /health and OPTIONS.
+    methods = {a: r["change"]["after"] for a, r in resources.items() if r["type"] == "aws_api_gateway_method"}
+    check(len(methods) == 4, f"expected 4 methods, got {sorted(methods)}")
+    for address, m in methods.items():
+        public = "health" in address or m["http_method"] == "OPTIONS"
+        want = "NONE" if public else "COGNITO_USER_POOLS"
+        check(m["authorization"] == want, f"{address}: authorization {m['authorization']}, want {want}")
+    for address, r in resources.items():
+        if r["type"] == "aws_api_gateway_integration":
+            i = r["change"]["after"]
+            check(i["type"] == "AWS_PROXY" and i["integration_http_method"] == "POST", f"{address}: proxy integration")
+    api = after("aws_api_gateway_rest_api.this")
+    check("*/*" in (api.get("binary_media_types") or []), "binary media types must let gzip bodies through")
+    auth = after("aws_api_gateway_authorizer.cognito")
+    check(auth.get("type") == "COGNITO_USER_POOLS", "Cognito user pool authorizer")
+    stage = after("aws_api_gateway_stage.this")
+    check(stage.get("access_log_settings") and stage["access_log_settings"][0].get("format"), "stage access logging")
+    settings = after("aws_api_gateway_method_settings.all").get("settings", [{}])[0]
+    check(settings.get("throttling_rate_limit", 0) > 0 and settings.get("throttling_burst_limit", 0) > 0,
+          "stage throttling")
+
+    # Cognito: tenant and role claims, not writable by users.
+    pool = after("aws_cognito_user_pool.this")
+    names = {s["name"] for s in pool.get("schema", [])}
+    check({"tenant_id", "role"} <= names, f"user pool custom attributes: {names}")
+    check(pool.get("admin_create_user_config", [{}])[0].get("allow_admin_create_user_only") is True,
+          "no self sign-up")
+    client = after("aws_cognito_user_pool_client.web")
+    check(client.get("generate_secret") is False, "public app client (no secret)")
+    check(not any(a.startswith("custom:") for a in client.get("write_attributes") or []),
+          "users must not write custom:tenant_id / custom:role")
+    check({"custom:tenant_id", "custom:role"} <= set(client.get("read_attributes") or []), "claims readable")
+
+    # Database: PostgreSQL 15, encrypted, private, TLS forced, behind a TLS proxy.
+    db = after("aws_db_instance.this[0]")
+    check(db.get("engine") == "postgres" and str(db.get("engine_version", "")).startswith("15"), "PostgreSQL 15")
+    check(db.get("storage_encrypted") is True, "RDS storage encrypted")
+    check(db.get("publicly_accessible") is False, "RDS not public")
+    check(db.get("manage_master_user_password") is True, "RDS-managed master password")
+    params = {p["name"]: p["value"] for p in after("aws_db_parameter_group.this[0]").get("parameter", [])}
+    check(params.get("rds.force_ssl") == "1", "rds.force_ssl=1")
+    proxy = after("aws_db_proxy.this[0]")
+    check(proxy.get("require_tls") is True, "RDS Proxy requires TLS")
+    check(proxy.get("engine_family") == "POSTGRESQL", "proxy engine family")
+    check("aws_db_proxy_target.this[0]" in resources, "proxy target")
+    secret_version = resources.get("aws_secretsmanager_secret_version.db_app[0]", {})
+    check(secret_version, "app secret version")
+    check((secret_version.get("change", {}).get("after") or {}).get("secret_string") in (None, ""),
+          "app secret must be write-only (not in the plan/state)")
+    subnets = [a for a in resources if a.startswith("aws_subnet.")]
+    check(any("isolated" in a for a in subnets) and any("private" in a for a in subnets), "private + isolated subnets")
+
+    # Alarms.
+    metrics = {(r["change"]["after"]["namespace"], r["change"]["after"]["metric_name"])
+               for r in resources.values() if r["type"] == "aws_cloudwatch_metric_alarm"}
+    for want in [("AWS/Lambda", "Errors"), ("AWS/Lambda", "Throttles"), ("AWS/ApiGateway", "5XXError")]:
+        check(want in metrics, f"alarm on {want}")
+
+    # Outputs.
+    outputs = plan.get("planned_values", {}).get("outputs", {})
+    for name in ["api_url", "user_pool_id", "user_pool_client_id", "function_name", "migrate_function_name"]:
+        check(name in outputs, f"output {name}")
+
+    # Least privilege: no wildcard actions in any policy document.
+    config = plan["configuration"]["root_module"]
+    for res in config.get("resources", []):
+        if res.get("type") != "aws_iam_policy_document":
+            continue
+        text = json.dumps(res.get("expressions", {}))
+        for action in re.findall(r'"([a-z0-9-]+:[A-Za-z*]+)"', text):
+            check("*" not in action, f"{res['address']}: wildcard action {action}")
+
+    # Every variable the API function gets is in README.md's configuration table.
+    readme = root / "README.md"
+    main_tf = (root / "infra" / "main.tf").read_text()
+    block = main_tf[main_tf.index("api_environment = merge("):main_tf.index("migrate_environment = merge(")]
+    env_names = set(re.findall(r"^\s*\{?\s*([A-Z][A-Z0-9_]+)\s*=", block, re.M))
+    check(env_names, "no environment variables found in infra/main.tf")
+    if readme.exists():
+        table = set(re.findall(r"^\| `([A-Z][A-Z0-9_]+)`", readme.read_text(), re.M))
+        table |= set(re.findall(r"`([A-Z][A-Z0-9_]+)`", "\n".join(
+            line for line in readme.read_text().splitlines() if line.startswith("| `"))))
+        unknown = sorted(env_names - table)
+        check(not unknown, f"infra sets variables missing from README's configuration table: {unknown}")
+
+    if failures:
+        for f in failures:
+            print(f"FAIL: {f}")
+        return 1
+    print(f"ok: plan checks ({len(resources)} resources; function env: {', '.join(sorted(env_names))})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
