@@ -2,7 +2,8 @@
 # Installs what is missing, builds (dev preset: Debug + ASan/UBSan) and runs
 # every test: unit, integration (real PostgreSQL 15), replay, end to end.
 #   ./test.sh           quick suite (what CI runs)
-#   ./test.sh --long    adds the long fault, fuzz and soak tests (label "long")
+#   ./test.sh --long    adds the long tests (label "long": 10,000-invocation leak soak,
+#                       reproducibility without ccache) and 60 s per libFuzzer target
 #   ./test.sh -R regex  passes a filter through to ctest
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -35,4 +36,10 @@ fi
 # ASan's leak checker needs ptrace-free environments; keep reports readable.
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
-ctest --preset "$preset" -j 2 --timeout 600 "${ctest_args[@]}"
+status=0
+ctest --preset "$preset" -j 2 --timeout 1800 "${ctest_args[@]}" || status=$?
+if [[ $long -eq 1 && $status -eq 0 ]]; then
+  # libFuzzer targets (clang): 60 s each from the committed corpus.
+  FUZZ_SECONDS=${FUZZ_SECONDS:-60} tests/fuzz/run.sh || status=$?
+fi
+exit $status
