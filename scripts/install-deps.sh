@@ -12,6 +12,7 @@ test_packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   postgresql-15 postgresql-client-15
   curl zip unzip busybox-static ca-certificates python3 binutils
+  clang libclang-rt-14-dev
 )
 
 case "${1:-all}" in
