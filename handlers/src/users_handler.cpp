@@ -43,6 +43,15 @@ ApiError validation_error(const FieldErrors& errors) {
                   errors.details());
 }
 
+// The only unique constraint a user write can break is the per-tenant email.
+ApiError email_conflict(ApiError error) {
+  if (error.error.kind == ErrorKind::kConflict) {
+    error.error.code = "email_taken";
+    error.error.message = "A user with this email already exists in the tenant";
+  }
+  return error;
+}
+
 ApiError not_found() { return ApiError(Error::make(ErrorKind::kNotFound, "not_found", "User not found")); }
 
 ApiError forbidden(std::string message) {
@@ -199,14 +208,7 @@ HandlerResult UsersHandler::create(const RequestContext& context) {
       {context.caller.tenant_id, context.caller.sub, std::string(role_name(context.caller.role)), fields.email,
        fields.name, fields.role, context.audit_request_id(), context.audit_source_ip()}};
   auto results = db_.run(context, {statement}, /*read_only=*/false);
-  if (!results) {
-    ApiError error = std::move(results).error();
-    if (error.error.kind == ErrorKind::kConflict) {
-      error.error.code = "email_taken";
-      error.error.message = "A user with this email already exists in the tenant";
-    }
-    return fail(std::move(error));
-  }
+  if (!results) return fail(email_conflict(std::move(results).error()));
   const db::Row row = results->front().row(0);
   ApiResponse response = json_response(201, nullptr);
   response.body = std::string(row.text("item").value_or("null"));
@@ -262,14 +264,7 @@ HandlerResult UsersHandler::update(const RequestContext& context) {
        optional_param(fields.status), context.audit_request_id(), context.audit_source_ip(),
        std::string(admin ? "false" : "true")}};
   auto results = db_.run(context, {statement}, /*read_only=*/false);
-  if (!results) {
-    ApiError error = std::move(results).error();
-    if (error.error.kind == ErrorKind::kConflict) {
-      error.error.code = "email_taken";
-      error.error.message = "A user with this email already exists in the tenant";
-    }
-    return fail(std::move(error));
-  }
+  if (!results) return fail(email_conflict(std::move(results).error()));
   if (results->front().empty()) return fail(admin ? not_found() : forbidden("You can only change your own name"));
   ApiResponse response = json_response(200, nullptr);
   response.body = std::string(results->front().row(0).text("item").value_or("null"));
