@@ -20,7 +20,9 @@ namespace {
 // The only process-wide mutable state: a flag a signal handler may touch.
 std::atomic<bool> g_shutdown_requested{false};
 
-extern "C" void on_sigterm(int /*signal*/) { g_shutdown_requested.store(true); }
+extern "C" void on_sigterm(int /*signal*/) {
+  g_shutdown_requested.store(true);
+}
 
 void install_signal_handlers() {
   // A peer closing a socket mid-write must be an error value, not process death.
@@ -51,7 +53,8 @@ int main() {
   auto sandbox = shoppulse::bootstrap::Sandbox::create();
   if (!sandbox) {
     const auto& error = sandbox.error();
-    bootstrap_logger.log(shoppulse::LogLevel::kFatal, "init failed", {{"errorCode", error.code}, {"error", error.message}});
+    bootstrap_logger.log(shoppulse::LogLevel::kFatal, "init failed",
+                         {{"errorCode", error.code}, {"error", error.message}});
     const std::string type = error.kind == shoppulse::ErrorKind::kInvalidInput
                                  ? shoppulse::runtime::error_types::kInvalidConfig
                                  : shoppulse::runtime::error_types::kInitFailed;

@@ -20,9 +20,12 @@ InvocationAdapter::InvocationAdapter(handlers::Application& application, Logger&
 
 runtime::Outcome InvocationAdapter::handle(const runtime::Invocation& invocation) {
   last_result_.reset();
-  handlers::InvocationContext context{invocation.request_id,    invocation.trace_id,
-                                      invocation.function_arn,  invocation.client_context,
-                                      invocation.cognito_identity, invocation.deadline_epoch_ms,
+  handlers::InvocationContext context{invocation.request_id,
+                                      invocation.trace_id,
+                                      invocation.function_arn,
+                                      invocation.client_context,
+                                      invocation.cognito_identity,
+                                      invocation.deadline_epoch_ms,
                                       cold_start_};
   LogContext log_context;
   log_context.request_id = invocation.request_id;

@@ -184,7 +184,8 @@ Result<ApiRequest> parse_v1(const json& event, const RequestLimits& limits) {
   if (Status s = read_string_map(member(event, "pathParameters"), "pathParameters", request.path_params); !s) {
     return fail(std::move(s).error());
   }
-  if (Status s = read_multi_values(member(event, "multiValueHeaders"), "multiValueHeaders", true, request.headers); !s) {
+  if (Status s = read_multi_values(member(event, "multiValueHeaders"), "multiValueHeaders", true, request.headers);
+      !s) {
     return fail(std::move(s).error());
   }
   if (Status s = read_single_values(member(event, "headers"), "headers", true, request.headers); !s) {
@@ -195,8 +196,8 @@ Result<ApiRequest> parse_v1(const json& event, const RequestLimits& limits) {
       !s) {
     return fail(std::move(s).error());
   }
-  if (Status s = read_single_values(member(event, "queryStringParameters"), "queryStringParameters", false,
-                                    request.query);
+  if (Status s =
+          read_single_values(member(event, "queryStringParameters"), "queryStringParameters", false, request.query);
       !s) {
     return fail(std::move(s).error());
   }
@@ -302,8 +303,12 @@ std::string extract_request_id(const nlohmann::json& event) noexcept {
   }
 }
 
-const std::string* ApiRequest::header(std::string_view lower_name) const { return first_of(headers, lower_name); }
-const std::string* ApiRequest::query_param(std::string_view name) const { return first_of(query, name); }
+const std::string* ApiRequest::header(std::string_view lower_name) const {
+  return first_of(headers, lower_name);
+}
+const std::string* ApiRequest::query_param(std::string_view name) const {
+  return first_of(query, name);
+}
 const std::string* ApiRequest::claim(std::string_view name) const {
   const auto it = claims.find(std::string(name));
   return it == claims.end() ? nullptr : &it->second;

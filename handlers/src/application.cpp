@@ -51,12 +51,8 @@ InvocationResult Application::handle(std::string_view payload, const InvocationC
   const EventKind kind = classify_event(event);
   switch (kind) {
     case EventKind::kApiGatewayV1:
-    case EventKind::kApiGatewayV2:
-      result = handle_api(event, kind, context);
-      break;
-    case EventKind::kDirectAction:
-      result = handle_direct(event, context);
-      break;
+    case EventKind::kApiGatewayV2: result = handle_api(event, kind, context); break;
+    case EventKind::kDirectAction: result = handle_direct(event, context); break;
     case EventKind::kUnsupported:
       result.ok = false;
       result.error_type = "Function.UnsupportedEvent";
@@ -123,8 +119,9 @@ ApiResponse Application::route(const ApiRequest& request, const InvocationContex
 
   const auto remaining = context.remaining();
   if (remaining <= settings_.deadline_margin) {
-    return to_response(ApiError(Error::make(ErrorKind::kTimeout, "timeout", "Not enough time left to serve the request")),
-                       request.request_id);
+    return to_response(
+        ApiError(Error::make(ErrorKind::kTimeout, "timeout", "Not enough time left to serve the request")),
+        request.request_id);
   }
   const RequestContext request_context{request, match.params, *caller, context,
                                        std::chrono::steady_clock::now() + (remaining - settings_.deadline_margin)};

@@ -35,11 +35,19 @@ bool matches(std::string_view text, std::size_t max, bool (*allowed)(char)) {
   return true;
 }
 
-bool action_char(char c) { return (c >= 'a' && c <= 'z') || c == '_' || c == '.'; }
-bool resource_type_char(char c) { return (c >= 'a' && c <= 'z') || c == '_'; }
-bool printable(char c) { return static_cast<unsigned char>(c) >= 0x20 && c != 0x7F; }
+bool action_char(char c) {
+  return (c >= 'a' && c <= 'z') || c == '_' || c == '.';
+}
+bool resource_type_char(char c) {
+  return (c >= 'a' && c <= 'z') || c == '_';
+}
+bool printable(char c) {
+  return static_cast<unsigned char>(c) >= 0x20 && c != 0x7F;
+}
 
-db::Param param_or_null(const std::string& value) { return value.empty() ? db::Param() : db::Param(value); }
+db::Param param_or_null(const std::string& value) {
+  return value.empty() ? db::Param() : db::Param(value);
+}
 
 }  // namespace
 
@@ -50,7 +58,8 @@ HandlerResult AuditLogsHandler::list(const RequestContext& context) {
   if (!limit) return fail(ApiError(limit.error()));
   FieldErrors errors;
   const std::string action = query_value(request, "action", errors);
-  if (!action.empty() && !matches(action, 64, action_char)) errors.add("action", "must be an action name such as user.created");
+  if (!action.empty() && !matches(action, 64, action_char))
+    errors.add("action", "must be an action name such as user.created");
   std::string actor;
   if (const std::string raw = query_value(request, "actorId", errors); !raw.empty() && !parse_uuid(raw, actor)) {
     errors.add("actorId", "must be a UUID");
@@ -65,11 +74,17 @@ HandlerResult AuditLogsHandler::list(const RequestContext& context) {
   }
   std::string from;
   if (const std::string raw = query_value(request, "from", errors); !raw.empty()) {
-    if (auto parsed = parse_iso8601(raw)) from = *parsed; else errors.add("from", "must be an ISO-8601 timestamp");
+    if (auto parsed = parse_iso8601(raw))
+      from = *parsed;
+    else
+      errors.add("from", "must be an ISO-8601 timestamp");
   }
   std::string to;
   if (const std::string raw = query_value(request, "to", errors); !raw.empty()) {
-    if (auto parsed = parse_iso8601(raw)) to = *parsed; else errors.add("to", "must be an ISO-8601 timestamp");
+    if (auto parsed = parse_iso8601(raw))
+      to = *parsed;
+    else
+      errors.add("to", "must be an ISO-8601 timestamp");
   }
   std::optional<CursorPosition> after;
   if (const std::string cursor = query_value(request, "cursor", errors); !cursor.empty()) {

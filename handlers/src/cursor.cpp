@@ -22,8 +22,8 @@ Error invalid_cursor() {
 bool plausible_timestamp(std::string_view text) {
   if (text.size() < 19 || text.size() > 40) return false;
   for (const char c : text) {
-    const bool ok = (c >= '0' && c <= '9') || c == '-' || c == ':' || c == '.' || c == ' ' || c == '+' || c == 'T' ||
-                    c == 'Z';
+    const bool ok =
+        (c >= '0' && c <= '9') || c == '-' || c == ':' || c == '.' || c == ' ' || c == '+' || c == 'T' || c == 'Z';
     if (!ok) return false;
   }
   return true;
@@ -41,7 +41,8 @@ std::string CursorCodec::mac(std::string_view payload) const {
 
 std::string CursorCodec::encode(std::string_view tenant_id, std::string_view scope,
                                 const CursorPosition& position) const {
-  const nlohmann::json body = {{"v", 1}, {"t", tenant_id}, {"s", scope}, {"c", position.created_at}, {"i", position.id}};
+  const nlohmann::json body = {
+      {"v", 1}, {"t", tenant_id}, {"s", scope}, {"c", position.created_at}, {"i", position.id}};
   const std::string payload = body.dump();
   return base64url_encode(payload) + "." + base64url_encode(mac(payload));
 }

@@ -8,8 +8,8 @@ ApiError DbAccess::map_error(const db::DbError& error) const {
       return ApiError(Error::make(ErrorKind::kConflict, "conflict", "The request conflicts with existing data"));
     case ErrorKind::kInvalidInput:
       // Input that passed validation but still broke a constraint.
-      return ApiError(Error::make(ErrorKind::kInvalidInput, "constraint_violation",
-                                  "The request violates a data constraint"));
+      return ApiError(
+          Error::make(ErrorKind::kInvalidInput, "constraint_violation", "The request violates a data constraint"));
     case ErrorKind::kForbidden:
       // The database refused a write this role may not do (42501 / RLS WITH CHECK).
       return ApiError(Error::make(ErrorKind::kForbidden, "forbidden", "This operation is not permitted"));
@@ -24,11 +24,10 @@ ApiError DbAccess::map_error(const db::DbError& error) const {
       mapped.retry_after_seconds = 2;
       return mapped;
     }
-    default:
-      break;
+    default: break;
   }
-  logger_.error("database error", {{"dbCode", error.code}, {"dbMessage", error.message},
-                                   {"statementIndex", error.statement_index}});
+  logger_.error("database error",
+                {{"dbCode", error.code}, {"dbMessage", error.message}, {"statementIndex", error.statement_index}});
   return ApiError(Error::make(ErrorKind::kInternal, "internal_error", "An internal error occurred"));
 }
 

@@ -48,14 +48,11 @@ Result<std::string> run_diagnostic_action(const std::string& action, const nlohm
   }
   if (action == "diagnostic.context") {
     const char* trace_env = std::getenv("_X_AMZN_TRACE_ID");
-    nlohmann::json body = {{"requestId", context.lambda_request_id},
-                           {"deadlineMs", context.deadline_epoch_ms},
-                           {"functionArn", context.function_arn},
-                           {"traceId", context.trace_id},
-                           {"clientContext", context.client_context},
-                           {"cognitoIdentity", context.cognito_identity},
-                           {"remainingMs", context.remaining().count()},
-                           {"xAmznTraceIdEnv", trace_env == nullptr ? "" : trace_env}};
+    nlohmann::json body = {
+        {"requestId", context.lambda_request_id},     {"deadlineMs", context.deadline_epoch_ms},
+        {"functionArn", context.function_arn},        {"traceId", context.trace_id},
+        {"clientContext", context.client_context},    {"cognitoIdentity", context.cognito_identity},
+        {"remainingMs", context.remaining().count()}, {"xAmznTraceIdEnv", trace_env == nullptr ? "" : trace_env}};
     return dump_json(body);
   }
   return fail(Error::make(ErrorKind::kInvalidInput, "invalid_action", "Unknown diagnostic action"));

@@ -64,8 +64,8 @@ bool accepts_gzip(std::string_view accept_encoding) {
   std::size_t start = 0;
   while (start <= accept_encoding.size()) {
     const auto comma = accept_encoding.find(',', start);
-    const std::string item =
-        trim_lower(accept_encoding.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start));
+    const std::string item = trim_lower(
+        accept_encoding.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start));
     const auto semi = item.find(';');
     const std::string coding = item.substr(0, semi);
     if (coding == "gzip" || coding == "*") {

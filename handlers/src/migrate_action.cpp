@@ -110,8 +110,8 @@ Result<std::string> run_migrate_action(db::Pool* pool, const std::string& migrat
     if (!applied_ok) {
       static_cast<void>(script("ROLLBACK"));
       logger.error("migration failed", {{"version", file.version}, {"error", applied_ok.error().message}});
-      return fail(migration_error("migration " + file.version + " failed and was rolled back: " +
-                                  applied_ok.error().message));
+      return fail(
+          migration_error("migration " + file.version + " failed and was rolled back: " + applied_ok.error().message));
     }
     logger.info("migration applied", {{"version", file.version}});
     applied.push_back(file.version);

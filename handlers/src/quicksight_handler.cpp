@@ -48,10 +48,10 @@ std::string account_from_function_arn(std::string_view arn) {
     start = colon + 1;
   }
   const auto end = arn.find(':', start);
-  const std::string_view account = arn.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
-  const bool digits = account.size() == 12 && std::all_of(account.begin(), account.end(), [](char c) {
-                        return c >= '0' && c <= '9';
-                      });
+  const std::string_view account =
+      arn.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
+  const bool digits =
+      account.size() == 12 && std::all_of(account.begin(), account.end(), [](char c) { return c >= '0' && c <= '9'; });
   return digits ? std::string(account) : std::string();
 }
 
@@ -59,7 +59,8 @@ ApiError QuickSightHandler::map_aws_error(const Error& error) const {
   logger_.warn("QuickSight call failed", {{"awsErrorCode", error.code}, {"kind", kind_name(error.kind)}});
   switch (error.kind) {
     case ErrorKind::kThrottled: {
-      ApiError mapped(Error::make(ErrorKind::kThrottled, "throttled", "QuickSight is throttling requests; retry later"));
+      ApiError mapped(
+          Error::make(ErrorKind::kThrottled, "throttled", "QuickSight is throttling requests; retry later"));
       mapped.retry_after_seconds = 1;
       return mapped;
     }
@@ -67,8 +68,7 @@ ApiError QuickSightHandler::map_aws_error(const Error& error) const {
       return ApiError(Error::make(ErrorKind::kNotFound, "dashboard_not_found", "QuickSight has no such dashboard"));
     case ErrorKind::kTimeout:
       return ApiError(Error::make(ErrorKind::kTimeout, "timeout", "QuickSight did not answer in time"));
-    default:
-      break;
+    default: break;
   }
   return ApiError(Error::make(ErrorKind::kBadGateway, "quicksight_error", "QuickSight refused the request"),
                   nlohmann::json{{"awsErrorCode", error.code}});
@@ -127,7 +127,8 @@ HandlerResult QuickSightHandler::embed_url(const RequestContext& context) {
   }
 
   if (client_ == nullptr) {
-    return fail(ApiError(Error::make(ErrorKind::kUnavailable, "quicksight_unavailable", "QuickSight is not configured")));
+    return fail(
+        ApiError(Error::make(ErrorKind::kUnavailable, "quicksight_unavailable", "QuickSight is not configured")));
   }
   std::string account = settings_.account_id;
   if (account.empty()) account = account_from_function_arn(context.invocation.function_arn);
@@ -138,9 +139,8 @@ HandlerResult QuickSightHandler::embed_url(const RequestContext& context) {
 
   const std::optional<std::string_view> user_arn = row.text("user_arn");
   const bool registered = user_arn.has_value() && !user_arn->empty();
-  nlohmann::json request = {
-      {"ExperienceConfiguration", {{"Dashboard", {{"InitialDashboardId", dashboard_id}}}}},
-      {"SessionLifetimeInMinutes", minutes}};
+  nlohmann::json request = {{"ExperienceConfiguration", {{"Dashboard", {{"InitialDashboardId", dashboard_id}}}}},
+                            {"SessionLifetimeInMinutes", minutes}};
   if (!allowed_domains.empty()) request["AllowedDomains"] = allowed_domains;
   std::string path = "/accounts/" + aws::uri_encode(account) + "/embed-url/";
   if (registered) {
@@ -163,17 +163,18 @@ HandlerResult QuickSightHandler::embed_url(const RequestContext& context) {
   }
 
   // The audit row is part of the contract: without it, no URL leaves.
-  auto audited = db_.run(context,
-                         {{kAuditSql,
-                           {context.caller.tenant_id, context.caller.sub, role, dashboard_id, context.audit_request_id(),
-                            context.audit_source_ip(), std::string(registered ? "registered" : "anonymous"),
-                            std::to_string(minutes)}}},
-                         /*read_only=*/false);
+  auto audited = db_.run(
+      context,
+      {{kAuditSql,
+        {context.caller.tenant_id, context.caller.sub, role, dashboard_id, context.audit_request_id(),
+         context.audit_source_ip(), std::string(registered ? "registered" : "anonymous"), std::to_string(minutes)}}},
+      /*read_only=*/false);
   if (!audited) return fail(std::move(audited).error());
 
   const long long expires_ms = now_epoch_ms() + static_cast<long long>(minutes) * 60'000;
-  ApiResponse response = json_response(
-      200, {{"embedUrl", url->get<std::string>()}, {"expiresAt", format_timestamp_ms(expires_ms)}, {"dashboardId", dashboard_id}});
+  ApiResponse response = json_response(200, {{"embedUrl", url->get<std::string>()},
+                                             {"expiresAt", format_timestamp_ms(expires_ms)},
+                                             {"dashboardId", dashboard_id}});
   response.set_header("Cache-Control", "no-store");
   return response;
 }

@@ -14,8 +14,8 @@ std::string RequestContext::audit_request_id() const {
 std::string RequestContext::audit_source_ip() const {
   const std::string& ip = request.source_ip;
   std::array<unsigned char, 16> buffer{};
-  if (ip.size() < 64 && (::inet_pton(AF_INET, ip.c_str(), buffer.data()) == 1 ||
-                         ::inet_pton(AF_INET6, ip.c_str(), buffer.data()) == 1)) {
+  if (ip.size() < 64 &&
+      (::inet_pton(AF_INET, ip.c_str(), buffer.data()) == 1 || ::inet_pton(AF_INET6, ip.c_str(), buffer.data()) == 1)) {
     return ip;
   }
   return {};

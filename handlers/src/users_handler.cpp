@@ -27,8 +27,7 @@ constexpr const char* kMaskPolicy = R"(policy AS (
 // Writers see what they wrote unmasked.
 constexpr const char* kNoMask = "policy AS (SELECT false AS mask_email)";
 
-constexpr const char* kCallerCte =
-    "caller AS (SELECT id FROM users WHERE tenant_id = $1::uuid AND cognito_sub = $2)";
+constexpr const char* kCallerCte = "caller AS (SELECT id FROM users WHERE tenant_id = $1::uuid AND cognito_sub = $2)";
 
 constexpr const char* kAuditColumns =
     "INSERT INTO audit_logs (tenant_id, actor_user_id, actor_sub, actor_role, action, resource_type, resource_id, "
@@ -52,7 +51,9 @@ ApiError email_conflict(ApiError error) {
   return error;
 }
 
-ApiError not_found() { return ApiError(Error::make(ErrorKind::kNotFound, "not_found", "User not found")); }
+ApiError not_found() {
+  return ApiError(Error::make(ErrorKind::kNotFound, "not_found", "User not found"));
+}
 
 ApiError forbidden(std::string message) {
   return ApiError(Error::make(ErrorKind::kForbidden, "forbidden", std::move(message)));
@@ -176,9 +177,10 @@ HandlerResult UsersHandler::list(const RequestContext& context) {
 HandlerResult UsersHandler::get(const RequestContext& context) {
   std::string id;
   if (!parse_uuid(context.params.at("id"), id)) return fail(not_found());
-  db::Statement statement{std::string("WITH ") + kMaskPolicy + " SELECT " + kUserJson +
-                              " AS item FROM users u CROSS JOIN policy p WHERE u.tenant_id = $1::uuid AND u.id = $3::uuid",
-                          {context.caller.tenant_id, std::string(role_name(context.caller.role)), id}};
+  db::Statement statement{
+      std::string("WITH ") + kMaskPolicy + " SELECT " + kUserJson +
+          " AS item FROM users u CROSS JOIN policy p WHERE u.tenant_id = $1::uuid AND u.id = $3::uuid",
+      {context.caller.tenant_id, std::string(role_name(context.caller.role)), id}};
   auto results = db_.run(context, {statement}, /*read_only=*/true);
   if (!results) return fail(std::move(results).error());
   if (results->front().empty()) return fail(not_found());
@@ -195,18 +197,19 @@ HandlerResult UsersHandler::create(const RequestContext& context) {
   const UserFields fields = read_user_fields(*body, {"email", "name", "role"}, /*create=*/true, errors);
   if (!errors.empty()) return fail(validation_error(errors));
 
-  db::Statement statement{
-      std::string("WITH ") + kCallerCte + ", " + kNoMask + R"(,
+  db::Statement statement{std::string("WITH ") + kCallerCte + ", " + kNoMask + R"(,
   ins AS (INSERT INTO users (tenant_id, email, name, role) VALUES ($1::uuid, $4, $5, $6) RETURNING *),
-  audit AS ()" + kAuditColumns + R"(
+  audit AS ()" + kAuditColumns +
+                              R"(
     SELECT ins.tenant_id, (SELECT id FROM caller), $2, $3, 'user.created', 'user', ins.id::text,
            NULLIF($7, ''), NULLIF($8, '')::inet,
            jsonb_build_object('after', jsonb_build_object('email', ins.email, 'name', ins.name,
                                                            'role', ins.role, 'status', ins.status))
     FROM ins)
   SELECT )" + kUserJson + " AS item, u.id::text AS id FROM ins u CROSS JOIN policy p",
-      {context.caller.tenant_id, context.caller.sub, std::string(role_name(context.caller.role)), fields.email,
-       fields.name, fields.role, context.audit_request_id(), context.audit_source_ip()}};
+                          {context.caller.tenant_id, context.caller.sub, std::string(role_name(context.caller.role)),
+                           fields.email, fields.name, fields.role, context.audit_request_id(),
+                           context.audit_source_ip()}};
   auto results = db_.run(context, {statement}, /*read_only=*/false);
   if (!results) return fail(email_conflict(std::move(results).error()));
   const db::Row row = results->front().row(0);
@@ -221,11 +224,12 @@ HandlerResult UsersHandler::update(const RequestContext& context) {
   const bool admin = context.caller.is_admin();
   auto body = parse_json_object_body(context.request);
   if (!body) return fail(ApiError(body.error()));
-  if (!parse_uuid(context.params.at("id"), id)) return fail(admin ? not_found() : forbidden("You can only change your own name"));
+  if (!parse_uuid(context.params.at("id"), id))
+    return fail(admin ? not_found() : forbidden("You can only change your own name"));
   FieldErrors errors;
   // Non-admins may change their own name and nothing else.
-  const std::set<std::string> allowed = admin ? std::set<std::string>{"email", "name", "role", "status"}
-                                              : std::set<std::string>{"name"};
+  const std::set<std::string> allowed =
+      admin ? std::set<std::string>{"email", "name", "role", "status"} : std::set<std::string>{"name"};
   if (!admin) {
     for (const auto& [key, value] : body->items()) {
       if (key != "name") return fail(forbidden("You can only change your own name"));
@@ -235,15 +239,15 @@ HandlerResult UsersHandler::update(const RequestContext& context) {
   if (body->empty()) errors.add("body", "must contain at least one field to change");
   if (!errors.empty()) return fail(validation_error(errors));
 
-  db::Statement statement{
-      std::string("WITH ") + kCallerCte + ", " + kNoMask + R"(,
+  db::Statement statement{std::string("WITH ") + kCallerCte + ", " + kNoMask + R"(,
   before AS (SELECT * FROM users WHERE tenant_id = $1::uuid AND id = $4::uuid
              AND (NOT $11::bool OR cognito_sub = $2) FOR UPDATE),
   upd AS (UPDATE users u SET email = COALESCE($5, u.email), name = COALESCE($6, u.name),
                              role = COALESCE($7, u.role), status = COALESCE($8, u.status)
           FROM before b WHERE u.tenant_id = b.tenant_id AND u.id = b.id
           RETURNING u.*, b.email AS old_email, b.name AS old_name, b.role AS old_role, b.status AS old_status),
-  audit AS ()" + kAuditColumns + R"(
+  audit AS ()" + kAuditColumns +
+                              R"(
     SELECT upd.tenant_id, (SELECT id FROM caller), $2, $3, 'user.updated', 'user', upd.id::text,
            NULLIF($9, ''), NULLIF($10, '')::inet,
            jsonb_build_object(
@@ -259,10 +263,10 @@ HandlerResult UsersHandler::update(const RequestContext& context) {
                  'status', CASE WHEN upd.status IS DISTINCT FROM upd.old_status THEN upd.status END)))
     FROM upd)
   SELECT )" + kUserJson + " AS item FROM upd u CROSS JOIN policy p",
-      {context.caller.tenant_id, context.caller.sub, std::string(role_name(context.caller.role)), id,
-       optional_param(fields.email), optional_param(fields.name), optional_param(fields.role),
-       optional_param(fields.status), context.audit_request_id(), context.audit_source_ip(),
-       std::string(admin ? "false" : "true")}};
+                          {context.caller.tenant_id, context.caller.sub, std::string(role_name(context.caller.role)),
+                           id, optional_param(fields.email), optional_param(fields.name), optional_param(fields.role),
+                           optional_param(fields.status), context.audit_request_id(), context.audit_source_ip(),
+                           std::string(admin ? "false" : "true")}};
   auto results = db_.run(context, {statement}, /*read_only=*/false);
   if (!results) return fail(email_conflict(std::move(results).error()));
   if (results->front().empty()) return fail(admin ? not_found() : forbidden("You can only change your own name"));
@@ -275,20 +279,20 @@ HandlerResult UsersHandler::remove(const RequestContext& context) {
   if (!context.caller.is_admin()) return fail(forbidden("Only admins can delete users"));
   std::string id;
   if (!parse_uuid(context.params.at("id"), id)) return fail(not_found());
-  db::Statement statement{
-      std::string("WITH ") + kCallerCte + R"(,
+  db::Statement statement{std::string("WITH ") + kCallerCte + R"(,
   target AS (SELECT id, cognito_sub FROM users WHERE tenant_id = $1::uuid AND id = $4::uuid),
   del AS (DELETE FROM users u USING target t
           WHERE u.tenant_id = $1::uuid AND u.id = t.id AND t.cognito_sub IS DISTINCT FROM $2 RETURNING u.*),
-  audit AS ()" + kAuditColumns + R"(
+  audit AS ()" + kAuditColumns +
+                              R"(
     SELECT del.tenant_id, (SELECT id FROM caller), $2, $3, 'user.deleted', 'user', del.id::text,
            NULLIF($5, ''), NULLIF($6, '')::inet,
            jsonb_build_object('before', jsonb_build_object('email', del.email, 'name', del.name,
                                                             'role', del.role, 'status', del.status))
     FROM del)
   SELECT (SELECT count(*) FROM target) AS found, (SELECT count(*) FROM del) AS deleted)",
-      {context.caller.tenant_id, context.caller.sub, std::string(role_name(context.caller.role)), id,
-       context.audit_request_id(), context.audit_source_ip()}};
+                          {context.caller.tenant_id, context.caller.sub, std::string(role_name(context.caller.role)),
+                           id, context.audit_request_id(), context.audit_source_ip()}};
   auto results = db_.run(context, {statement}, /*read_only=*/false);
   if (!results) return fail(std::move(results).error());
   const db::Row row = results->front().row(0);

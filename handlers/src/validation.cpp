@@ -20,7 +20,9 @@ int to_int(std::string_view digits) {
   return value;
 }
 
-bool is_leap(int year) { return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0; }
+bool is_leap(int year) {
+  return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+}
 
 int days_in_month(int year, int month) {
   static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -37,7 +39,9 @@ bool valid_domain_label(std::string_view label) {
 
 }  // namespace
 
-void FieldErrors::add(std::string field, std::string problem) { errors_.emplace_back(std::move(field), std::move(problem)); }
+void FieldErrors::add(std::string field, std::string problem) {
+  errors_.emplace_back(std::move(field), std::move(problem));
+}
 
 nlohmann::json FieldErrors::details() const {
   nlohmann::json out = nlohmann::json::array();
@@ -121,7 +125,8 @@ bool is_valid_email(std::string_view email) {
   std::size_t start = 0;
   while (start <= domain.size()) {
     const auto dot = domain.find('.', start);
-    if (!valid_domain_label(domain.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start))) {
+    if (!valid_domain_label(
+            domain.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start))) {
       return false;
     }
     if (dot == std::string_view::npos) break;

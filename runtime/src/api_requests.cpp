@@ -44,24 +44,25 @@ HttpRequest ResponseRequest::to_http() const {
   return request;
 }
 
-HttpRequest ErrorRequest::to_http() const { return error_post(invocation_path(request_id, "error"), error); }
+HttpRequest ErrorRequest::to_http() const {
+  return error_post(invocation_path(request_id, "error"), error);
+}
 
 HttpRequest InitErrorRequest::to_http() const {
   return error_post(std::string("/").append(kApiVersion).append("/runtime/init/error"), error);
 }
 
 std::string format_error_body(const FunctionError& error) {
-  nlohmann::json body = {{"errorMessage", error.message},
-                         {"errorType", error.error_type},
-                         {"stackTrace", nlohmann::json::array()}};
+  nlohmann::json body = {
+      {"errorMessage", error.message}, {"errorType", error.error_type}, {"stackTrace", nlohmann::json::array()}};
   return dump_json(body);
 }
 
 bool is_safe_request_id(std::string_view request_id) noexcept {
   if (request_id.empty() || request_id.size() > 128) return false;
   for (const char c : request_id) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                    c == '-' || c == '_' || c == '.';
+    const bool ok =
+        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
     if (!ok) return false;
   }
   return true;

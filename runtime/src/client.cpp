@@ -22,7 +22,9 @@ Status RuntimeClient::post_error(const std::string& request_id, const FunctionEr
   return post(ErrorRequest{request_id, error}.to_http());
 }
 
-Status RuntimeClient::post_init_error(const FunctionError& error) { return post(InitErrorRequest{error}.to_http()); }
+Status RuntimeClient::post_init_error(const FunctionError& error) {
+  return post(InitErrorRequest{error}.to_http());
+}
 
 Status RuntimeClient::post(const HttpRequest& request) {
   auto response = transport_->perform(request, kPostTimeout);

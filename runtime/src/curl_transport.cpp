@@ -77,8 +77,7 @@ struct CurlTransport::Impl {
 CurlTransport::CurlTransport(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 CurlTransport::~CurlTransport() = default;
 
-Result<std::unique_ptr<CurlTransport>> CurlTransport::create(std::string endpoint,
-                                                             std::function<bool()> should_abort) {
+Result<std::unique_ptr<CurlTransport>> CurlTransport::create(std::string endpoint, std::function<bool()> should_abort) {
   if (endpoint.empty()) {
     return fail(Error::make(ErrorKind::kInvalidInput, "missing_runtime_api", "AWS_LAMBDA_RUNTIME_API is not set"));
   }

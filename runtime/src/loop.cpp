@@ -67,10 +67,10 @@ Outcome invoke_safely(InvocationHandler& handler, const Invocation& invocation, 
     if (outcome.is_success() && outcome.response().payload.size() > kMaxResponseBytes) {
       logger.error("handler response exceeds the Lambda payload limit",
                    {{"responseBytes", outcome.response().payload.size()}, {"limitBytes", kMaxResponseBytes}});
-      return FunctionError{error_types::kResponseTooLarge,
-                           "Response payload size (" + std::to_string(outcome.response().payload.size()) +
-                               " bytes) exceeded maximum allowed payload size (" +
-                               std::to_string(kMaxResponseBytes) + " bytes)."};
+      return FunctionError{error_types::kResponseTooLarge, "Response payload size (" +
+                                                               std::to_string(outcome.response().payload.size()) +
+                                                               " bytes) exceeded maximum allowed payload size (" +
+                                                               std::to_string(kMaxResponseBytes) + " bytes)."};
     }
     return outcome;
   } catch (const std::exception& e) {
@@ -82,8 +82,8 @@ Outcome invoke_safely(InvocationHandler& handler, const Invocation& invocation, 
   }
 }
 
-LoopExit run_loop(RuntimeClient& client, InvocationHandler& handler, const RetryPolicy& retry,
-                  const Logger& logger, const std::atomic<bool>& shutdown_requested, const LoopHooks& hooks) {
+LoopExit run_loop(RuntimeClient& client, InvocationHandler& handler, const RetryPolicy& retry, const Logger& logger,
+                  const std::atomic<bool>& shutdown_requested, const LoopHooks& hooks) {
   std::minstd_rand jitter_source(std::random_device{}());
   std::uniform_real_distribution<double> jitter(0.0, 1.0);
   int consecutive_failures = 0;
@@ -93,8 +93,9 @@ LoopExit run_loop(RuntimeClient& client, InvocationHandler& handler, const Retry
     if (!next) {
       if (shutdown_requested.load()) break;
       ++consecutive_failures;
-      logger.warn("Runtime API /next failed",
-                  {{"error", next.error().message}, {"attempt", consecutive_failures}, {"maxAttempts", retry.max_attempts}});
+      logger.warn(
+          "Runtime API /next failed",
+          {{"error", next.error().message}, {"attempt", consecutive_failures}, {"maxAttempts", retry.max_attempts}});
       if (consecutive_failures >= retry.max_attempts) return LoopExit::kRuntimeApiUnreachable;
       sleep_unless_shutdown(retry.backoff_for(consecutive_failures, jitter(jitter_source)), shutdown_requested);
       continue;

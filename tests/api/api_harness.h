@@ -34,10 +34,18 @@ struct Who {
   std::string sub;
   std::string role;  // empty: no custom:role claim
 };
-inline Who acme_admin() { return {kAcme, "dev-acme-admin", "admin"}; }
-inline Who acme_analyst() { return {kAcme, "dev-acme-analyst", "analyst"}; }
-inline Who acme_viewer() { return {kAcme, "dev-acme-viewer", "viewer"}; }
-inline Who globex_admin() { return {kGlobex, "dev-globex-admin", "admin"}; }
+inline Who acme_admin() {
+  return {kAcme, "dev-acme-admin", "admin"};
+}
+inline Who acme_analyst() {
+  return {kAcme, "dev-acme-analyst", "analyst"};
+}
+inline Who acme_viewer() {
+  return {kAcme, "dev-acme-viewer", "viewer"};
+}
+inline Who globex_admin() {
+  return {kGlobex, "dev-globex-admin", "admin"};
+}
 
 struct Call {
   std::string method = "GET";
@@ -83,8 +91,12 @@ inline nlohmann::json make_event(const Call& call) {
       for (const auto& value : values) raw_query += (raw_query.empty() ? "" : "&") + key + "=" + value;
     }
     nlohmann::json event = {
-        {"version", "2.0"}, {"routeKey", "$default"}, {"rawPath", "/prod" + call.path},
-        {"rawQueryString", raw_query}, {"headers", headers}, {"isBase64Encoded", false},
+        {"version", "2.0"},
+        {"routeKey", "$default"},
+        {"rawPath", "/prod" + call.path},
+        {"rawQueryString", raw_query},
+        {"headers", headers},
+        {"isBase64Encoded", false},
         {"requestContext",
          {{"http", {{"method", call.method}, {"path", "/prod" + call.path}, {"sourceIp", "198.51.100.7"}}},
           {"requestId", "api-req-v2"},
@@ -99,14 +111,18 @@ inline nlohmann::json make_event(const Call& call) {
     multi[key] = values;
     single[key] = values.back();
   }
-  nlohmann::json event = {
-      {"httpMethod", call.method}, {"path", call.path}, {"resource", "/{proxy+}"}, {"headers", headers},
-      {"queryStringParameters", call.query.empty() ? nlohmann::json(nullptr) : single},
-      {"multiValueQueryStringParameters", call.query.empty() ? nlohmann::json(nullptr) : multi},
-      {"isBase64Encoded", false},
-      {"requestContext",
-       {{"requestId", "api-req-v1"}, {"stage", "prod"}, {"identity", {{"sourceIp", "198.51.100.7"}}},
-        {"authorizer", {{"claims", claims.empty() ? nlohmann::json(nullptr) : claims}}}}}};
+  nlohmann::json event = {{"httpMethod", call.method},
+                          {"path", call.path},
+                          {"resource", "/{proxy+}"},
+                          {"headers", headers},
+                          {"queryStringParameters", call.query.empty() ? nlohmann::json(nullptr) : single},
+                          {"multiValueQueryStringParameters", call.query.empty() ? nlohmann::json(nullptr) : multi},
+                          {"isBase64Encoded", false},
+                          {"requestContext",
+                           {{"requestId", "api-req-v1"},
+                            {"stage", "prod"},
+                            {"identity", {{"sourceIp", "198.51.100.7"}}},
+                            {"authorizer", {{"claims", claims.empty() ? nlohmann::json(nullptr) : claims}}}}}};
   event["body"] = nullptr;
   if (call.body) set_body(event, *call.body);
   return event;
@@ -119,9 +135,8 @@ class ApiHarness : public ::testing::Test {
     logger_ = std::make_unique<Logger>(LogLevel::kFatal, devnull_);
     db::DbCredentials credentials;
     credentials.conninfo = database_.app_conninfo();
-    auto pool = db::Pool::create(db::PoolSettings{}, [credentials](bool) -> Result<db::DbCredentials> {
-      return credentials;
-    });
+    auto pool =
+        db::Pool::create(db::PoolSettings{}, [credentials](bool) -> Result<db::DbCredentials> { return credentials; });
     ASSERT_TRUE(pool.ok()) << pool.error().message;
     pool_ = std::move(pool).value();
     rebuild_app();
@@ -144,8 +159,8 @@ class ApiHarness : public ::testing::Test {
   }
 
   Reply call(const Call& call, std::int64_t deadline_epoch_ms = 0) {
-    handlers::InvocationContext context{"lambda-req", "", "arn:aws:lambda:us-east-1:123456789012:function:api", "", "",
-                                        deadline_epoch_ms, false};
+    handlers::InvocationContext context{
+        "lambda-req", "", "arn:aws:lambda:us-east-1:123456789012:function:api", "", "", deadline_epoch_ms, false};
     const auto result = app_->handle(make_event(call).dump(), context);
     Reply reply;
     EXPECT_TRUE(result.ok) << result.error_message;

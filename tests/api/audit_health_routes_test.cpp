@@ -17,8 +17,8 @@ TEST_F(AuditRoutes, NewestFirstOnlyOwnTenantWithTheDocumentedShape) {
   ASSERT_FALSE(reply.body["items"].empty());
   std::string previous = "9999";
   for (const auto& entry : reply.body["items"]) {
-    for (const char* key : {"id", "action", "actorId", "actorSub", "resourceType", "resourceId", "requestId", "sourceIp",
-                            "details", "createdAt"}) {
+    for (const char* key : {"id", "action", "actorId", "actorSub", "resourceType", "resourceId", "requestId",
+                            "sourceIp", "details", "createdAt"}) {
       EXPECT_TRUE(entry.contains(key)) << key;
     }
     EXPECT_LE(entry["createdAt"].get<std::string>(), previous);
@@ -28,8 +28,9 @@ TEST_F(AuditRoutes, NewestFirstOnlyOwnTenantWithTheDocumentedShape) {
 }
 
 TEST_F(AuditRoutes, FiltersNarrowTheResults) {
-  ASSERT_EQ(send("POST", "/users", acme_admin(), {{"email", "f@acme.example"}, {"name", "F"}, {"role", "viewer"}}).status,
-            201);
+  ASSERT_EQ(
+      send("POST", "/users", acme_admin(), {{"email", "f@acme.example"}, {"name", "F"}, {"role", "viewer"}}).status,
+      201);
   const Reply created = get("/audit-logs", acme_admin(), {{"action", {"user.created"}}, {"limit", {"100"}}});
   ASSERT_EQ(created.status, 200);
   ASSERT_FALSE(created.body["items"].empty());
@@ -39,13 +40,15 @@ TEST_F(AuditRoutes, FiltersNarrowTheResults) {
   for (const auto& entry : by_actor.body["items"]) EXPECT_EQ(entry["actorId"], kAcmeAdminId);
   const Reply future = get("/audit-logs", acme_admin(), {{"from", {"2999-01-01T00:00:00Z"}}});
   EXPECT_EQ(future.body["items"].size(), 0U);
-  const Reply window = get("/audit-logs", acme_admin(), {{"from", {"2000-01-01"}}, {"to", {"2999-12-31T23:59:59.999+02:00"}}});
+  const Reply window =
+      get("/audit-logs", acme_admin(), {{"from", {"2000-01-01"}}, {"to", {"2999-12-31T23:59:59.999+02:00"}}});
   EXPECT_EQ(window.status, 200);
 }
 
 TEST_F(AuditRoutes, BadFiltersAre400ListingEachField) {
-  const Reply reply = get("/audit-logs", acme_admin(),
-                          {{"actorId", {"nope"}}, {"from", {"yesterday"}}, {"to", {"2026-02-30"}}, {"action", {"DROP TABLE"}}});
+  const Reply reply =
+      get("/audit-logs", acme_admin(),
+          {{"actorId", {"nope"}}, {"from", {"yesterday"}}, {"to", {"2026-02-30"}}, {"action", {"DROP TABLE"}}});
   ASSERT_EQ(reply.status, 400);
   EXPECT_EQ(reply.body["error"]["details"].size(), 4U);
 }

@@ -40,7 +40,8 @@ class QuickSightRoutes : public ApiHarness {
   std::string embed_audits() {
     // The seed has embed history of its own; count only this test's requests.
     return scalar(
-        "SELECT count(*) FROM audit_logs WHERE action = 'quicksight.embed_url.generated' AND request_id = 'api-req-v1'");
+        "SELECT count(*) FROM audit_logs WHERE action = 'quicksight.embed_url.generated' AND request_id = "
+        "'api-req-v1'");
   }
 
   FakeAws fake_;

@@ -137,7 +137,8 @@ TEST_F(UsersRoutes, CreateReturns201WithLocationAndWritesItsAuditRow) {
   EXPECT_EQ(created.body["status"], "active");
   EXPECT_EQ(scalar("SELECT tenant_id::text FROM users WHERE id = $1", {id}), kAcme);
   const auto audit = database_.exec(
-      "SELECT actor_user_id::text, actor_sub, action, resource_id, request_id, host(source_ip), details->'after'->>'role' "
+      "SELECT actor_user_id::text, actor_sub, action, resource_id, request_id, host(source_ip), "
+      "details->'after'->>'role' "
       "FROM audit_logs WHERE resource_id = $1",
       {id});
   ASSERT_EQ(audit.rows.size(), 1U);
@@ -160,8 +161,8 @@ TEST_F(UsersRoutes, AdminWithoutAUserRowCanProvisionTheFirstUsers) {
 }
 
 TEST_F(UsersRoutes, DuplicateEmailDifferingInCaseIs409) {
-  const Reply duplicate = send("POST", "/users", acme_admin(),
-                               {{"email", "ADMIN@acme.example"}, {"name", "Copy"}, {"role", "viewer"}});
+  const Reply duplicate =
+      send("POST", "/users", acme_admin(), {{"email", "ADMIN@acme.example"}, {"name", "Copy"}, {"role", "viewer"}});
   EXPECT_EQ(duplicate.status, 409);
   EXPECT_EQ(error_code(duplicate), "email_taken");
   // Emails are unique per tenant, not globally.
@@ -201,8 +202,9 @@ TEST_F(UsersRoutes, MalformedBodiesGetClear4xx) {
 }
 
 TEST_F(UsersRoutes, OnlyAdminsCreateOrDelete) {
-  EXPECT_EQ(send("POST", "/users", acme_analyst(), {{"email", "x@acme.example"}, {"name", "X"}, {"role", "admin"}}).status,
-            403);
+  EXPECT_EQ(
+      send("POST", "/users", acme_analyst(), {{"email", "x@acme.example"}, {"name", "X"}, {"role", "admin"}}).status,
+      403);
   Call del;
   del.method = "DELETE";
   del.path = std::string("/users/") + kAcmeViewerId;
@@ -240,8 +242,9 @@ TEST_F(UsersRoutes, AdminCannotTouchAnotherTenantsUser) {
   del.who = acme_admin();
   EXPECT_EQ(call(del).status, 404);
   EXPECT_EQ(scalar("SELECT role FROM users WHERE id = $1", {kGlobexAnalystId}), "analyst");
-  EXPECT_EQ(scalar("SELECT count(*) FROM audit_logs WHERE resource_id = $1", {kGlobexAnalystId}),
-            scalar("SELECT count(*) FROM audit_logs WHERE resource_id = $1 AND tenant_id = $2", {kGlobexAnalystId, kGlobex}));
+  EXPECT_EQ(
+      scalar("SELECT count(*) FROM audit_logs WHERE resource_id = $1", {kGlobexAnalystId}),
+      scalar("SELECT count(*) FROM audit_logs WHERE resource_id = $1 AND tenant_id = $2", {kGlobexAnalystId, kGlobex}));
 }
 
 TEST_F(UsersRoutes, DeleteIs204AuditedAndSelfDeleteIsRefused) {
@@ -252,8 +255,9 @@ TEST_F(UsersRoutes, DeleteIs204AuditedAndSelfDeleteIsRefused) {
   const Reply deleted = call(del);
   EXPECT_EQ(deleted.status, 204);
   EXPECT_EQ(scalar("SELECT count(*) FROM users WHERE id = $1", {kAcmeViewerId}), "0");
-  EXPECT_EQ(scalar("SELECT count(*) FROM audit_logs WHERE action = 'user.deleted' AND resource_id = $1", {kAcmeViewerId}),
-            "1");
+  EXPECT_EQ(
+      scalar("SELECT count(*) FROM audit_logs WHERE action = 'user.deleted' AND resource_id = $1", {kAcmeViewerId}),
+      "1");
   EXPECT_EQ(call(del).status, 404);
   del.path = std::string("/users/") + kAcmeAdminId;
   const Reply self = call(del);
@@ -262,9 +266,10 @@ TEST_F(UsersRoutes, DeleteIs204AuditedAndSelfDeleteIsRefused) {
 }
 
 TEST_F(UsersRoutes, AWriteWhoseAuditRowFailsIsRolledBack) {
-  database_.exec("ALTER TABLE audit_logs ADD CONSTRAINT test_refuse_created CHECK (action <> 'user.created') NOT VALID");
-  const Reply reply = send("POST", "/users", acme_admin(),
-                           {{"email", "ghost@acme.example"}, {"name", "Ghost"}, {"role", "viewer"}});
+  database_.exec(
+      "ALTER TABLE audit_logs ADD CONSTRAINT test_refuse_created CHECK (action <> 'user.created') NOT VALID");
+  const Reply reply =
+      send("POST", "/users", acme_admin(), {{"email", "ghost@acme.example"}, {"name", "Ghost"}, {"role", "viewer"}});
   EXPECT_GE(reply.status, 400);
   EXPECT_EQ(scalar("SELECT count(*) FROM users WHERE email = 'ghost@acme.example'"), "0");
 }
@@ -275,8 +280,9 @@ TEST_F(UsersRoutes, ReadsAndWritesAreOneRoundTrip) {
   ASSERT_EQ(get("/users", acme_admin(), {{"limit", {"50"}}}).status, 200);
   EXPECT_EQ(pool_->stats().round_trips - before, 1U);
   before = pool_->stats().round_trips;
-  ASSERT_EQ(send("POST", "/users", acme_admin(), {{"email", "rt@acme.example"}, {"name", "RT"}, {"role", "viewer"}}).status,
-            201);
+  ASSERT_EQ(
+      send("POST", "/users", acme_admin(), {{"email", "rt@acme.example"}, {"name", "RT"}, {"role", "viewer"}}).status,
+      201);
   EXPECT_EQ(pool_->stats().round_trips - before, 1U);
 }
 

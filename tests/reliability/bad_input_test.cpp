@@ -35,22 +35,35 @@ std::vector<Case> matrix() {
       {"invalid json", body("POST", "/users", "{\"email\": \"a@b.co\","), 400},
       {"json array", body("POST", "/users", "[]"), 400},
       {"wrong types", body("POST", "/users", R"({"email":1,"name":[],"role":{}})"), 400},
-      {"huge strings", body("POST", "/users", nlohmann::json{{"email", std::string(100000, 'a') + "@x.co"},
-                                                             {"name", std::string(100000, 'n')}, {"role", "viewer"}}.dump()), 400},
+      {"huge strings",
+       body("POST", "/users",
+            nlohmann::json{
+                {"email", std::string(100000, 'a') + "@x.co"}, {"name", std::string(100000, 'n')}, {"role", "viewer"}}
+                .dump()),
+       400},
       {"2 MiB body", body("POST", "/users", std::string(2 * 1024 * 1024, ' ')), 413},
       {"deep nesting", body("POST", "/users", deep), 400},
-      {"invalid utf-8", body("POST", "/users", "{\"email\":\"a@b.co\",\"name\":\"\xff\xfe\",\"role\":\"viewer\"}"), 400},
+      {"invalid utf-8", body("POST", "/users", "{\"email\":\"a@b.co\",\"name\":\"\xff\xfe\",\"role\":\"viewer\"}"),
+       400},
       {"nul bytes", body("POST", "/users", std::string(kNulBody, sizeof kNulBody - 1)), 400},
-      {"sql in email", body("POST", "/users", nlohmann::json{{"email", sql}, {"name", "x"}, {"role", "viewer"}}.dump()), 400},
-      {"sql in name", body("POST", "/users", nlohmann::json{{"email", "ok@acme.example"}, {"name", sql}, {"role", sql}}.dump()), 400},
+      {"sql in email", body("POST", "/users", nlohmann::json{{"email", sql}, {"name", "x"}, {"role", "viewer"}}.dump()),
+       400},
+      {"sql in name",
+       body("POST", "/users", nlohmann::json{{"email", "ok@acme.example"}, {"name", sql}, {"role", sql}}.dump()), 400},
       {"sql in path", api_call("GET", "/users/" + sql, admin), 404},
       {"sql in query", query("/users", "role", sql), 400},
       {"sql in audit filter", query("/audit-logs", "resourceType", sql), 400},
       {"negative limit", query("/users", "limit", "-5"), 400},
       {"huge limit", query("/users", "limit", "99999999999999999999"), 400},
-      {"forged cursor", query("/users", "cursor", "eyJ2IjoxLCJ0IjoiMjIyMjIyMjItMjIyMi00MjIyLTgyMjItMjIyMjIyMjIyMjIyIn0.AAAAAAAAAAAAAAAAAAAAAA"), 400},
-      {"tenant in body", body("POST", "/users", nlohmann::json{{"email", "t@acme.example"}, {"name", "T"}, {"role", "viewer"},
-                                                               {"tenant_id", kGlobex}}.dump()), 400},
+      {"forged cursor",
+       query("/users", "cursor",
+             "eyJ2IjoxLCJ0IjoiMjIyMjIyMjItMjIyMi00MjIyLTgyMjItMjIyMjIyMjIyMjIyIn0.AAAAAAAAAAAAAAAAAAAAAA"),
+       400},
+      {"tenant in body",
+       body("POST", "/users",
+            nlohmann::json{{"email", "t@acme.example"}, {"name", "T"}, {"role", "viewer"}, {"tenant_id", kGlobex}}
+                .dump()),
+       400},
       {"tenant in path", api_call("GET", std::string("/users/") + kGlobexAdminId, admin), 404},
       {"missing claims", api_call("GET", "/users", std::nullopt), 401},
       {"forged tenant claim", api_call("GET", "/users", Who{"'; SELECT 1; --", "dev-acme-admin", "admin"}), 401},
@@ -70,11 +83,14 @@ std::vector<Case> matrix() {
 
 TEST(BadInput, EveryCaseGetsItsDocumented4xxAndNothingChanges) {
   TestDatabase database;
-  const std::string url = "postgresql://shoppulse_lambda:lambda-test-password@127.0.0.1:" +
-                          std::to_string(database.server().port()) + "/" + database.name();
+  const std::string url =
+      "postgresql://shoppulse_lambda:lambda-test-password@127.0.0.1:" + std::to_string(database.server().port()) + "/" +
+      database.name();
   auto sandbox = start_bootstrap({{"DATABASE_URL", url}, {"CORS_ALLOW_ORIGINS", "http://localhost:3000"}});
   ASSERT_NE(sandbox, nullptr);
-  const auto count = [&](const char* table) { return database.exec(std::string("SELECT count(*) FROM ") + table).value(); };
+  const auto count = [&](const char* table) {
+    return database.exec(std::string("SELECT count(*) FROM ") + table).value();
+  };
   const std::string users_before = count("users");
   const std::string audit_before = count("audit_logs");
   const pid_t pid = sandbox->pid();
@@ -95,7 +111,8 @@ TEST(BadInput, EveryCaseGetsItsDocumented4xxAndNothingChanges) {
       EXPECT_EQ(text.find_first_of("\r\n"), std::string::npos) << name;
     }
     if (c.name == "tenant in query") {
-      for (const auto& user : reply.body["items"]) EXPECT_EQ(user["email"].get<std::string>().find("globex"), std::string::npos);
+      for (const auto& user : reply.body["items"])
+        EXPECT_EQ(user["email"].get<std::string>().find("globex"), std::string::npos);
     }
   }
   EXPECT_EQ(sandbox->pid(), pid);  // never restarted: no crash
@@ -109,17 +126,24 @@ TEST(BadInput, EveryCaseGetsItsDocumented4xxAndNothingChanges) {
 // Tokens of tenant A with ids and cursors of tenant B, on every route.
 TEST(TenantIsolation, TenantATokensNeverReadOrChangeTenantBRows) {
   TestDatabase database;
-  const std::string url = "postgresql://shoppulse_lambda:lambda-test-password@127.0.0.1:" +
-                          std::to_string(database.server().port()) + "/" + database.name();
+  const std::string url =
+      "postgresql://shoppulse_lambda:lambda-test-password@127.0.0.1:" + std::to_string(database.server().port()) + "/" +
+      database.name();
   auto sandbox = start_bootstrap({{"DATABASE_URL", url}});
   ASSERT_NE(sandbox, nullptr);
   const auto snapshot = [&] {
-    return database.exec("SELECT string_agg(id::text || email || name || role || status || updated_at::text, '|' ORDER BY id) "
-                         "FROM users WHERE tenant_id = $1", {kGlobex}).value() +
+    return database
+               .exec(
+                   "SELECT string_agg(id::text || email || name || role || status || updated_at::text, '|' ORDER BY "
+                   "id) "
+                   "FROM users WHERE tenant_id = $1",
+                   {kGlobex})
+               .value() +
            database.exec("SELECT count(*) FROM audit_logs WHERE tenant_id = $1", {kGlobex}).value();
   };
   const std::string before = snapshot();
-  const std::string globex_audit = database.exec("SELECT id::text FROM audit_logs WHERE tenant_id = $1 LIMIT 1", {kGlobex}).value();
+  const std::string globex_audit =
+      database.exec("SELECT id::text FROM audit_logs WHERE tenant_id = $1 LIMIT 1", {kGlobex}).value();
   const HttpReply globex_page = invoke_api(*sandbox, [&] {
     Call c = api_call("GET", "/users", globex_admin());
     c.query["limit"] = {"1"};

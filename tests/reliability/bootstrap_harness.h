@@ -48,7 +48,7 @@ inline Call api_call(std::string method, std::string path, std::optional<Who> wh
 }
 
 inline std::unique_ptr<emulator::RuntimeEmulator> start_bootstrap(std::map<std::string, std::string> env,
-                                                                   int timeout_ms = 3000) {
+                                                                  int timeout_ms = 3000) {
   emulator::EmulatorOptions options;
   options.bootstrap_path = SHOPPULSE_BOOTSTRAP_PATH;
   options.env = std::move(env);

@@ -10,8 +10,8 @@ namespace shoppulse::test {
 namespace {
 
 std::map<std::string, std::string> database_env(const TestDatabase& database, std::uint16_t port) {
-  const std::string url = "postgresql://shoppulse_lambda:lambda-test-password@127.0.0.1:" + std::to_string(port) + "/" +
-                          database.name();
+  const std::string url =
+      "postgresql://shoppulse_lambda:lambda-test-password@127.0.0.1:" + std::to_string(port) + "/" + database.name();
   return {{"DATABASE_URL", url}, {"DB_CONNECT_TIMEOUT_MS", "500"}};
 }
 
@@ -30,9 +30,9 @@ TEST(DatabaseFaults, UnreachableDatabaseAnswers503WithinTheDeadlineAndRecovers) 
     EXPECT_TRUE(reply.headers.contains("Retry-After")) << path;
     EXPECT_EQ(reply.body["error"]["code"], "database_unavailable");
   }
-  const HttpReply write =
-      invoke_api(*sandbox, api_call("POST", "/users", acme_admin(),
-                                    nlohmann::json{{"email", "down@acme.example"}, {"name", "Down"}, {"role", "viewer"}}));
+  const HttpReply write = invoke_api(
+      *sandbox, api_call("POST", "/users", acme_admin(),
+                         nlohmann::json{{"email", "down@acme.example"}, {"name", "Down"}, {"role", "viewer"}}));
   EXPECT_EQ(write.status, 503);
   const HttpReply health = invoke_api(*sandbox, api_call("GET", "/health", std::nullopt));
   EXPECT_EQ(health.status, 503);
@@ -85,7 +85,8 @@ TEST(DatabaseRestart, WritesDuringARestartAreNeitherLostNorDoubled) {
   const auto post = [&](int n) {
     const std::string email = "restart" + std::to_string(n) + "@acme.example";
     const HttpReply reply = invoke_api(
-        *sandbox, api_call("POST", "/users", acme_admin(), nlohmann::json{{"email", email}, {"name", "R"}, {"role", "viewer"}}));
+        *sandbox,
+        api_call("POST", "/users", acme_admin(), nlohmann::json{{"email", email}, {"name", "R"}, {"role", "viewer"}}));
     outcome_by_email[email] = reply.status;
     return reply.status;
   };
@@ -101,9 +102,12 @@ TEST(DatabaseRestart, WritesDuringARestartAreNeitherLostNorDoubled) {
   }
   for (const auto& [email, status] : outcome_by_email) {
     const std::string users = database.exec("SELECT count(*) FROM users WHERE email = $1", {email}).value();
-    const std::string audits = database.exec(
-        "SELECT count(*) FROM audit_logs a JOIN users u ON a.resource_id = u.id::text "
-        "WHERE a.action = 'user.created' AND u.email = $1", {email}).value();
+    const std::string audits = database
+                                   .exec(
+                                       "SELECT count(*) FROM audit_logs a JOIN users u ON a.resource_id = u.id::text "
+                                       "WHERE a.action = 'user.created' AND u.email = $1",
+                                       {email})
+                                   .value();
     EXPECT_NE(users, "2") << email;  // never applied twice (unique email)
     if (status == 201) {
       EXPECT_EQ(users, "1") << email << " returned 201 but is missing";

@@ -13,13 +13,16 @@ TEST(LeakSoak, ManyInvocationsThenACleanExitWithNoLeaks) {
   const char* configured = std::getenv("SHOPPULSE_SOAK_INVOCATIONS");
   const int invocations = configured != nullptr ? std::atoi(configured) : 500;
   TestDatabase database;
-  const std::string url = "postgresql://shoppulse_lambda:lambda-test-password@127.0.0.1:" +
-                          std::to_string(database.server().port()) + "/" + database.name();
+  const std::string url =
+      "postgresql://shoppulse_lambda:lambda-test-password@127.0.0.1:" + std::to_string(database.server().port()) + "/" +
+      database.name();
   auto sandbox = start_bootstrap({{"DATABASE_URL", url}, {"METRICS_ENABLED", "true"}});
   ASSERT_NE(sandbox, nullptr);
-  const std::vector<Call> mix = {api_call("GET", "/health", std::nullopt), api_call("GET", "/users", acme_admin()),
+  const std::vector<Call> mix = {api_call("GET", "/health", std::nullopt),
+                                 api_call("GET", "/users", acme_admin()),
                                  api_call("GET", std::string("/users/") + kAcmeAdminId, acme_admin()),
-                                 api_call("GET", "/audit-logs", acme_admin()), api_call("GET", "/nope", acme_admin()),
+                                 api_call("GET", "/audit-logs", acme_admin()),
+                                 api_call("GET", "/nope", acme_admin()),
                                  api_call("POST", "/users", acme_admin(), nlohmann::json{{"email", "bad"}})};
   for (int i = 0; i < invocations; ++i) {
     const HttpReply reply = invoke_api(*sandbox, mix[static_cast<std::size_t>(i) % mix.size()]);

@@ -9,8 +9,8 @@ namespace shoppulse::test {
 namespace {
 
 std::unique_ptr<emulator::RuntimeEmulator> migrator_for(const TestDatabase& database, const std::string& dir) {
-  const std::string url = "postgresql://postgres@127.0.0.1:" + std::to_string(database.server().port()) + "/" +
-                          database.name();
+  const std::string url =
+      "postgresql://postgres@127.0.0.1:" + std::to_string(database.server().port()) + "/" + database.name();
   return start_bootstrap({{"DATABASE_URL", url}, {"SHOPPULSE_MIGRATIONS_DIR", dir}}, 60000);
 }
 
@@ -39,9 +39,9 @@ TEST(MigrateAction, AppliesEverythingOnceThenIsANoOp) {
 
 TEST(MigrateAction, AgreesWithMigrateShOnChecksums) {
   TestDatabase database(DbTemplate::kEmpty);
-  const std::string command = "DATABASE_URL='postgresql://postgres@127.0.0.1:" +
-                              std::to_string(database.server().port()) + "/" + database.name() + "' " +
-                              std::string(SHOPPULSE_SOURCE_DIR) + "/sql/migrate.sh";
+  const std::string command =
+      "DATABASE_URL='postgresql://postgres@127.0.0.1:" + std::to_string(database.server().port()) + "/" +
+      database.name() + "' " + std::string(SHOPPULSE_SOURCE_DIR) + "/sql/migrate.sh";
   const auto shell = run_command(command);
   ASSERT_EQ(shell.exit_code, 0) << shell.output;
   auto sandbox = migrator_for(database, kMigrations);

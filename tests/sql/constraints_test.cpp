@@ -54,7 +54,8 @@ TEST_F(SqlConstraints, CognitoSubIsUniquePerTenantWhenSet) {
 
 TEST_F(SqlConstraints, ForeignKeysNeverCrossTenants) {
   // Globex's order / campaign / user referenced from an Acme row.
-  const std::string globex_order = db_.exec("SELECT id FROM orders WHERE tenant_id = $1::uuid LIMIT 1", {kGlobex}).value();
+  const std::string globex_order =
+      db_.exec("SELECT id FROM orders WHERE tenant_id = $1::uuid LIMIT 1", {kGlobex}).value();
   const std::string globex_campaign = "b2ca0000-0000-4000-8000-000000000001";
   const std::string globex_admin = "b2000000-0000-4000-8000-000000000001";
 
@@ -70,14 +71,15 @@ TEST_F(SqlConstraints, ForeignKeysNeverCrossTenants) {
                                     "($1::uuid, 'Stolen', 'email', $2::uuid)",
                                     {kAcme, globex_admin}),
                          "23503"));
-  EXPECT_TRUE(fails_with(owner_.run("UPDATE governance_rules SET updated_by = $2::uuid WHERE tenant_id = $1::uuid",
-                                    {kAcme, globex_admin}),
-                         "23503"));
+  EXPECT_TRUE(fails_with(
+      owner_.run("UPDATE governance_rules SET updated_by = $2::uuid WHERE tenant_id = $1::uuid", {kAcme, globex_admin}),
+      "23503"));
   // The same references within the tenant work.
   const std::string acme_order = db_.exec("SELECT id FROM orders WHERE tenant_id = $1::uuid LIMIT 1", {kAcme}).value();
-  EXPECT_TRUE(succeeds(owner_.run("INSERT INTO fulfillment (tenant_id, order_id, warehouse_code) VALUES ($1::uuid, "
-                                  "$2::uuid, 'WH-EAST-1')",
-                                  {kAcme, acme_order})));
+  EXPECT_TRUE(
+      succeeds(owner_.run("INSERT INTO fulfillment (tenant_id, order_id, warehouse_code) VALUES ($1::uuid, "
+                          "$2::uuid, 'WH-EAST-1')",
+                          {kAcme, acme_order})));
 }
 
 TEST_F(SqlConstraints, CommerceStatusesAndAmounts) {
@@ -108,16 +110,17 @@ TEST_F(SqlConstraints, GovernanceConfigIsTyped) {
       "ON CONFLICT (tenant_id, rule_type) DO UPDATE SET config = EXCLUDED.config";
   EXPECT_TRUE(succeeds(owner_.run(upsert, {kAcme, "embed_session", R"({"session_lifetime_minutes": 120})"})));
   EXPECT_TRUE(fails_with(owner_.run(upsert, {kAcme, "embed_session", R"({"session_lifetime_minutes": 5})"}), "23514"));
-  EXPECT_TRUE(fails_with(owner_.run(upsert, {kAcme, "embed_session", R"({"session_lifetime_minutes": "60"})"}), "23514"));
-  EXPECT_TRUE(fails_with(
-      owner_.run(upsert, {kAcme, "embed_allowed_domains", R"({"domains": ["https://a.example", "https://b.example", )"
-                                                          R"("https://c.example", "https://d.example"]})"}),
-      "23514"))
+  EXPECT_TRUE(
+      fails_with(owner_.run(upsert, {kAcme, "embed_session", R"({"session_lifetime_minutes": "60"})"}), "23514"));
+  EXPECT_TRUE(fails_with(owner_.run(upsert, {kAcme, "embed_allowed_domains",
+                                             R"({"domains": ["https://a.example", "https://b.example", )"
+                                             R"("https://c.example", "https://d.example"]})"}),
+                         "23514"))
       << "QuickSight allows at most 3 domains";
-  EXPECT_TRUE(fails_with(owner_.run(upsert, {kAcme, "embed_allowed_domains", R"j({"domains": ["javascript:alert(1)"]})j"}),
-                         "23514"));
-  EXPECT_TRUE(fails_with(owner_.run(upsert, {kAcme, "pii_masking", R"({"masked_roles": ["root"], "fields": []})"}),
-                         "23514"));
+  EXPECT_TRUE(fails_with(
+      owner_.run(upsert, {kAcme, "embed_allowed_domains", R"j({"domains": ["javascript:alert(1)"]})j"}), "23514"));
+  EXPECT_TRUE(
+      fails_with(owner_.run(upsert, {kAcme, "pii_masking", R"({"masked_roles": ["root"], "fields": []})"}), "23514"));
   EXPECT_TRUE(fails_with(owner_.run(upsert, {kAcme, "sso_everything", R"({})"}), "23514"));
   EXPECT_TRUE(fails_with(owner_.run(upsert, {kAcme, "embed_session", R"([1, 2])"}), "23514"));
 }
@@ -136,12 +139,14 @@ TEST_F(SqlConstraints, VisibilityRowsAreValidated) {
 TEST_F(SqlConstraints, UpdatedAtIsMaintainedByTrigger) {
   owner_.exec("UPDATE users SET updated_at = '2000-01-01' WHERE email = 'viewer@acme.example'");
   owner_.exec("UPDATE users SET name = 'Vera Renamed' WHERE email = 'viewer@acme.example'");
-  EXPECT_EQ(db_.exec("SELECT updated_at > now() - interval '1 hour' FROM users WHERE email = 'viewer@acme.example'")
-                .value(),
-            "t");
+  EXPECT_EQ(
+      db_.exec("SELECT updated_at > now() - interval '1 hour' FROM users WHERE email = 'viewer@acme.example'").value(),
+      "t");
   // Even an explicit attempt to backdate it is overridden.
-  owner_.exec("UPDATE governance_rules SET updated_at = '2000-01-01', enabled = false WHERE rule_type = "
-              "'data_retention' AND tenant_id = '" + std::string(kAcme) + "'");
+  owner_.exec(
+      "UPDATE governance_rules SET updated_at = '2000-01-01', enabled = false WHERE rule_type = "
+      "'data_retention' AND tenant_id = '" +
+      std::string(kAcme) + "'");
   EXPECT_EQ(db_.exec("SELECT updated_at > '2001-01-01' FROM governance_rules WHERE rule_type = 'data_retention' AND "
                      "tenant_id = $1::uuid",
                      {kAcme})
@@ -166,7 +171,8 @@ TEST_F(SqlConstraints, TenantNeedsOnlyIdAndName) {
 TEST_F(SqlConstraints, DeletingAUserKeepsTheirCampaignsInTheTenant) {
   owner_.exec("DELETE FROM users WHERE id = 'a1000000-0000-4000-8000-000000000002'");
   SqlOutcome campaign = db_.exec(
-      "SELECT tenant_id, created_by IS NULL FROM marketing_campaigns WHERE id = 'a1ca0000-0000-4000-8000-000000000002'");
+      "SELECT tenant_id, created_by IS NULL FROM marketing_campaigns WHERE id = "
+      "'a1ca0000-0000-4000-8000-000000000002'");
   EXPECT_EQ(campaign.value(0, 0), kAcme);
   EXPECT_EQ(campaign.value(0, 1), "t");
 }

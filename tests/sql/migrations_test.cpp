@@ -28,8 +28,9 @@ std::string sha256_of(const fs::path& file) {
   return result.output.substr(0, 64);
 }
 
-const std::set<std::string> kTenantTables = {"users",      "orders",           "fulfillment", "marketing_campaigns",
-                                             "audit_logs", "governance_rules", "role_metric_visibility"};
+const std::set<std::string> kTenantTables = {
+    "users",      "orders",           "fulfillment",           "marketing_campaigns",
+    "audit_logs", "governance_rules", "role_metric_visibility"};
 
 void expect_full_schema(TestDatabase& db) {
   for (const std::string& table : kTenantTables) {
@@ -42,8 +43,9 @@ void expect_full_schema(TestDatabase& db) {
     EXPECT_EQ(rls.value(0, 0), "t") << table << ": RLS must be ENABLEd and FORCEd";
     EXPECT_EQ(rls.value(0, 1), "t") << table << ": needs tenant_id NOT NULL";
   }
-  EXPECT_EQ(db.exec("SELECT relrowsecurity AND relforcerowsecurity FROM pg_class WHERE oid = 'tenants'::regclass").value(),
-            "t");
+  EXPECT_EQ(
+      db.exec("SELECT relrowsecurity AND relforcerowsecurity FROM pg_class WHERE oid = 'tenants'::regclass").value(),
+      "t");
 }
 
 TEST(SqlMigrations, ApplyToAnEmptyDatabaseAndRecordChecksums) {
@@ -65,7 +67,8 @@ TEST(SqlMigrations, ApplyToAnEmptyDatabaseAndRecordChecksums) {
 TEST(SqlMigrations, ReapplyingIsANoOp) {
   TestDatabase db(DbTemplate::kEmpty);
   ASSERT_EQ(migrate(db).exit_code, 0);
-  const std::string before = db.exec("SELECT string_agg(version || applied_at, ',' ORDER BY version) FROM schema_migrations").value();
+  const std::string before =
+      db.exec("SELECT string_agg(version || applied_at, ',' ORDER BY version) FROM schema_migrations").value();
   const CommandResult again = migrate(db);
   ASSERT_EQ(again.exit_code, 0) << again.output;
   EXPECT_NE(again.output.find("up to date"), std::string::npos) << again.output;
@@ -107,8 +110,8 @@ TEST(SqlMigrations, AFailingMigrationRollsBackOnlyItself) {
 TEST(SqlMigrations, ConcurrentMigratorsApplyEachFileOnce) {
   TestDatabase db(DbTemplate::kEmpty);
   const std::string one = pg_env(db) + shell_quote(source_path("sql/migrate.sh"));
-  const CommandResult both = run_command("(" + one + " & p1=$!; " + one + " & p2=$!; wait $p1; r1=$?; wait $p2; r2=$?; " +
-                                         "exit $((r1 + r2)))");
+  const CommandResult both = run_command("(" + one + " & p1=$!; " + one +
+                                         " & p2=$!; wait $p1; r1=$?; wait $p2; r2=$?; " + "exit $((r1 + r2)))");
   ASSERT_EQ(both.exit_code, 0) << both.output;
   EXPECT_EQ(db.exec("SELECT count(*) FROM schema_migrations").value(), std::to_string(migration_files().size()));
   expect_full_schema(db);
@@ -136,8 +139,8 @@ TEST(SqlMigrations, EachFileRunsInsideOneTransaction) {
     std::ifstream in(file);
     std::string text = "\n";
     for (std::string line; std::getline(in, line);) text += line.substr(0, line.find("--")) + "\n";
-    for (const char* forbidden : {"\n\\", "BEGIN;", "COMMIT;", "ROLLBACK", "CONCURRENTLY", "VACUUM", "PASSWORD",
-                                  "CREATE DATABASE"}) {
+    for (const char* forbidden :
+         {"\n\\", "BEGIN;", "COMMIT;", "ROLLBACK", "CONCURRENTLY", "VACUUM", "PASSWORD", "CREATE DATABASE"}) {
       EXPECT_EQ(text.find(forbidden), std::string::npos) << file << " contains " << forbidden;
     }
   }
@@ -152,14 +155,14 @@ TEST(SqlMigrations, AppRoleIsLeastPrivilege) {
   ASSERT_EQ(role.rows.size(), 1U);
   for (std::size_t c = 0; c < 5; ++c) EXPECT_EQ(role.value(0, c), "f") << role.columns[c];
   EXPECT_EQ(db.exec("SELECT rolbypassrls OR rolsuper FROM pg_roles WHERE rolname = 'shoppulse_lambda'").value(), "f");
-  EXPECT_EQ(db.exec("SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tableowner = 'shoppulse_app'").value(),
-            "0");
+  EXPECT_EQ(
+      db.exec("SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tableowner = 'shoppulse_app'").value(),
+      "0");
 
   const std::pair<const char*, const char*> refused[] = {
-      {"tenants", "INSERT"},    {"tenants", "UPDATE"},     {"tenants", "DELETE"},
-      {"orders", "INSERT"},     {"orders", "UPDATE"},      {"fulfillment", "DELETE"},
-      {"audit_logs", "UPDATE"}, {"audit_logs", "DELETE"},  {"audit_logs", "TRUNCATE"},
-      {"users", "TRUNCATE"},    {"schema_migrations", "SELECT"},
+      {"tenants", "INSERT"},      {"tenants", "UPDATE"},     {"tenants", "DELETE"},           {"orders", "INSERT"},
+      {"orders", "UPDATE"},       {"fulfillment", "DELETE"}, {"audit_logs", "UPDATE"},        {"audit_logs", "DELETE"},
+      {"audit_logs", "TRUNCATE"}, {"users", "TRUNCATE"},     {"schema_migrations", "SELECT"},
   };
   for (const auto& [table, privilege] : refused) {
     EXPECT_EQ(db.exec("SELECT has_table_privilege('shoppulse_app', $1, $2)", {table, privilege}).value(), "f")

@@ -10,9 +10,14 @@ struct TenantTable {
   const char* tenant_column;
 };
 constexpr TenantTable kTables[] = {
-    {"tenants", "id"},          {"users", "tenant_id"},       {"orders", "tenant_id"},
-    {"fulfillment", "tenant_id"}, {"marketing_campaigns", "tenant_id"}, {"role_metric_visibility", "tenant_id"},
-    {"governance_rules", "tenant_id"}, {"audit_logs", "tenant_id"},
+    {"tenants", "id"},
+    {"users", "tenant_id"},
+    {"orders", "tenant_id"},
+    {"fulfillment", "tenant_id"},
+    {"marketing_campaigns", "tenant_id"},
+    {"role_metric_visibility", "tenant_id"},
+    {"governance_rules", "tenant_id"},
+    {"audit_logs", "tenant_id"},
 };
 
 std::string count_sql(const TenantTable& table, const char* condition) {
@@ -34,16 +39,19 @@ TEST(SqlRls, TenantSeesOnlyItsOwnRowsInEveryTable) {
 TEST(SqlRls, OtherTenantRowsCannotBeInsertedUpdatedOrDeleted) {
   TestDatabase db;
   PgSession app = app_session(db, kAcme);
-  EXPECT_TRUE(fails_with(attempt(app, "INSERT INTO users (tenant_id, email, name, role) VALUES ($1::uuid, "
-                                      "'spy@globex.example', 'Spy', 'admin')",
+  EXPECT_TRUE(fails_with(attempt(app,
+                                 "INSERT INTO users (tenant_id, email, name, role) VALUES ($1::uuid, "
+                                 "'spy@globex.example', 'Spy', 'admin')",
                                  {kGlobex}),
                          "42501"));
-  EXPECT_TRUE(fails_with(attempt(app, "INSERT INTO audit_logs (tenant_id, action, resource_type) VALUES ($1::uuid, "
-                                      "'user.created', 'user')",
+  EXPECT_TRUE(fails_with(attempt(app,
+                                 "INSERT INTO audit_logs (tenant_id, action, resource_type) VALUES ($1::uuid, "
+                                 "'user.created', 'user')",
                                  {kGlobex}),
                          "42501"));
-  EXPECT_TRUE(fails_with(attempt(app, "INSERT INTO governance_rules (tenant_id, rule_type, config) VALUES ($1::uuid, "
-                                      "'data_retention', '{\"audit_log_days\": 90}')",
+  EXPECT_TRUE(fails_with(attempt(app,
+                                 "INSERT INTO governance_rules (tenant_id, rule_type, config) VALUES ($1::uuid, "
+                                 "'data_retention', '{\"audit_log_days\": 90}')",
                                  {kGlobex}),
                          "42501"));
 
@@ -58,9 +66,8 @@ TEST(SqlRls, OtherTenantRowsCannotBeInsertedUpdatedOrDeleted) {
   EXPECT_EQ(rules.affected, 0);
 
   // Moving an own row into another tenant: tenant_id is not updatable at all.
-  EXPECT_TRUE(fails_with(attempt(app, "UPDATE users SET tenant_id = $1::uuid WHERE tenant_id = $2::uuid",
-                                 {kGlobex, kAcme}),
-                         "42501"));
+  EXPECT_TRUE(fails_with(
+      attempt(app, "UPDATE users SET tenant_id = $1::uuid WHERE tenant_id = $2::uuid", {kGlobex, kAcme}), "42501"));
   app.exec("COMMIT");
   EXPECT_EQ(db.exec("SELECT count(*) FROM users WHERE name = 'pwned'").value(), "0");
   EXPECT_EQ(db.exec("SELECT count(*) FROM users WHERE tenant_id = $1::uuid", {kGlobex}).value(), "4");
@@ -69,12 +76,14 @@ TEST(SqlRls, OtherTenantRowsCannotBeInsertedUpdatedOrDeleted) {
 TEST(SqlRls, OwnTenantWritesWork) {
   TestDatabase db;
   PgSession app = app_session(db, kAcme);
-  EXPECT_TRUE(succeeds(attempt(app, "INSERT INTO users (tenant_id, email, name, role) VALUES ($1::uuid, "
-                                    "'fresh@acme.example', 'Fresh', 'analyst')",
+  EXPECT_TRUE(succeeds(attempt(app,
+                               "INSERT INTO users (tenant_id, email, name, role) VALUES ($1::uuid, "
+                               "'fresh@acme.example', 'Fresh', 'analyst')",
                                {kAcme})));
   EXPECT_TRUE(succeeds(attempt(app, "UPDATE users SET role = 'viewer' WHERE email = 'fresh@acme.example'")));
-  EXPECT_TRUE(succeeds(attempt(app, "INSERT INTO audit_logs (tenant_id, action, resource_type, details) VALUES "
-                                    "($1::uuid, 'user.updated', 'user', '{\"role\": \"viewer\"}')",
+  EXPECT_TRUE(succeeds(attempt(app,
+                               "INSERT INTO audit_logs (tenant_id, action, resource_type, details) VALUES "
+                               "($1::uuid, 'user.updated', 'user', '{\"role\": \"viewer\"}')",
                                {kAcme})));
   app.exec("COMMIT");
   EXPECT_EQ(db.exec("SELECT role FROM users WHERE email = 'fresh@acme.example'").value(), "viewer");
@@ -89,12 +98,14 @@ TEST(SqlRls, WithoutTenantNothingIsVisibleAndInsertsFail) {
       EXPECT_EQ(app.exec(std::string("SELECT count(*) FROM ") + table.name).value(), "0")
           << table.name << " with app.tenant_id " << (tenant_setting.empty() ? "unset" : "empty");
     }
-    EXPECT_TRUE(fails_with(attempt(app, "INSERT INTO users (tenant_id, email, name, role) VALUES ($1::uuid, "
-                                        "'nobody@acme.example', 'Nobody', 'viewer')",
+    EXPECT_TRUE(fails_with(attempt(app,
+                                   "INSERT INTO users (tenant_id, email, name, role) VALUES ($1::uuid, "
+                                   "'nobody@acme.example', 'Nobody', 'viewer')",
                                    {kAcme}),
                            "42501"));
-    EXPECT_TRUE(fails_with(attempt(app, "INSERT INTO audit_logs (tenant_id, action, resource_type) VALUES "
-                                        "($1::uuid, 'user.created', 'user')",
+    EXPECT_TRUE(fails_with(attempt(app,
+                                   "INSERT INTO audit_logs (tenant_id, action, resource_type) VALUES "
+                                   "($1::uuid, 'user.created', 'user')",
                                    {kAcme}),
                            "42501"));
   }
@@ -116,9 +127,10 @@ TEST(SqlRls, AuditLogsAreAppendOnlyForTheApplication) {
   EXPECT_TRUE(fails_with(attempt(app, "UPDATE audit_logs SET action = 'user.forged'"), "42501"));
   EXPECT_TRUE(fails_with(attempt(app, "DELETE FROM audit_logs"), "42501"));
   EXPECT_TRUE(fails_with(attempt(app, "TRUNCATE audit_logs"), "42501"));
-  EXPECT_TRUE(succeeds(attempt(app, "INSERT INTO audit_logs (tenant_id, actor_sub, action, resource_type, resource_id, "
-                                    "source_ip) VALUES ($1::uuid, 'dev-acme-admin', 'quicksight.embed_url.generated', "
-                                    "'dashboard', 'sales-overview', '10.0.0.1')",
+  EXPECT_TRUE(succeeds(attempt(app,
+                               "INSERT INTO audit_logs (tenant_id, actor_sub, action, resource_type, resource_id, "
+                               "source_ip) VALUES ($1::uuid, 'dev-acme-admin', 'quicksight.embed_url.generated', "
+                               "'dashboard', 'sales-overview', '10.0.0.1')",
                                {kAcme})));
   EXPECT_NE(app.exec("SELECT count(*) FROM audit_logs").value(), "0");
   app.exec("COMMIT");
@@ -127,8 +139,8 @@ TEST(SqlRls, AuditLogsAreAppendOnlyForTheApplication) {
 TEST(SqlRls, AuditLogsResistEvenTheOwner) {
   TestDatabase db;
   // Superuser bypasses privileges and RLS; the trigger still refuses.
-  for (const char* sql : {"UPDATE audit_logs SET action = 'user.forged'", "DELETE FROM audit_logs",
-                          "TRUNCATE audit_logs"}) {
+  for (const char* sql :
+       {"UPDATE audit_logs SET action = 'user.forged'", "DELETE FROM audit_logs", "TRUNCATE audit_logs"}) {
     PgSession owner(db.superuser_conninfo());
     const SqlOutcome outcome = owner.run(sql);
     EXPECT_FALSE(outcome.ok) << sql;

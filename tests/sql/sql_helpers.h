@@ -20,7 +20,9 @@ using shoppulse::test::TestDatabase;
 inline constexpr const char* kAcme = "11111111-1111-4111-8111-111111111111";
 inline constexpr const char* kGlobex = "22222222-2222-4222-8222-222222222222";
 
-inline std::string source_path(const std::string& relative) { return std::string(SHOPPULSE_SOURCE_DIR) + "/" + relative; }
+inline std::string source_path(const std::string& relative) {
+  return std::string(SHOPPULSE_SOURCE_DIR) + "/" + relative;
+}
 
 // PG* environment for a superuser shell command against `db`.
 inline std::string pg_env(const TestDatabase& db) {

@@ -117,7 +117,9 @@ std::string TestPostgres::app_conninfo(std::string_view dbname) const {
          " connect_timeout=10 application_name=shoppulse-test";
 }
 
-std::string TestPostgres::pg_sh_path() { return std::string(SHOPPULSE_SOURCE_DIR) + "/tests/support/pg.sh"; }
+std::string TestPostgres::pg_sh_path() {
+  return std::string(SHOPPULSE_SOURCE_DIR) + "/tests/support/pg.sh";
+}
 
 void TestPostgres::restart() const {
   const CommandResult result = run_command(shell_quote(pg_sh_path()) + " restart " + shell_quote(dir_));
@@ -164,12 +166,14 @@ SqlOutcome PgSession::run(std::string_view sql, const std::vector<std::optional<
   values.reserve(params.size());
   for (const auto& param : params) values.push_back(param ? param->c_str() : nullptr);
   const std::string text(sql);
-  PgResultPtr result(PQexecParams(conn_.get(), text.c_str(), static_cast<int>(values.size()), nullptr,
-                                  values.data(), nullptr, nullptr, 0));
+  PgResultPtr result(PQexecParams(conn_.get(), text.c_str(), static_cast<int>(values.size()), nullptr, values.data(),
+                                  nullptr, nullptr, 0));
   return outcome_from(conn_.get(), result.get());
 }
 
-SqlOutcome PgSession::exec(std::string_view sql) { return throw_unless_ok(run(sql), sql); }
+SqlOutcome PgSession::exec(std::string_view sql) {
+  return throw_unless_ok(run(sql), sql);
+}
 
 SqlOutcome PgSession::exec(std::string_view sql, const std::vector<std::optional<std::string>>& params) {
   return throw_unless_ok(run(sql, params), sql);
@@ -201,7 +205,9 @@ PgSession& TestDatabase::superuser() {
   return *superuser_;
 }
 
-SqlOutcome TestDatabase::exec(std::string_view sql) { return superuser().exec(sql); }
+SqlOutcome TestDatabase::exec(std::string_view sql) {
+  return superuser().exec(sql);
+}
 
 SqlOutcome TestDatabase::exec(std::string_view sql, const std::vector<std::optional<std::string>>& params) {
   return superuser().exec(sql, params);

@@ -93,7 +93,9 @@ Result<std::unique_ptr<AwsClient>> AwsClient::create(AwsClientSettings settings,
   return std::unique_ptr<AwsClient>(new AwsClient(std::move(impl)));
 }
 
-const AwsClientSettings& AwsClient::settings() const noexcept { return impl_->settings; }
+const AwsClientSettings& AwsClient::settings() const noexcept {
+  return impl_->settings;
+}
 
 AwsClient::Stats AwsClient::stats() const {
   return Stats{impl_->calls.load(), impl_->attempts.load(), impl_->retries.load(), impl_->http->connections_opened()};
@@ -104,7 +106,8 @@ Result<AwsResponse> AwsClient::send(std::string_view method, std::string_view pa
   Impl& impl = *impl_;
   const AwsClientSettings& settings = impl.settings;
   if (method.empty() || path.empty() || path.front() != '/') {
-    return fail(Error::make(ErrorKind::kInternal, "aws_invalid_request", "AWS request needs a method and a path starting with '/'"));
+    return fail(Error::make(ErrorKind::kInternal, "aws_invalid_request",
+                            "AWS request needs a method and a path starting with '/'"));
   }
   ++impl.calls;
 
@@ -185,7 +188,8 @@ Result<nlohmann::json> AwsClient::call_json(std::string_view operation, const nl
   auto body = serialise(input.is_null() ? nlohmann::json::object() : input);
   if (!body) return fail(body.error());
   const HttpHeaders headers{
-      {"Content-Type", "application/x-amz-json-" + std::string(service.json_version.empty() ? "1.1" : service.json_version)},
+      {"Content-Type",
+       "application/x-amz-json-" + std::string(service.json_version.empty() ? "1.1" : service.json_version)},
       {"X-Amz-Target", std::string(service.json_target_prefix) + "." + std::string(operation)},
   };
   auto response = send("POST", "/", {}, headers, *body);

@@ -35,12 +35,20 @@ AwsErrorInfo parse_aws_error(std::optional<std::string_view> error_type_header, 
 
 bool is_throttling_error(long status, std::string_view type) {
   if (status == 429) return true;
-  static constexpr std::array<std::string_view, 14> kThrottlingTypes{
-      "Throttling",           "ThrottlingException",    "ThrottledException",
-      "RequestThrottledException", "TooManyRequestsException", "ProvisionedThroughputExceededException",
-      "TransactionInProgressException", "RequestLimitExceeded", "BandwidthLimitExceeded",
-      "LimitExceededException", "RequestThrottled",       "SlowDown",
-      "PriorRequestNotComplete", "EC2ThrottledException"};
+  static constexpr std::array<std::string_view, 14> kThrottlingTypes{"Throttling",
+                                                                     "ThrottlingException",
+                                                                     "ThrottledException",
+                                                                     "RequestThrottledException",
+                                                                     "TooManyRequestsException",
+                                                                     "ProvisionedThroughputExceededException",
+                                                                     "TransactionInProgressException",
+                                                                     "RequestLimitExceeded",
+                                                                     "BandwidthLimitExceeded",
+                                                                     "LimitExceededException",
+                                                                     "RequestThrottled",
+                                                                     "SlowDown",
+                                                                     "PriorRequestNotComplete",
+                                                                     "EC2ThrottledException"};
   for (const std::string_view candidate : kThrottlingTypes) {
     if (type == candidate) return true;
   }
@@ -49,8 +57,7 @@ bool is_throttling_error(long status, std::string_view type) {
 
 Error to_error(std::string_view service_id, long status, const AwsErrorInfo& info) {
   const std::string code = info.type.empty() ? "http_" + std::to_string(status) : info.type;
-  const std::string message =
-      std::string(service_id) + " returned " + code + " (HTTP " + std::to_string(status) + ")";
+  const std::string message = std::string(service_id) + " returned " + code + " (HTTP " + std::to_string(status) + ")";
   if (is_throttling_error(status, info.type)) return Error::make(ErrorKind::kThrottled, code, message);
   if (info.type == "ResourceNotFoundException") return Error::make(ErrorKind::kNotFound, code, message);
   if (status >= 500) return Error::make(ErrorKind::kUnavailable, code, message);

@@ -4,8 +4,7 @@ namespace shoppulse::aws {
 namespace {
 
 Error missing(std::string_view variable) {
-  return Error::make(ErrorKind::kInternal, "aws_config_missing",
-                     std::string(variable) + " is not set");
+  return Error::make(ErrorKind::kInternal, "aws_config_missing", std::string(variable) + " is not set");
 }
 
 }  // namespace

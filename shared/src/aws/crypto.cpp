@@ -51,8 +51,7 @@ Result<Sha256Digest> sha256(std::string_view data) {
   if (!ctx) return fail(crypto_error("EVP_MD_CTX_new"));
   Sha256Digest digest{};
   unsigned int length = 0;
-  if (EVP_DigestInit_ex2(ctx.get(), md, nullptr) != 1 ||
-      EVP_DigestUpdate(ctx.get(), data.data(), data.size()) != 1 ||
+  if (EVP_DigestInit_ex2(ctx.get(), md, nullptr) != 1 || EVP_DigestUpdate(ctx.get(), data.data(), data.size()) != 1 ||
       EVP_DigestFinal_ex(ctx.get(), digest.data(), &length) != 1 || length != digest.size()) {
     return fail(crypto_error("SHA-256"));
   }

@@ -52,8 +52,8 @@ Result<int> port_field(const nlohmann::json& secret) {
 }  // namespace
 
 bool is_valid_sslmode(std::string_view mode) noexcept {
-  static constexpr std::array<std::string_view, 6> kModes{"disable", "allow", "prefer", "require", "verify-ca",
-                                                          "verify-full"};
+  static constexpr std::array<std::string_view, 6> kModes{"disable", "allow",     "prefer",
+                                                          "require", "verify-ca", "verify-full"};
   for (const std::string_view candidate : kModes) {
     if (mode == candidate) return true;
   }

@@ -12,7 +12,9 @@ Error invalid_endpoint(std::string_view source, std::string_view why) {
                      std::string(source) + " is not a valid endpoint URL: " + std::string(why));
 }
 
-int default_port(std::string_view scheme) { return scheme == "https" ? 443 : 80; }
+int default_port(std::string_view scheme) {
+  return scheme == "https" ? 443 : 80;
+}
 
 bool is_true(std::string_view value) {
   std::string lowered(value);

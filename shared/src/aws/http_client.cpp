@@ -58,7 +58,8 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
   }
   const std::size_t colon = line.find(':');
   if (colon == std::string_view::npos) return size * count;
-  sink->response.headers.push_back({std::string(trim(line.substr(0, colon))), std::string(trim(line.substr(colon + 1)))});
+  sink->response.headers.push_back(
+      {std::string(trim(line.substr(0, colon))), std::string(trim(line.substr(colon + 1)))});
   return size * count;
 }
 
@@ -75,19 +76,22 @@ Error transport_error(CURLcode code) {
     case CURLE_GOT_NOTHING:
     case CURLE_PARTIAL_FILE:
     case CURLE_SSL_CONNECT_ERROR:  // handshake cut off mid-way: a network failure
-      return Error::make(ErrorKind::kUnavailable, std::string(kErrConnectFailed), "AWS endpoint unreachable: " + detail);
+      return Error::make(ErrorKind::kUnavailable, std::string(kErrConnectFailed),
+                         "AWS endpoint unreachable: " + detail);
     case CURLE_PEER_FAILED_VERIFICATION:
     case CURLE_SSL_CACERT_BADFILE:
     case CURLE_SSL_CERTPROBLEM:
     case CURLE_SSL_ISSUER_ERROR:
     case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
-      return Error::make(ErrorKind::kUnavailable, std::string(kErrTlsFailed), "AWS endpoint TLS verification failed: " + detail);
-    default:
-      return Error::make(ErrorKind::kUnavailable, std::string(kErrTransport), "AWS request failed: " + detail);
+      return Error::make(ErrorKind::kUnavailable, std::string(kErrTlsFailed),
+                         "AWS endpoint TLS verification failed: " + detail);
+    default: return Error::make(ErrorKind::kUnavailable, std::string(kErrTransport), "AWS request failed: " + detail);
   }
 }
 
-bool has_line_break(std::string_view text) { return text.find_first_of("\r\n") != std::string_view::npos; }
+bool has_line_break(std::string_view text) {
+  return text.find_first_of("\r\n") != std::string_view::npos;
+}
 
 // Loopback stand-ins must never go through HTTP(S)_PROXY; setting
 // CURLOPT_NOPROXY replaces NO_PROXY, so the operator's list is kept.
@@ -130,8 +134,12 @@ Result<std::unique_ptr<HttpClient>> HttpClient::create(HttpClientOptions options
   return std::unique_ptr<HttpClient>(new HttpClient(std::move(impl)));
 }
 
-const HttpClientOptions& HttpClient::options() const noexcept { return impl_->options; }
-std::uint64_t HttpClient::connections_opened() const noexcept { return impl_->connections.load(); }
+const HttpClientOptions& HttpClient::options() const noexcept {
+  return impl_->options;
+}
+std::uint64_t HttpClient::connections_opened() const noexcept {
+  return impl_->connections.load();
+}
 
 Result<HttpResponse> HttpClient::perform(const HttpRequest& request) {
   const bool https = request.url.rfind("https://", 0) == 0;

@@ -53,7 +53,8 @@ Result<SecretCacheSettings> SecretCacheSettings::from_env(const SecretCacheOverr
   settings.db.host = overrides.host ? overrides.host : env("RDS_PROXY_ENDPOINT");
   settings.db.dbname = overrides.dbname ? overrides.dbname : env("RDS_DATABASE");
   if (overrides.port) {
-    if (*overrides.port < 1 || *overrides.port > 65535) return fail(invalid("RDS_PORT", "an integer between 1 and 65535"));
+    if (*overrides.port < 1 || *overrides.port > 65535)
+      return fail(invalid("RDS_PORT", "an integer between 1 and 65535"));
     settings.db.port = overrides.port;
   } else {
     auto port = integer_env(env, "RDS_PORT", 1, 65535);

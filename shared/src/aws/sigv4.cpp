@@ -11,7 +11,9 @@
 namespace shoppulse::aws::sigv4 {
 namespace {
 
-bool is_space(char c) noexcept { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+bool is_space(char c) noexcept {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
 
 std::string lower(std::string_view text) {
   std::string out(text);
@@ -121,8 +123,7 @@ CanonicalHeaders canonical_headers(const HttpHeaders& headers) {
     if (name.empty() || is_unsigned_header(name)) continue;
     entries.emplace_back(std::move(name), normalize_header_value(header.value));
   }
-  std::stable_sort(entries.begin(), entries.end(),
-                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::stable_sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
 
   CanonicalHeaders out;
   for (std::size_t i = 0; i < entries.size(); ++i) {
@@ -234,7 +235,8 @@ Result<SignedRequest> sign(const RequestToSign& request, const AwsCredentials& c
   if (!payload_hash) return fail(payload_hash.error());
   const std::string amz_date = format_amz_date(params.time);
   out.headers.push_back({"X-Amz-Date", amz_date});
-  if (has_token && params.sign_session_token) out.headers.push_back({"X-Amz-Security-Token", credentials.session_token});
+  if (has_token && params.sign_session_token)
+    out.headers.push_back({"X-Amz-Security-Token", credentials.session_token});
   if (params.add_content_sha256_header) out.headers.push_back({"x-amz-content-sha256", *payload_hash});
 
   const CanonicalHeaders headers = canonical_headers(out.headers);
@@ -251,7 +253,8 @@ Result<SignedRequest> sign(const RequestToSign& request, const AwsCredentials& c
   if (!signature_hex) return fail(signature_hex.error());
   out.signature = std::move(*signature_hex);
   out.authorization = authorization_header(credentials.access_key_id, scope, headers.signed_headers, out.signature);
-  if (has_token && !params.sign_session_token) out.headers.push_back({"X-Amz-Security-Token", credentials.session_token});
+  if (has_token && !params.sign_session_token)
+    out.headers.push_back({"X-Amz-Security-Token", credentials.session_token});
   out.headers.push_back({"Authorization", out.authorization});
   return out;
 }

@@ -11,13 +11,15 @@ Result<Config> Config::from_env(const EnvSource& env) {
   }
   if (auto format = read_string(env, "AWS_LAMBDA_LOG_FORMAT")) {
     if (*format != "JSON" && *format != "Text") {
-      return fail(Error::make(ErrorKind::kInvalidInput, "invalid_config", "AWS_LAMBDA_LOG_FORMAT must be JSON or Text"));
+      return fail(
+          Error::make(ErrorKind::kInvalidInput, "invalid_config", "AWS_LAMBDA_LOG_FORMAT must be JSON or Text"));
     }
     config.log_format = *format;
   }
   if (auto ns = read_string(env, "METRICS_NAMESPACE")) {
     if (ns->size() > 255) {
-      return fail(Error::make(ErrorKind::kInvalidInput, "invalid_config", "METRICS_NAMESPACE must be at most 255 characters"));
+      return fail(
+          Error::make(ErrorKind::kInvalidInput, "invalid_config", "METRICS_NAMESPACE must be at most 255 characters"));
     }
     config.metrics_namespace = *ns;
   }
@@ -33,7 +35,8 @@ Result<Config> Config::from_env(const EnvSource& env) {
   config.rds_secret_arn = read_string(env, "RDS_SECRET_ARN").value_or("");
   if (auto account = read_string(env, "QUICKSIGHT_ACCOUNT_ID")) {
     if (account->size() != 12 || account->find_first_not_of("0123456789") != std::string::npos) {
-      return fail(Error::make(ErrorKind::kInvalidInput, "invalid_config", "QUICKSIGHT_ACCOUNT_ID must be a 12-digit AWS account id"));
+      return fail(Error::make(ErrorKind::kInvalidInput, "invalid_config",
+                              "QUICKSIGHT_ACCOUNT_ID must be a 12-digit AWS account id"));
     }
     config.quicksight_account_id = *account;
   }

@@ -74,10 +74,18 @@ struct InflateStream {
 
 }  // namespace
 
-std::string base64_encode(std::string_view bytes) { return encode(bytes, kStandard, true); }
-Result<std::string> base64_decode(std::string_view text) { return decode(text, kStandard); }
-std::string base64url_encode(std::string_view bytes) { return encode(bytes, kUrlSafe, false); }
-Result<std::string> base64url_decode(std::string_view text) { return decode(text, kUrlSafe); }
+std::string base64_encode(std::string_view bytes) {
+  return encode(bytes, kStandard, true);
+}
+Result<std::string> base64_decode(std::string_view text) {
+  return decode(text, kStandard);
+}
+std::string base64url_encode(std::string_view bytes) {
+  return encode(bytes, kUrlSafe, false);
+}
+Result<std::string> base64url_decode(std::string_view text) {
+  return decode(text, kUrlSafe);
+}
 
 std::string gzip_compress(std::string_view bytes, int level) {
   z_stream stream{};

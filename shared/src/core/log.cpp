@@ -41,8 +41,7 @@ std::string dump_json(const nlohmann::json& value) {
 }
 
 long long now_epoch_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
 
@@ -81,7 +80,9 @@ void Logger::log(LogLevel level, std::string_view message, const nlohmann::json&
   });
 }
 
-void Logger::write_raw_line(const nlohmann::json& object) const { write_line(dump_json(object)); }
+void Logger::write_raw_line(const nlohmann::json& object) const {
+  write_line(dump_json(object));
+}
 
 void Logger::write_line(std::string line) const {
   line.push_back('\n');

@@ -20,8 +20,7 @@ std::string safe_message(const char* raw, const DbCredentials& credentials) {
     if (c == '\n' || c == '\t') c = ' ';
   }
   while (!message.empty() && message.back() == ' ') message.pop_back();
-  if (message.find("connection info string") != std::string::npos ||
-      message.find("URI") != std::string::npos) {
+  if (message.find("connection info string") != std::string::npos || message.find("URI") != std::string::npos) {
     return "invalid database connection string (check DATABASE_URL)";
   }
   if (!credentials.password.empty()) {
@@ -120,14 +119,13 @@ DbResult<PgConnPtr> connect_once(const DbCredentials& credentials, const PoolSet
   PostgresPollingStatusType state = PGRES_POLLING_WRITING;
   while (state != PGRES_POLLING_OK) {
     if (state == PGRES_POLLING_FAILED) return fail(connect_error(conn.get(), credentials));
-    const WaitOutcome waited =
-        wait_socket(PQsocket(conn.get()), state == PGRES_POLLING_READING, state == PGRES_POLLING_WRITING,
-                    attempt_deadline);
+    const WaitOutcome waited = wait_socket(PQsocket(conn.get()), state == PGRES_POLLING_READING,
+                                           state == PGRES_POLLING_WRITING, attempt_deadline);
     if (waited == WaitOutcome::kTimeout) {
       const bool overall = Clock::now() >= deadline;
-      DbError error = make_db_error(overall ? ErrorKind::kTimeout : ErrorKind::kUnavailable,
-                                    overall ? kCodeDeadline : kCodeConnectionFailed,
-                                    "timed out connecting to the database");
+      DbError error =
+          make_db_error(overall ? ErrorKind::kTimeout : ErrorKind::kUnavailable,
+                        overall ? kCodeDeadline : kCodeConnectionFailed, "timed out connecting to the database");
       error.connection_lost = true;
       return fail(std::move(error));
     }

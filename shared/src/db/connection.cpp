@@ -51,7 +51,8 @@ bool PooledConnection::reusable() const noexcept {
 bool PooledConnection::can_send() const noexcept {
   const PGTransactionStatusType tx = PQtransactionStatus(conn_.get());
   return !broken_ && !fatal_notice_ && PQstatus(conn_.get()) == CONNECTION_OK &&
-         PQpipelineStatus(conn_.get()) == PQ_PIPELINE_OFF && (tx == PQTRANS_IDLE || tx == PQTRANS_INTRANS || tx == PQTRANS_INERROR);
+         PQpipelineStatus(conn_.get()) == PQ_PIPELINE_OFF &&
+         (tx == PQTRANS_IDLE || tx == PQTRANS_INTRANS || tx == PQTRANS_INERROR);
 }
 
 bool PooledConnection::alive_locally() {
@@ -131,8 +132,8 @@ DbResult<std::vector<QueryResult>> PooledConnection::pipeline(const std::vector<
     values.reserve(statement->params.size());
     for (const Param& param : statement->params) values.push_back(param ? param->c_str() : nullptr);
     // Unnamed statement: a named prepared statement would pin an RDS Proxy session.
-    if (PQsendQueryParams(conn_.get(), statement->sql.c_str(), static_cast<int>(values.size()), nullptr,
-                          values.data(), nullptr, nullptr, 0) == 0) {
+    if (PQsendQueryParams(conn_.get(), statement->sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(),
+                          nullptr, nullptr, 0) == 0) {
       return fail(lost("queueing a statement failed"));
     }
   }
@@ -160,11 +161,8 @@ DbResult<std::vector<QueryResult>> PooledConnection::pipeline(const std::vector<
       switch (PQresultStatus(result.get())) {
         case PGRES_TUPLES_OK:
         case PGRES_COMMAND_OK:
-        case PGRES_EMPTY_QUERY:
-          results.emplace_back(result.release());
-          break;
-        case PGRES_PIPELINE_ABORTED:
-          break;  // skipped because an earlier statement failed
+        case PGRES_EMPTY_QUERY: results.emplace_back(result.release()); break;
+        case PGRES_PIPELINE_ABORTED: break;  // skipped because an earlier statement failed
         default:
           if (!first_error) {
             first_error = error_from_result(result.get());

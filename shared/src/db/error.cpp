@@ -15,7 +15,9 @@ bool is_connection_sqlstate(std::string_view sqlstate) noexcept {
   return starts_with(sqlstate, "08") || sqlstate == "57P01" || sqlstate == "57P02" || sqlstate == "57P03";
 }
 
-bool is_auth_sqlstate(std::string_view sqlstate) noexcept { return sqlstate == "28P01" || sqlstate == "28000"; }
+bool is_auth_sqlstate(std::string_view sqlstate) noexcept {
+  return sqlstate == "28P01" || sqlstate == "28000";
+}
 
 ErrorKind kind_for_sqlstate(std::string_view sqlstate) noexcept {
   if (sqlstate == "23505") return ErrorKind::kConflict;

@@ -20,7 +20,9 @@ Lease& Lease::operator=(Lease&& other) noexcept {
   return *this;
 }
 
-Lease::~Lease() { release(); }
+Lease::~Lease() {
+  release();
+}
 
 void Lease::release() noexcept {
   if (pool_ != nullptr && connection_) pool_->give_back(std::move(connection_));

@@ -30,8 +30,9 @@ bool is_uuid(std::string_view text) {
 // Exponential backoff with equal jitter: half of the step is fixed so retries
 // keep spreading out, half random so many sandboxes do not retry in lockstep.
 milliseconds backoff_for(const RetryPolicy& policy, int retry) {
-  const double step = std::min(static_cast<double>(policy.max_backoff.count()),
-                               static_cast<double>(policy.initial_backoff.count()) * std::pow(policy.multiplier, retry));
+  const double step =
+      std::min(static_cast<double>(policy.max_backoff.count()),
+               static_cast<double>(policy.initial_backoff.count()) * std::pow(policy.multiplier, retry));
   thread_local std::mt19937_64 rng{std::random_device{}()};
   std::uniform_real_distribution<double> jitter(0.0, step / 2.0);
   return milliseconds(static_cast<long long>(step / 2.0 + jitter(rng)));
@@ -128,7 +129,8 @@ DbResult<std::unique_ptr<detail::PooledConnection>> Pool::open_connection(Deadli
       if (refreshed) return fail(std::move(error));
       refreshed = true;
       counters_->credential_refreshes.fetch_add(1, std::memory_order_relaxed);
-      if (logger_ != nullptr) logger_->warn("database rejected credentials; refreshing them", {{"sqlstate", error.sqlstate}});
+      if (logger_ != nullptr)
+        logger_->warn("database rejected credentials; refreshing them", {{"sqlstate", error.sqlstate}});
       credentials = provider_(true);
       continue;
     }
@@ -230,7 +232,8 @@ DbResult<std::vector<QueryResult>> Pool::run_tenant_transaction(const TenantTx& 
   if (Clock::now() >= deadline) return fail(deadline_error("the transaction started"));
   TxOptions options = tx;
   options.deadline = deadline;
-  const std::vector<Statement> setup = transaction_setup(options, effective_statement_timeout(options, settings_, Clock::now()));
+  const std::vector<Statement> setup =
+      transaction_setup(options, effective_statement_timeout(options, settings_, Clock::now()));
   const Statement commit{"COMMIT", {}};
 
   std::vector<const Statement*> pipeline;
@@ -267,8 +270,8 @@ DbResult<std::vector<QueryResult>> Pool::run_tenant_transaction(const TenantTx& 
         // COMMIT was in flight: it may or may not have been applied.
         error.outcome_unknown = true;
         if (error.kind != ErrorKind::kTimeout) error.code = std::string(kCodeOutcomeUnknown);
-        error.message = "connection lost during a write transaction; it may or may not have committed (" +
-                        error.message + ")";
+        error.message =
+            "connection lost during a write transaction; it may or may not have committed (" + error.message + ")";
       }
       return fail(std::move(error));
     }
@@ -325,8 +328,8 @@ Status Pool::run_transaction(const TxOptions& options, const std::function<Statu
     if (error.connection_lost && !options.read_only) {
       error.outcome_unknown = true;
       if (error.kind != ErrorKind::kTimeout) error.code = std::string(kCodeOutcomeUnknown);
-      error.message = "connection lost during COMMIT; the transaction may or may not have committed (" +
-                      error.message + ")";
+      error.message =
+          "connection lost during COMMIT; the transaction may or may not have committed (" + error.message + ")";
     }
     roll_back();
     return fail(std::move(error));

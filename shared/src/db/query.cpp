@@ -53,7 +53,9 @@ std::optional<std::string_view> Row::text(std::string_view column) const {
   return result_->value(index_, *index);
 }
 
-bool Row::is_null(std::string_view column) const { return !text(column).has_value(); }
+bool Row::is_null(std::string_view column) const {
+  return !text(column).has_value();
+}
 
 template <>
 Result<std::string> parse_column_value<std::string>(std::string_view text) {

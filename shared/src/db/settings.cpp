@@ -7,8 +7,8 @@
 namespace shoppulse::db {
 namespace {
 
-constexpr std::array<std::string_view, 6> kSslModes = {"disable", "allow", "prefer", "require", "verify-ca",
-                                                       "verify-full"};
+constexpr std::array<std::string_view, 6> kSslModes = {"disable", "allow",     "prefer",
+                                                       "require", "verify-ca", "verify-full"};
 
 Unexpected<Error> invalid(std::string message) {
   return fail(Error::make(ErrorKind::kInvalidInput, "invalid_config", std::move(message)));
@@ -50,7 +50,8 @@ Status PoolSettings::validate() const {
   if (deadline_margin.count() < 0) return invalid("pool deadline_margin must not be negative");
   if (ping_timeout.count() < 1) return invalid("pool ping_timeout must be positive");
   if (validate_after_idle.count() < 0) return invalid("pool validate_after_idle must not be negative");
-  if (retry.max_retries < 0 || retry.max_retries > 10) return invalid("pool retry.max_retries must be between 0 and 10");
+  if (retry.max_retries < 0 || retry.max_retries > 10)
+    return invalid("pool retry.max_retries must be between 0 and 10");
   if (retry.initial_backoff.count() < 0 || retry.max_backoff < retry.initial_backoff) {
     return invalid("pool retry backoff must satisfy 0 <= initial_backoff <= max_backoff");
   }

@@ -50,7 +50,8 @@ std::string_view fake_service_name(FakeService service) noexcept {
 }
 
 FakeFailure FakeFailure::internal_error(FakeService service) {
-  if (service == FakeService::kSecretsManager) return {500, "InternalServiceError", "An error occurred on the server side."};
+  if (service == FakeService::kSecretsManager)
+    return {500, "InternalServiceError", "An error occurred on the server side."};
   return {500, "InternalFailureException", "An internal failure occurred."};
 }
 FakeFailure FakeFailure::throttling(FakeService service) {
@@ -73,8 +74,7 @@ FakeFailure FakeFailure::unsupported_pricing_plan() {
 
 std::string RecordedRequest::header(std::string_view name) const {
   for (const auto& [key, value] : headers) {
-    if (key.size() == name.size() &&
-        std::equal(key.begin(), key.end(), name.begin(), [](char a, char b) {
+    if (key.size() == name.size() && std::equal(key.begin(), key.end(), name.begin(), [](char a, char b) {
           return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
         })) {
       return value;
@@ -118,14 +118,15 @@ struct FakeAws::Impl {
     const std::lock_guard<std::mutex> lock(mutex);
     ++versions;
     char version[40];
-    std::snprintf(version, sizeof version, "00000000-0000-4000-8000-%012llx", static_cast<unsigned long long>(versions));
+    std::snprintf(version, sizeof version, "00000000-0000-4000-8000-%012llx",
+                  static_cast<unsigned long long>(versions));
     auto& entry = secrets[id];
     entry.value = std::move(value);
     entry.version_id = version;
     if (entry.arn.empty()) {
-      entry.arn = id.rfind("arn:", 0) == 0 ? id
-                                             : "arn:aws:secretsmanager:" + region + ":123456789012:secret:" + id + "-" +
-                                                   detail::random_hex(6);
+      entry.arn = id.rfind("arn:", 0) == 0
+                      ? id
+                      : "arn:aws:secretsmanager:" + region + ":123456789012:secret:" + id + "-" + detail::random_hex(6);
     }
   }
 };
@@ -147,7 +148,8 @@ void send_reply(httplib::Response& res, FakeService service, const Reply& reply)
     body = {{"__type", reply.error_type}, {"message", reply.error_message}};
   } else {
     // REST-JSON services name the error in a header as well as the body.
-    res.set_header("x-amzn-ErrorType", reply.error_type + ":http://internal.amazon.com/coral/com.amazonaws.quicksight/");
+    res.set_header("x-amzn-ErrorType",
+                   reply.error_type + ":http://internal.amazon.com/coral/com.amazonaws.quicksight/");
     body = {{"__type", reply.error_type}, {"Message", reply.error_message}, {"RequestId", id}};
   }
   res.set_content(body.dump(), content_type);
@@ -168,7 +170,9 @@ std::optional<FakeService> parse_service(const std::string& name) {
 
 FakeAws::FakeAws(FakeAwsOptions options) : options_(std::move(options)), impl_(std::make_unique<Impl>()) {}
 
-FakeAws::~FakeAws() { stop(); }
+FakeAws::~FakeAws() {
+  stop();
+}
 
 namespace {
 
@@ -234,8 +238,12 @@ void FakeAws::stop() {
   impl_->server.reset();
 }
 
-bool FakeAws::running() const { return impl_->server && impl_->server->is_running(); }
-int FakeAws::port() const { return impl_->bound_port; }
+bool FakeAws::running() const {
+  return impl_->server && impl_->server->is_running();
+}
+int FakeAws::port() const {
+  return impl_->bound_port;
+}
 
 std::string FakeAws::endpoint_url() const {
   const std::string scheme = options_.tls_cert_pem.empty() ? "http" : "https";
@@ -310,7 +318,8 @@ void FakeAws::reset_observations() {
 }
 
 Result<FakeAwsOptions> FakeAws::options_from_state(const nlohmann::json& state, FakeAwsOptions base) {
-  if (!state.is_object()) return fail(Error::make(ErrorKind::kInvalidInput, "fake_state", "state must be a JSON object"));
+  if (!state.is_object())
+    return fail(Error::make(ErrorKind::kInvalidInput, "fake_state", "state must be a JSON object"));
   const auto read = [&](const char* key, std::string& target) -> Status {
     const auto it = state.find(key);
     if (it == state.end()) return {};
@@ -333,9 +342,11 @@ Result<FakeAwsOptions> FakeAws::options_from_state(const nlohmann::json& state, 
 }
 
 Status FakeAws::apply_state(const nlohmann::json& state) {
-  if (!state.is_object()) return fail(Error::make(ErrorKind::kInvalidInput, "fake_state", "state must be a JSON object"));
+  if (!state.is_object())
+    return fail(Error::make(ErrorKind::kInvalidInput, "fake_state", "state must be a JSON object"));
   if (const auto secrets = state.find("secrets"); secrets != state.end()) {
-    if (!secrets->is_object()) return fail(Error::make(ErrorKind::kInvalidInput, "fake_state", "secrets must be an object"));
+    if (!secrets->is_object())
+      return fail(Error::make(ErrorKind::kInvalidInput, "fake_state", "secrets must be an object"));
     for (const auto& [id, value] : secrets->items()) {
       put_secret(id, value.is_string() ? value.get<std::string>() : value.dump());
     }
@@ -345,7 +356,8 @@ Status FakeAws::apply_state(const nlohmann::json& state) {
       return fail(Error::make(ErrorKind::kInvalidInput, "fake_state", "dashboards must be a list"));
     }
     for (const auto& id : *dashboards) {
-      if (!id.is_string()) return fail(Error::make(ErrorKind::kInvalidInput, "fake_state", "dashboard ids are strings"));
+      if (!id.is_string())
+        return fail(Error::make(ErrorKind::kInvalidInput, "fake_state", "dashboard ids are strings"));
       add_dashboard(id.get<std::string>());
     }
   }
@@ -479,8 +491,9 @@ void handle_request(FakeAws& fake, FakeAws::Impl& impl, const FakeAwsOptions& op
   Reply reply;
   {
     const std::lock_guard<std::mutex> lock(impl.mutex);
-    reply = service == FakeService::kSecretsManager ? detail::handle_secrets_manager(recorded, path, impl.secrets)
-                                                    : detail::handle_quicksight(recorded, path, options, impl.dashboards);
+    reply = service == FakeService::kSecretsManager
+                ? detail::handle_secrets_manager(recorded, path, impl.secrets)
+                : detail::handle_quicksight(recorded, path, options, impl.dashboards);
   }
   finish(reply);
 }

@@ -14,7 +14,9 @@ const std::regex kResourceId(R"(^[\w\-]+$)");
 const std::regex kNamespace(R"(^[a-zA-Z0-9._-]*$)");
 const std::regex kAccountId(R"(^[0-9]{12}$)");
 
-Reply invalid(std::string message) { return Reply::error(400, "InvalidParameterValueException", std::move(message)); }
+Reply invalid(std::string message) {
+  return Reply::error(400, "InvalidParameterValueException", std::move(message));
+}
 
 std::optional<Reply> check_keys(const nlohmann::json& object, std::initializer_list<const char*> allowed,
                                 const std::string& where) {
@@ -88,7 +90,8 @@ std::optional<Reply> check_experience(const nlohmann::json& body, bool anonymous
     out.dashboard_id = experience["InitialDashboardId"].get<std::string>();
   } else if (out.kind == "DashboardVisual") {
     const auto visual = experience.find("InitialDashboardVisualId");
-    if (visual == experience.end() || !visual->is_object()) return invalid(where + "InitialDashboardVisualId is required");
+    if (visual == experience.end() || !visual->is_object())
+      return invalid(where + "InitialDashboardVisualId is required");
     for (const char* member : {"DashboardId", "SheetId", "VisualId"}) {
       if (auto bad = check_resource_id(*visual, member, 512, where + "InitialDashboardVisualId.")) return bad;
     }
@@ -116,7 +119,8 @@ std::optional<Reply> check_anonymous(const nlohmann::json& body, Experience& exp
     return invalid("AuthorizedResourceArns must be a non-empty list of ARNs");
   }
   for (const auto& arn : *arns) {
-    if (arn.get_ref<const std::string&>().rfind("arn:", 0) != 0) return invalid("AuthorizedResourceArns holds a non-ARN");
+    if (arn.get_ref<const std::string&>().rfind("arn:", 0) != 0)
+      return invalid("AuthorizedResourceArns holds a non-ARN");
   }
   if (const auto tags = body.find("SessionTags"); tags != body.end()) {
     if (!tags->is_array() || tags->empty() || tags->size() > 50) {
@@ -152,8 +156,8 @@ std::optional<Reply> check_anonymous(const nlohmann::json& body, Experience& exp
 }
 
 std::optional<Reply> check_registered(const nlohmann::json& body, Experience& experience) {
-  if (auto bad = check_keys(body, {"SessionLifetimeInMinutes", "UserArn", "ExperienceConfiguration", "AllowedDomains"},
-                            "")) {
+  if (auto bad =
+          check_keys(body, {"SessionLifetimeInMinutes", "UserArn", "ExperienceConfiguration", "AllowedDomains"}, "")) {
     return bad;
   }
   const auto user = body.find("UserArn");
@@ -167,12 +171,15 @@ std::optional<Reply> check_registered(const nlohmann::json& body, Experience& ex
 
 }  // namespace
 
-bool is_quicksight_path(const std::string& path) { return std::regex_match(path, kEmbedPath); }
+bool is_quicksight_path(const std::string& path) {
+  return std::regex_match(path, kEmbedPath);
+}
 
 Reply handle_quicksight(const RecordedRequest& request, const std::string& path, const FakeAwsOptions& options,
                         const std::set<std::string>& dashboards) {
   std::smatch match;
-  if (!std::regex_match(path, match, kEmbedPath)) return Reply::error(404, "UnknownOperationException", "no such route");
+  if (!std::regex_match(path, match, kEmbedPath))
+    return Reply::error(404, "UnknownOperationException", "no such route");
   if (request.method != "POST") return Reply::error(405, "UnknownOperationException", "embed URL operations use POST");
   const std::string account = match[1].str();
   const bool anonymous = match[2].str() == "anonymous-user";

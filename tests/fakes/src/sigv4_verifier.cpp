@@ -174,14 +174,16 @@ SigV4Verdict verify_sigv4(const ReceivedRequest& request, const SigV4Expectation
   for (auto component : split(authorization.substr(prefix.size()), ',')) {
     component = trim_collapse(component);
     const auto equals = component.find('=');
-    if (equals == std::string::npos) return reject(400, "IncompleteSignatureException", "malformed Authorization component");
+    if (equals == std::string::npos)
+      return reject(400, "IncompleteSignatureException", "malformed Authorization component");
     if (!parts.emplace(component.substr(0, equals), component.substr(equals + 1)).second) {
       return reject(400, "IncompleteSignatureException", "repeated Authorization component");
     }
   }
   if (parts.size() != 3 || parts.count("Credential") == 0 || parts.count("SignedHeaders") == 0 ||
       parts.count("Signature") == 0) {
-    return reject(400, "IncompleteSignatureException", "Authorization needs exactly Credential, SignedHeaders, Signature");
+    return reject(400, "IncompleteSignatureException",
+                  "Authorization needs exactly Credential, SignedHeaders, Signature");
   }
 
   const auto credential = split(parts["Credential"], '/');
@@ -192,12 +194,12 @@ SigV4Verdict verify_sigv4(const ReceivedRequest& request, const SigV4Expectation
     return reject(403, "UnrecognizedClientException", "unknown access key id");
   }
   if (credential[2] != expected.region) {
-    return reject(403, "InvalidSignatureException", "credential scope region is '" + credential[2] + "', expected '" +
-                                                        expected.region + "'");
+    return reject(403, "InvalidSignatureException",
+                  "credential scope region is '" + credential[2] + "', expected '" + expected.region + "'");
   }
   if (credential[3] != expected.service) {
-    return reject(403, "InvalidSignatureException", "credential scope service is '" + credential[3] +
-                                                        "', expected '" + expected.service + "'");
+    return reject(403, "InvalidSignatureException",
+                  "credential scope service is '" + credential[3] + "', expected '" + expected.service + "'");
   }
 
   const auto dates = header_values(request, "x-amz-date");
@@ -274,7 +276,8 @@ SigV4Verdict verify_sigv4(const ReceivedRequest& request, const SigV4Expectation
   if (expected_signature != signature) {
     return reject(403, "InvalidSignatureException",
                   "The request signature we calculated does not match the signature you provided. "
-                  "Canonical request:\n" + canonical);
+                  "Canonical request:\n" +
+                      canonical);
   }
   return SigV4Verdict{true, 200, "", ""};
 }

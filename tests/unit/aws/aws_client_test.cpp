@@ -202,7 +202,9 @@ struct NoRetryCase {
 };
 
 // Readable ctest names (gtest_discover_tests appends the parameter).
-void PrintTo(const NoRetryCase& c, std::ostream* os) { *os << c.name; }
+void PrintTo(const NoRetryCase& c, std::ostream* os) {
+  *os << c.name;
+}
 
 class AwsClientNoRetry : public AwsClientTest, public testing::WithParamInterface<NoRetryCase> {};
 
@@ -359,8 +361,10 @@ TEST(AwsClientSettings, ErrorsNameTheMissingOrInvalidVariable) {
             std::string::npos);
   EXPECT_NE(message_for({{"AWS_REGION", "us-east-1"}, {"AWS_ACCESS_KEY_ID", "a"}}).find("AWS_SECRET_ACCESS_KEY"),
             std::string::npos);
-  const std::string bad_attempts = message_for(
-      {{"AWS_REGION", "us-east-1"}, {"AWS_ACCESS_KEY_ID", "a"}, {"AWS_SECRET_ACCESS_KEY", "b"}, {"AWS_MAX_ATTEMPTS", "lots"}});
+  const std::string bad_attempts = message_for({{"AWS_REGION", "us-east-1"},
+                                                {"AWS_ACCESS_KEY_ID", "a"},
+                                                {"AWS_SECRET_ACCESS_KEY", "b"},
+                                                {"AWS_MAX_ATTEMPTS", "lots"}});
   EXPECT_NE(bad_attempts.find("AWS_MAX_ATTEMPTS"), std::string::npos);
   EXPECT_EQ(bad_attempts.find("lots"), std::string::npos);
   EXPECT_NE(message_for({{"AWS_REGION", "us-east-1"},

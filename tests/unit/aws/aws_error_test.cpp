@@ -50,7 +50,9 @@ struct MappingCase {
 };
 
 // Readable ctest names (gtest_discover_tests appends the parameter).
-void PrintTo(const MappingCase& c, std::ostream* os) { *os << std::to_string(c.status) + " " + c.type; }
+void PrintTo(const MappingCase& c, std::ostream* os) {
+  *os << std::to_string(c.status) + " " + c.type;
+}
 
 class AwsErrorMapping : public testing::TestWithParam<MappingCase> {};
 
@@ -66,25 +68,22 @@ TEST_P(AwsErrorMapping, MapsStatusAndTypeToKindKeepingTheAwsCode) {
 
 INSTANTIATE_TEST_SUITE_P(
     AwsTable, AwsErrorMapping,
-    testing::Values(MappingCase{429, "ThrottlingException", ErrorKind::kThrottled, "ThrottlingException"},
-                    MappingCase{429, "", ErrorKind::kThrottled, "http_429"},
-                    MappingCase{400, "ThrottlingException", ErrorKind::kThrottled, "ThrottlingException"},
-                    MappingCase{400, "TooManyRequestsException", ErrorKind::kThrottled, "TooManyRequestsException"},
-                    MappingCase{400, "Throttling", ErrorKind::kThrottled, "Throttling"},
-                    MappingCase{400, "RequestLimitExceeded", ErrorKind::kThrottled, "RequestLimitExceeded"},
-                    MappingCase{404, "ResourceNotFoundException", ErrorKind::kNotFound, "ResourceNotFoundException"},
-                    MappingCase{400, "ResourceNotFoundException", ErrorKind::kNotFound, "ResourceNotFoundException"},
-                    MappingCase{401, "AccessDeniedException", ErrorKind::kBadGateway, "AccessDeniedException"},
-                    MappingCase{403, "UnsupportedUserEditionException", ErrorKind::kBadGateway,
-                                "UnsupportedUserEditionException"},
-                    MappingCase{403, "UnsupportedPricingPlanException", ErrorKind::kBadGateway,
-                                "UnsupportedPricingPlanException"},
-                    MappingCase{400, "InvalidParameterValueException", ErrorKind::kBadGateway,
-                                "InvalidParameterValueException"},
-                    MappingCase{404, "QuickSightUserNotFoundException", ErrorKind::kBadGateway,
-                                "QuickSightUserNotFoundException"},
-                    MappingCase{500, "InternalFailureException", ErrorKind::kUnavailable, "InternalFailureException"},
-                    MappingCase{503, "", ErrorKind::kUnavailable, "http_503"}));
+    testing::Values(
+        MappingCase{429, "ThrottlingException", ErrorKind::kThrottled, "ThrottlingException"},
+        MappingCase{429, "", ErrorKind::kThrottled, "http_429"},
+        MappingCase{400, "ThrottlingException", ErrorKind::kThrottled, "ThrottlingException"},
+        MappingCase{400, "TooManyRequestsException", ErrorKind::kThrottled, "TooManyRequestsException"},
+        MappingCase{400, "Throttling", ErrorKind::kThrottled, "Throttling"},
+        MappingCase{400, "RequestLimitExceeded", ErrorKind::kThrottled, "RequestLimitExceeded"},
+        MappingCase{404, "ResourceNotFoundException", ErrorKind::kNotFound, "ResourceNotFoundException"},
+        MappingCase{400, "ResourceNotFoundException", ErrorKind::kNotFound, "ResourceNotFoundException"},
+        MappingCase{401, "AccessDeniedException", ErrorKind::kBadGateway, "AccessDeniedException"},
+        MappingCase{403, "UnsupportedUserEditionException", ErrorKind::kBadGateway, "UnsupportedUserEditionException"},
+        MappingCase{403, "UnsupportedPricingPlanException", ErrorKind::kBadGateway, "UnsupportedPricingPlanException"},
+        MappingCase{400, "InvalidParameterValueException", ErrorKind::kBadGateway, "InvalidParameterValueException"},
+        MappingCase{404, "QuickSightUserNotFoundException", ErrorKind::kBadGateway, "QuickSightUserNotFoundException"},
+        MappingCase{500, "InternalFailureException", ErrorKind::kUnavailable, "InternalFailureException"},
+        MappingCase{503, "", ErrorKind::kUnavailable, "http_503"}));
 
 TEST(AwsRetryPolicy, RetriesThrottlingAnd5xxOnly) {
   EXPECT_TRUE(is_retryable_status(429, ""));
@@ -101,7 +100,8 @@ TEST(AwsRetryPolicy, RetriesConnectionFailuresAndTimeoutsOnly) {
   EXPECT_TRUE(is_retryable_transport_error(Error::make(ErrorKind::kUnavailable, std::string(kErrConnectFailed), "")));
   EXPECT_TRUE(is_retryable_transport_error(Error::make(ErrorKind::kTimeout, std::string(kErrTimeout), "")));
   EXPECT_FALSE(is_retryable_transport_error(Error::make(ErrorKind::kUnavailable, std::string(kErrTlsFailed), "")));
-  EXPECT_FALSE(is_retryable_transport_error(Error::make(ErrorKind::kBadGateway, std::string(kErrResponseTooLarge), "")));
+  EXPECT_FALSE(
+      is_retryable_transport_error(Error::make(ErrorKind::kBadGateway, std::string(kErrResponseTooLarge), "")));
 }
 
 TEST(AwsRetryPolicy, BackoffIsJitteredWithinExponentialBounds) {

@@ -24,7 +24,9 @@ struct ResolutionCase {
 };
 
 // Readable ctest names (gtest_discover_tests appends the parameter).
-void PrintTo(const ResolutionCase& c, std::ostream* os) { *os << c.name; }
+void PrintTo(const ResolutionCase& c, std::ostream* os) {
+  *os << c.name;
+}
 
 class AwsEndpointResolution : public testing::TestWithParam<ResolutionCase> {};
 
@@ -41,10 +43,13 @@ const std::string kService = "AWS_ENDPOINT_URL_SECRETS_MANAGER";
 INSTANTIATE_TEST_SUITE_P(
     AwsMatrix, AwsEndpointResolution,
     testing::Values(
-        ResolutionCase{"default", std::nullopt, {}, EndpointSource::kDefault,
-                       "https://secretsmanager.eu-west-1.amazonaws.com/"},
-        ResolutionCase{"global", std::nullopt, {{"AWS_ENDPOINT_URL", "http://127.0.0.1:4566"}},
-                       EndpointSource::kGlobalEnv, "http://127.0.0.1:4566/"},
+        ResolutionCase{
+            "default", std::nullopt, {}, EndpointSource::kDefault, "https://secretsmanager.eu-west-1.amazonaws.com/"},
+        ResolutionCase{"global",
+                       std::nullopt,
+                       {{"AWS_ENDPOINT_URL", "http://127.0.0.1:4566"}},
+                       EndpointSource::kGlobalEnv,
+                       "http://127.0.0.1:4566/"},
         ResolutionCase{"service_beats_global",
                        std::nullopt,
                        {{"AWS_ENDPOINT_URL", "http://127.0.0.1:1"}, {kService, "http://localhost:2/sm"}},
@@ -60,7 +65,10 @@ INSTANTIATE_TEST_SUITE_P(
                        {{"AWS_ENDPOINT_URL", "http://127.0.0.1:1"}, {kService, "http://127.0.0.1:2"}},
                        EndpointSource::kConstructor,
                        "https://vpce-1.secretsmanager.eu-west-1.vpce.amazonaws.com/"},
-        ResolutionCase{"empty_env_is_unset", std::nullopt, {{kService, ""}}, EndpointSource::kDefault,
+        ResolutionCase{"empty_env_is_unset",
+                       std::nullopt,
+                       {{kService, ""}},
+                       EndpointSource::kDefault,
                        "https://secretsmanager.eu-west-1.amazonaws.com/"},
         ResolutionCase{"ignore_configured_endpoints",
                        std::nullopt,

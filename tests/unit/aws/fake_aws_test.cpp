@@ -43,8 +43,7 @@ struct Signed {
   std::chrono::system_clock::time_point time;
 };
 
-Signed sign_request(std::string method, std::string path, std::string query, std::string body,
-                    HttpHeaders extra = {}) {
+Signed sign_request(std::string method, std::string path, std::string query, std::string body, HttpHeaders extra = {}) {
   const auto time = std::chrono::system_clock::now();
   sigv4::RequestToSign request;
   request.method = method;
@@ -91,7 +90,9 @@ struct Tamper {
 };
 
 // Readable ctest names (gtest_discover_tests appends the parameter).
-void PrintTo(const Tamper& c, std::ostream* os) { *os << c.name; }
+void PrintTo(const Tamper& c, std::ostream* os) {
+  *os << c.name;
+}
 
 class AwsFakeSigV4Tampering : public testing::TestWithParam<Tamper> {};
 
@@ -130,11 +131,10 @@ INSTANTIATE_TEST_SUITE_P(
                "InvalidSignatureException"},
         Tamper{"unsigned_amz_header", [](auto& r, auto&) { r.headers.emplace_back("X-Amz-Meta", "x"); },
                "IncompleteSignatureException"},
-        Tamper{"no_authorization",
-               [](auto& r, auto&) {
-                 std::erase_if(r.headers, [](const auto& h) { return h.first == "Authorization"; });
-               },
-               "MissingAuthenticationTokenException"},
+        Tamper{
+            "no_authorization",
+            [](auto& r, auto&) { std::erase_if(r.headers, [](const auto& h) { return h.first == "Authorization"; }); },
+            "MissingAuthenticationTokenException"},
         Tamper{"host_not_signed",
                [](auto& r, auto&) {
                  for (auto& [name, value] : r.headers) {
@@ -242,8 +242,8 @@ TEST_F(AwsFakeEndpoints, QuickSightRegisteredFollowsTheModel) {
 }
 
 TEST_F(AwsFakeEndpoints, QuickSightRequiresJsonContentType) {
-  auto result = qs_->send("POST", kAnonymousPath, {}, {{"Content-Type", "text/plain"}},
-                          anonymous_embed_request().dump());
+  auto result =
+      qs_->send("POST", kAnonymousPath, {}, {{"Content-Type", "text/plain"}}, anonymous_embed_request().dump());
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.error().code, "UnsupportedMediaTypeException");
 }
@@ -296,8 +296,8 @@ TEST_F(AwsFakeEndpoints, QuickSightErrorsUseTheRestJsonShape) {
   ASSERT_TRUE(signed_request.ok());
   auto http = HttpClient::create({});
   ASSERT_TRUE(http.ok());
-  auto response = (*http)->perform(
-      HttpRequest{"POST", fake_.endpoint_url() + kAnonymousPath, signed_request->headers, body});
+  auto response =
+      (*http)->perform(HttpRequest{"POST", fake_.endpoint_url() + kAnonymousPath, signed_request->headers, body});
   ASSERT_TRUE(response.ok());
   EXPECT_EQ(response->status, 403);
   EXPECT_EQ(std::string(response->header("x-amzn-ErrorType").value_or("")).rfind("UnsupportedUserEditionException:", 0),
@@ -313,7 +313,8 @@ TEST_F(AwsFakeEndpoints, ControlApiAndStateFile) {
   ASSERT_TRUE(http.ok());
   const auto post = [&](const std::string& path, const nlohmann::json& body) {
     const std::string text = body.dump();
-    return (*http)->perform(HttpRequest{"POST", fake_.endpoint_url() + path, {{"Content-Type", "application/json"}}, text});
+    return (*http)->perform(
+        HttpRequest{"POST", fake_.endpoint_url() + path, {{"Content-Type", "application/json"}}, text});
   };
   const nlohmann::json state = {{"secrets", {{"json-secret", {{"username", "u"}}}}},
                                 {"dashboards", nlohmann::json::array({"d1"})}};
@@ -324,8 +325,8 @@ TEST_F(AwsFakeEndpoints, ControlApiAndStateFile) {
   ASSERT_TRUE(value.ok());
   EXPECT_EQ(nlohmann::json::parse(value->at("SecretString").get<std::string>()), nlohmann::json({{"username", "u"}}));
 
-  ASSERT_EQ(post("/__fake/fail", {{"service", "secretsmanager"}, {"status", 503}, {"type", "ServiceUnavailable"},
-                                  {"times", 1}})
+  ASSERT_EQ(post("/__fake/fail",
+                 {{"service", "secretsmanager"}, {"status", 503}, {"type", "ServiceUnavailable"}, {"times", 1}})
                 ->status,
             200);
   auto overrides = overrides_for(fake_);

@@ -73,7 +73,9 @@ struct InvalidSecretCase {
 };
 
 // Readable ctest names (gtest_discover_tests appends the parameter).
-void PrintTo(const InvalidSecretCase& c, std::ostream* os) { *os << c.name; }
+void PrintTo(const InvalidSecretCase& c, std::ostream* os) {
+  *os << c.name;
+}
 
 class AwsRdsSecretInvalid : public testing::TestWithParam<InvalidSecretCase> {};
 
@@ -90,8 +92,7 @@ TEST_P(AwsRdsSecretInvalid, ErrorNamesTheFieldButNeverAValue) {
 INSTANTIATE_TEST_SUITE_P(
     AwsFields, AwsRdsSecretInvalid,
     testing::Values(
-        InvalidSecretCase{"not_json", "password=hunter2", "JSON"},
-        InvalidSecretCase{"array", R"(["hunter2"])", "JSON"},
+        InvalidSecretCase{"not_json", "password=hunter2", "JSON"}, InvalidSecretCase{"array", R"(["hunter2"])", "JSON"},
         InvalidSecretCase{"no_username", R"({"host":"h.example","password":"hunter2","dbname":"d"})", "'username'"},
         InvalidSecretCase{"no_password", R"({"host":"h.example","username":"appuser","dbname":"d"})", "'password'"},
         InvalidSecretCase{"empty_password", R"({"host":"h.example","username":"appuser","password":"","dbname":"d"})",
@@ -111,26 +112,27 @@ INSTANTIATE_TEST_SUITE_P(
         InvalidSecretCase{"port_big",
                           R"({"host":"h.example","port":70000,"username":"appuser","password":"hunter2","dbname":"d"})",
                           "'port'"},
-        InvalidSecretCase{"port_float",
-                          R"({"host":"h.example","port":5432.5,"username":"appuser","password":"hunter2","dbname":"d"})",
-                          "'port'"},
+        InvalidSecretCase{
+            "port_float",
+            R"({"host":"h.example","port":5432.5,"username":"appuser","password":"hunter2","dbname":"d"})", "'port'"},
         InvalidSecretCase{"port_bool",
                           R"({"host":"h.example","port":true,"username":"appuser","password":"hunter2","dbname":"d"})",
                           "'port'"},
-        InvalidSecretCase{"engine", R"({"engine":"mysql","host":"h.example","username":"appuser","password":"hunter2","dbname":"d"})",
-                          "'engine'"}),
+        InvalidSecretCase{
+            "engine", R"({"engine":"mysql","host":"h.example","username":"appuser","password":"hunter2","dbname":"d"})",
+            "'engine'"}),
     [](const testing::TestParamInfo<InvalidSecretCase>& case_info) { return case_info.param.name; });
 
 TEST(AwsSecretCacheSettings, ReadsTheEnvironment) {
   auto settings = SecretCacheSettings::from_env({}, map_env({{"RDS_SECRET_ARN", "arn:aws:secretsmanager:x"},
-                                                              {"RDS_PROXY_ENDPOINT", "proxy.example"},
-                                                              {"RDS_PORT", "6432"},
-                                                              {"RDS_DATABASE", "analytics"},
-                                                              {"DB_SSLMODE", "require"},
-                                                              {"DB_SSLROOTCERT", "/opt/ca.pem"},
-                                                              {"SECRET_TTL_SECONDS", "60"},
-                                                              {"SECRET_MIN_FORCED_REFRESH_SECONDS", "2"},
-                                                              {"SECRET_REFRESH_BACKOFF_SECONDS", "7"}}));
+                                                             {"RDS_PROXY_ENDPOINT", "proxy.example"},
+                                                             {"RDS_PORT", "6432"},
+                                                             {"RDS_DATABASE", "analytics"},
+                                                             {"DB_SSLMODE", "require"},
+                                                             {"DB_SSLROOTCERT", "/opt/ca.pem"},
+                                                             {"SECRET_TTL_SECONDS", "60"},
+                                                             {"SECRET_MIN_FORCED_REFRESH_SECONDS", "2"},
+                                                             {"SECRET_REFRESH_BACKOFF_SECONDS", "7"}}));
   ASSERT_TRUE(settings.ok()) << settings.error().message;
   EXPECT_EQ(settings->secret_id, "arn:aws:secretsmanager:x");
   EXPECT_EQ(settings->db.host, "proxy.example");
@@ -156,8 +158,9 @@ TEST(AwsSecretCacheSettings, DefaultsAndConstructorValues) {
   overrides.sslmode = "verify-ca";
   overrides.port = 7000;
   auto settings = SecretCacheSettings::from_env(
-      overrides, map_env({{"RDS_SECRET_ARN", "env"}, {"SECRET_TTL_SECONDS", "60"}, {"DB_SSLMODE", "disable"},
-                          {"RDS_PORT", "6432"}}));
+      overrides,
+      map_env(
+          {{"RDS_SECRET_ARN", "env"}, {"SECRET_TTL_SECONDS", "60"}, {"DB_SSLMODE", "disable"}, {"RDS_PORT", "6432"}}));
   ASSERT_TRUE(settings.ok());
   EXPECT_EQ(settings->secret_id, "ctor-secret");
   EXPECT_EQ(settings->ttl, seconds(5));

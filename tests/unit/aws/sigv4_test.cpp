@@ -79,7 +79,9 @@ TEST(AwsSigV4, SignsSessionTokenHeaderAndSkipsVolatileHeaders) {
   EXPECT_EQ(find_header(signed_request->headers, "X-Amz-Security-Token").value_or(""), credentials.session_token);
   EXPECT_NE(signed_request->canonical_request.find("x-amz-security-token:token/with+chars==\n"), std::string::npos);
   EXPECT_EQ(signed_request->canonical_request.find("user-agent"), std::string::npos);
-  EXPECT_EQ(signed_request->authorization.rfind("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/secretsmanager/aws4_request, ", 0), 0u);
+  EXPECT_EQ(signed_request->authorization.rfind(
+                "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/secretsmanager/aws4_request, ", 0),
+            0u);
 }
 
 TEST(AwsSigV4, UnsignedTokenModeStillSendsTheToken) {

@@ -197,7 +197,9 @@ void prepare_aws_c_auth(const VectorCase& c, Prepared& p) {
 }
 
 // Readable ctest names (gtest_discover_tests appends the parameter).
-void PrintTo(const VectorCase& c, std::ostream* os) { *os << std::string(c.suite == Suite::kBotocore ? "aws4_testsuite/" : "aws-c-auth-v4/") + c.name; }
+void PrintTo(const VectorCase& c, std::ostream* os) {
+  *os << std::string(c.suite == Suite::kBotocore ? "aws4_testsuite/" : "aws-c-auth-v4/") + c.name;
+}
 
 class SigV4VectorTest : public testing::TestWithParam<VectorCase> {};
 

@@ -32,11 +32,11 @@ TEST(Config, DefaultsWhenNothingIsSet) {
 
 TEST(Config, ReadsEveryVariable) {
   auto config = Config::from_env(MapEnv(Values{{"AWS_LAMBDA_LOG_LEVEL", "debug"},
-                                         {"AWS_LAMBDA_LOG_FORMAT", "Text"},
-                                         {"METRICS_NAMESPACE", "Acme/Api"},
-                                         {"METRICS_ENABLED", "false"},
-                                         {"CORS_ALLOW_ORIGINS", " https://a.example , http://localhost:3000,"},
-                                         {"SHOPPULSE_DIAGNOSTIC_ACTIONS", "1"}}));
+                                               {"AWS_LAMBDA_LOG_FORMAT", "Text"},
+                                               {"METRICS_NAMESPACE", "Acme/Api"},
+                                               {"METRICS_ENABLED", "false"},
+                                               {"CORS_ALLOW_ORIGINS", " https://a.example , http://localhost:3000,"},
+                                               {"SHOPPULSE_DIAGNOSTIC_ACTIONS", "1"}}));
   ASSERT_TRUE(config.ok()) << config.error().message;
   EXPECT_EQ(config->log_level, LogLevel::kDebug);
   EXPECT_EQ(config->log_format, "Text");

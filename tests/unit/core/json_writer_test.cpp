@@ -23,8 +23,8 @@ TEST(JsonString, EscapesWhatJsonRequires) {
 TEST(JsonString, KeepsValidUtf8AndReplacesInvalid) {
   EXPECT_EQ(json_quoted("caf\xC3\xA9 \xF0\x9F\x9B\x92"), "\"caf\xC3\xA9 \xF0\x9F\x9B\x92\"");
   // Lone continuation byte, overlong encoding, surrogate, truncated sequence.
-  for (const std::string& bad : {std::string("\x80"), std::string("\xC0\xAF"), std::string("\xED\xA0\x80"),
-                                std::string("\xE2\x82")}) {
+  for (const std::string& bad :
+       {std::string("\x80"), std::string("\xC0\xAF"), std::string("\xED\xA0\x80"), std::string("\xE2\x82")}) {
     const std::string out = json_quoted("x" + bad + "y");
     EXPECT_TRUE(nlohmann::json::accept(out)) << out;
     EXPECT_NE(out.find("\xEF\xBF\xBD"), std::string::npos);

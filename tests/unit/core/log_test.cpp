@@ -23,7 +23,8 @@ class CapturedFd {
     std::string out;
     std::array<char, 4096> buffer{};
     ssize_t n = 0;
-    while ((n = ::read(fds_[0], buffer.data(), buffer.size())) > 0) out.append(buffer.data(), static_cast<std::size_t>(n));
+    while ((n = ::read(fds_[0], buffer.data(), buffer.size())) > 0)
+      out.append(buffer.data(), static_cast<std::size_t>(n));
     return out;
   }
 

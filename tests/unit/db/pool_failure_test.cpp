@@ -14,8 +14,8 @@
 namespace shoppulse::db::testing {
 namespace {
 
-using std::chrono::milliseconds;
 using shoppulse::test::TestDatabase;
+using std::chrono::milliseconds;
 
 // A TCP port on 127.0.0.1 with nothing listening (bound, then released).
 int closed_port() {
@@ -80,9 +80,9 @@ TEST(DbPoolFailure, TerminatedConnectionIsReplacedBeforeAWrite) {
   ASSERT_TRUE(pool->run_tenant_transaction(read_tx(kAcme), {{"SELECT 1", {}}}));
   terminate_backends_of(db, "shoppulse_lambda");
 
-  auto written = pool->run_tenant_transaction(
-      write_tx(kAcme), {{"UPDATE users SET name = 'After Restart' WHERE id = $1::uuid",
-                         {std::string("a1000000-0000-4000-8000-000000000003")}}});
+  auto written =
+      pool->run_tenant_transaction(write_tx(kAcme), {{"UPDATE users SET name = 'After Restart' WHERE id = $1::uuid",
+                                                      {std::string("a1000000-0000-4000-8000-000000000003")}}});
   ASSERT_TRUE(written) << written.error().message;
   EXPECT_EQ((*written)[0].affected_rows(), 1);
   const PoolStats stats = pool->stats();
@@ -146,7 +146,7 @@ TEST(DbPoolFailure, RotatedPasswordIsRefreshedOnceAndTheCallSucceeds) {
 
   std::mutex mutex;
   std::string current_secret = "old-password-1";  // what the secret store holds
-  std::string cached_secret = current_secret;      // what the provider's cache holds
+  std::string cached_secret = current_secret;     // what the provider's cache holds
   int forced = 0;
   int calls = 0;
   auto provider = [&](bool force_refresh) -> Result<DbCredentials> {

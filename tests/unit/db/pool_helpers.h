@@ -40,8 +40,12 @@ inline std::unique_ptr<Pool> make_pool(CredentialsProvider provider, PoolSetting
   return std::move(pool).value();
 }
 
-inline Deadline in(std::chrono::milliseconds ms) { return Clock::now() + ms; }
-inline Deadline soon() { return in(std::chrono::milliseconds(10000)); }
+inline Deadline in(std::chrono::milliseconds ms) {
+  return Clock::now() + ms;
+}
+inline Deadline soon() {
+  return in(std::chrono::milliseconds(10000));
+}
 
 inline TenantTx read_tx(const char* tenant) {
   TenantTx tx;

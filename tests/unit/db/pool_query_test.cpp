@@ -9,8 +9,8 @@
 namespace shoppulse::db::testing {
 namespace {
 
-using std::chrono::milliseconds;
 using shoppulse::test::TestDatabase;
+using std::chrono::milliseconds;
 
 TEST(DbPoolQuery, TypedRowAccess) {
   TestDatabase db;

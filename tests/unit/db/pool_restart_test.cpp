@@ -23,9 +23,8 @@ TEST(DbPoolRestart, NextCallSucceedsAfterServerRestart) {
   db.server().restart();
 
   // A write too: the dead connection is detected before anything is sent.
-  auto write = pool->run_tenant_transaction(
-      write_tx(kAcme), {{"UPDATE users SET name = 'Survivor' WHERE id = $1::uuid",
-                         {std::string("a1000000-0000-4000-8000-000000000002")}}});
+  auto write = pool->run_tenant_transaction(write_tx(kAcme), {{"UPDATE users SET name = 'Survivor' WHERE id = $1::uuid",
+                                                               {std::string("a1000000-0000-4000-8000-000000000002")}}});
   ASSERT_TRUE(write) << write.error().message;
   EXPECT_EQ((*write)[0].affected_rows(), 1);
 

@@ -7,8 +7,8 @@
 namespace shoppulse::db::testing {
 namespace {
 
-using std::chrono::milliseconds;
 using shoppulse::test::TestDatabase;
+using std::chrono::milliseconds;
 
 Statement insert_user(const char* tenant, const std::string& email, const std::string& name = "Test User",
                       const std::string& role = "viewer") {
@@ -25,10 +25,9 @@ TEST(DbPoolTransaction, RowLevelSecurityAppliesThroughThePool) {
   auto pool = make_pool(conninfo_provider(db.app_conninfo()));
 
   auto seen = pool->run_tenant_transaction(
-      read_tx(kAcme),
-      {{"SELECT count(*) AS n FROM users WHERE tenant_id = $1::uuid", {std::string(kGlobex)}},
-       {"SELECT count(*) AS n FROM orders", {}},
-       {"SELECT count(DISTINCT tenant_id) AS n FROM audit_logs", {}}});
+      read_tx(kAcme), {{"SELECT count(*) AS n FROM users WHERE tenant_id = $1::uuid", {std::string(kGlobex)}},
+                       {"SELECT count(*) AS n FROM orders", {}},
+                       {"SELECT count(DISTINCT tenant_id) AS n FROM audit_logs", {}}});
   ASSERT_TRUE(seen) << seen.error().message;
   EXPECT_EQ(int_at((*seen)[0], "n"), 0) << "tenant A must not see tenant B's users";
   EXPECT_EQ(int_at((*seen)[1], "n"), 200) << "only Acme's orders";
@@ -63,8 +62,8 @@ TEST(DbPoolTransaction, WithoutTenantNothingIsVisibleAndWritesFail) {
   EXPECT_EQ(*visible, 0);
 
   Status insert = pool->with_transaction(no_tenant, [](Transaction& tx) -> Status {
-    auto inserted = tx.query(insert_user(kAcme, "ghost@acme.example").sql,
-                             insert_user(kAcme, "ghost@acme.example").params);
+    auto inserted =
+        tx.query(insert_user(kAcme, "ghost@acme.example").sql, insert_user(kAcme, "ghost@acme.example").params);
     if (!inserted) return fail(inserted.error());
     return {};
   });
@@ -112,8 +111,8 @@ TEST(DbPoolTransaction, UniqueViolationIsConflictWithSqlstateAndConstraint) {
 TEST(DbPoolTransaction, CheckViolationsAreInvalidInput) {
   TestDatabase db;
   auto pool = make_pool(conninfo_provider(db.app_conninfo()));
-  auto bad_role = pool->run_tenant_transaction(
-      write_tx(kAcme), {insert_user(kAcme, "root@acme.example", "Root", "superuser")});
+  auto bad_role =
+      pool->run_tenant_transaction(write_tx(kAcme), {insert_user(kAcme, "root@acme.example", "Root", "superuser")});
   ASSERT_FALSE(bad_role);
   EXPECT_EQ(bad_role.error().kind, ErrorKind::kInvalidInput);
   EXPECT_EQ(bad_role.error().sqlstate, "23514");
@@ -138,8 +137,8 @@ TEST(DbPoolTransaction, WithTransactionCommitsMultiStepWork) {
   ASSERT_TRUE(pool->warm_up(soon()));
   const std::uint64_t before = pool->stats().round_trips;
   Result<std::string> id = pool->with_transaction(write_tx(kAcme), [](Transaction& tx) -> Result<std::string> {
-    auto inserted = tx.query(insert_user(kAcme, "multi@acme.example").sql,
-                             insert_user(kAcme, "multi@acme.example").params);
+    auto inserted =
+        tx.query(insert_user(kAcme, "multi@acme.example").sql, insert_user(kAcme, "multi@acme.example").params);
     if (!inserted) return fail(inserted.error());
     auto user_id = (*inserted)[0].get<std::string>("id");
     if (!user_id) return fail(user_id.error());
@@ -157,8 +156,8 @@ TEST(DbPoolTransaction, WithTransactionRollsBackOnError) {
   TestDatabase db;
   auto pool = make_pool(conninfo_provider(db.app_conninfo()));
   Status status = pool->with_transaction(write_tx(kAcme), [](Transaction& tx) -> Status {
-    auto inserted = tx.query(insert_user(kAcme, "undone@acme.example").sql,
-                             insert_user(kAcme, "undone@acme.example").params);
+    auto inserted =
+        tx.query(insert_user(kAcme, "undone@acme.example").sql, insert_user(kAcme, "undone@acme.example").params);
     if (!inserted) return fail(inserted.error());
     return fail(Error::make(ErrorKind::kInvalidInput, "changed_my_mind", "handler decided to abort"));
   });
@@ -175,8 +174,8 @@ TEST(DbPoolTransaction, WithTransactionRollsBackOnException) {
   EXPECT_THROW(
       {
         (void)pool->with_transaction(write_tx(kAcme), [](Transaction& tx) -> Status {
-          auto inserted = tx.query(insert_user(kAcme, "thrown@acme.example").sql,
-                                   insert_user(kAcme, "thrown@acme.example").params);
+          auto inserted =
+              tx.query(insert_user(kAcme, "thrown@acme.example").sql, insert_user(kAcme, "thrown@acme.example").params);
           if (!inserted) return fail(inserted.error());
           throw std::runtime_error("boom");
         });

@@ -32,9 +32,10 @@ TEST(DbSettings, DefaultsWhenNothingIsSet) {
 }
 
 TEST(DbSettings, ReadsEnvironment) {
-  auto settings = PoolSettings::from_env(
-      {}, env_of({{"DB_POOL_MAX", "4"}, {"DB_CONNECT_TIMEOUT_MS", "1500"}, {"DB_STATEMENT_TIMEOUT_MS", "2500"},
-                  {"DB_SSLMODE", "verify-full"}}));
+  auto settings = PoolSettings::from_env({}, env_of({{"DB_POOL_MAX", "4"},
+                                                     {"DB_CONNECT_TIMEOUT_MS", "1500"},
+                                                     {"DB_STATEMENT_TIMEOUT_MS", "2500"},
+                                                     {"DB_SSLMODE", "verify-full"}}));
   ASSERT_TRUE(settings) << settings.error().message;
   EXPECT_EQ(settings->max_size, 4U);
   EXPECT_EQ(settings->connect_timeout, milliseconds(1500));
@@ -60,8 +61,9 @@ TEST(DbSettings, EmptyVariableCountsAsUnset) {
 
 TEST(DbSettings, InvalidValuesNameTheVariable) {
   const std::pair<const char*, const char*> cases[] = {
-      {"DB_POOL_MAX", "abc"},           {"DB_POOL_MAX", "0"},         {"DB_POOL_MAX", "101"},
-      {"DB_POOL_MAX", "3x"},            {"DB_CONNECT_TIMEOUT_MS", "-5"}, {"DB_STATEMENT_TIMEOUT_MS", "99"},
+      {"DB_POOL_MAX", "abc"},          {"DB_POOL_MAX", "0"},
+      {"DB_POOL_MAX", "101"},          {"DB_POOL_MAX", "3x"},
+      {"DB_CONNECT_TIMEOUT_MS", "-5"}, {"DB_STATEMENT_TIMEOUT_MS", "99"},
       {"DB_SSLMODE", "sometimes"},
   };
   for (const auto& [name, value] : cases) {

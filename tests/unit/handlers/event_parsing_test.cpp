@@ -42,7 +42,7 @@ TEST(RestV1, RealCognitoSampleGivesClaimsAsStrings) {
   ASSERT_NE(request.claim("sub"), nullptr);
   EXPECT_FALSE(request.claim("sub")->empty());
   EXPECT_EQ(request.claim("custom:tenant_id"), nullptr);  // the real capture has none
-  EXPECT_TRUE(request.body.empty());  // body: null
+  EXPECT_TRUE(request.body.empty());                      // body: null
 }
 
 TEST(RestV1, MultiValueHeadersAndQueryWinOverSingleMaps) {

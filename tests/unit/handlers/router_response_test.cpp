@@ -78,9 +78,9 @@ TEST(Serialize, HeaderValuesCannotBeSplitByInput) {
 }
 
 TEST(ErrorEnvelope, CarriesCodeMessageRequestIdAndDetails) {
-  const ApiResponse response = error_response(
-      Error::make(ErrorKind::kInvalidInput, "validation_failed", "Request body is invalid"), "api-1",
-      nlohmann::json::array({{{"field", "email"}, {"problem", "required"}}}));
+  const ApiResponse response =
+      error_response(Error::make(ErrorKind::kInvalidInput, "validation_failed", "Request body is invalid"), "api-1",
+                     nlohmann::json::array({{{"field", "email"}, {"problem", "required"}}}));
   EXPECT_EQ(response.status, 400);
   const auto body = nlohmann::json::parse(response.body);
   EXPECT_EQ(body["error"]["code"], "validation_failed");

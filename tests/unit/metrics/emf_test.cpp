@@ -8,7 +8,8 @@ namespace {
 
 // Golden: the exact EMF document CloudWatch documents for one metric set.
 TEST(Emf, MatchesTheGoldenShape) {
-  const auto document = nlohmann::json::parse(emf_line("ShopPulse/Api", {"GET /users", 1.5, 0.25, 0, 1}, 1795428930123LL));
+  const auto document =
+      nlohmann::json::parse(emf_line("ShopPulse/Api", {"GET /users", 1.5, 0.25, 0, 1}, 1795428930123LL));
   const auto golden = nlohmann::json::parse(R"({
     "_aws": {"Timestamp": 1795428930123, "CloudWatchMetrics": [{
       "Namespace": "ShopPulse/Api",
@@ -28,7 +29,8 @@ TEST(Emf, EveryDeclaredMetricAndDimensionHasAValue) {
         EXPECT_FALSE(document[key.get<std::string>()].get<std::string>().empty());
       }
     }
-    for (const auto& metric : directive["Metrics"]) EXPECT_TRUE(document[metric["Name"].get<std::string>()].is_number());
+    for (const auto& metric : directive["Metrics"])
+      EXPECT_TRUE(document[metric["Name"].get<std::string>()].is_number());
   }
 }
 

@@ -11,14 +11,16 @@ HttpResponse next_response(HeaderMap headers, std::string body = "{}") {
 }
 
 TEST(NextResponse, ReadsEveryInvocationHeader) {
-  auto parsed = parse_next_response(next_response({
-      {"lambda-runtime-aws-request-id", "8476a536-e9f4-11e8-9739-2dfe598c3fcd"},
-      {"lambda-runtime-deadline-ms", "1542409706888"},
-      {"lambda-runtime-invoked-function-arn", "arn:aws:lambda:us-east-2:123456789012:function:custom-runtime"},
-      {"lambda-runtime-trace-id", "Root=1-5bef4de7-ad49b0e87f6ef6c87fc2e700;Parent=9a9197af755a6419;Sampled=1"},
-      {"lambda-runtime-client-context", R"({"client":{}})"},
-      {"lambda-runtime-cognito-identity", R"({"cognitoIdentityId":"x"})"},
-  }, R"({"hello":"world"})"));
+  auto parsed = parse_next_response(next_response(
+      {
+          {"lambda-runtime-aws-request-id", "8476a536-e9f4-11e8-9739-2dfe598c3fcd"},
+          {"lambda-runtime-deadline-ms", "1542409706888"},
+          {"lambda-runtime-invoked-function-arn", "arn:aws:lambda:us-east-2:123456789012:function:custom-runtime"},
+          {"lambda-runtime-trace-id", "Root=1-5bef4de7-ad49b0e87f6ef6c87fc2e700;Parent=9a9197af755a6419;Sampled=1"},
+          {"lambda-runtime-client-context", R"({"client":{}})"},
+          {"lambda-runtime-cognito-identity", R"({"cognitoIdentityId":"x"})"},
+      },
+      R"({"hello":"world"})"));
   ASSERT_TRUE(parsed.ok()) << parsed.error().message;
   EXPECT_EQ(parsed->request_id, "8476a536-e9f4-11e8-9739-2dfe598c3fcd");
   EXPECT_EQ(parsed->deadline_epoch_ms, 1542409706888);

@@ -16,7 +16,9 @@ TEST(Deadline, RemainingTimeIsDeadlineMinusNow) {
   EXPECT_EQ(remaining_until(10'000, at_ms(7'500)), milliseconds(2'500));
 }
 
-TEST(Deadline, PastDeadlineClampsToZero) { EXPECT_EQ(remaining_until(10'000, at_ms(12'000)), milliseconds(0)); }
+TEST(Deadline, PastDeadlineClampsToZero) {
+  EXPECT_EQ(remaining_until(10'000, at_ms(12'000)), milliseconds(0));
+}
 
 TEST(Deadline, NoDeadlineMeansEffectivelyUnbounded) {
   EXPECT_EQ(remaining_until(0, at_ms(12'000)), kNoDeadline);

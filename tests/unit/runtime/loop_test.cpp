@@ -141,9 +141,11 @@ TEST_F(LoopFixture, UnreachableRuntimeApiGivesUpAfterMaxAttempts) {
 
 TEST_F(LoopFixture, ASuccessfulNextResetsTheFailureCount) {
   transport->stop_when_drained = nullptr;
-  for (int i = 0; i < 2; ++i) transport->next_responses.push_back(fail(Error::make(ErrorKind::kUnavailable, "x", "down")));
+  for (int i = 0; i < 2; ++i)
+    transport->next_responses.push_back(fail(Error::make(ErrorKind::kUnavailable, "x", "down")));
   transport->next_responses.push_back(event("r1", "ok"));
-  for (int i = 0; i < 2; ++i) transport->next_responses.push_back(fail(Error::make(ErrorKind::kUnavailable, "x", "down")));
+  for (int i = 0; i < 2; ++i)
+    transport->next_responses.push_back(fail(Error::make(ErrorKind::kUnavailable, "x", "down")));
   // 2 failures, success, then failures until max_attempts (3) consecutive.
   EXPECT_EQ(run(), LoopExit::kRuntimeApiUnreachable);
   std::size_t next_calls = 0;

@@ -38,7 +38,7 @@ struct ApiRequest {
   MultiMap query;    // multi-value
   MultiMap headers;  // names lower-cased
   std::vector<std::string> cookies;
-  std::string body;  // decoded (base64 undone; gzip undone when Content-Encoding: gzip)
+  std::string body;        // decoded (base64 undone; gzip undone when Content-Encoding: gzip)
   std::string request_id;  // API Gateway requestContext.requestId (what clients see)
   std::string source_ip;
   std::map<std::string, std::string> claims;  // authorizer claims, values as strings

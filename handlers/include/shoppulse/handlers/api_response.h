@@ -29,8 +29,7 @@ inline constexpr const char* kJsonContentType = "application/json; charset=utf-8
 
 ApiResponse json_response(int status, const nlohmann::json& body);
 // {"error":{"code","message","requestId","details"?}}
-ApiResponse error_response(const Error& error, const std::string& request_id,
-                           const nlohmann::json& details = nullptr);
+ApiResponse error_response(const Error& error, const std::string& request_id, const nlohmann::json& details = nullptr);
 
 // Header values are stripped of CR/LF and other control characters so no
 // input can split a header.

@@ -77,7 +77,17 @@ class Application {
   InvocationResult handle(std::string_view payload, const InvocationContext& context);
 
  private:
-  enum class RouteId { kHealth, kListUsers, kCreateUser, kGetUser, kUpdateUser, kDeleteUser, kListAudit, kGetAudit, kEmbed };
+  enum class RouteId {
+    kHealth,
+    kListUsers,
+    kCreateUser,
+    kGetUser,
+    kUpdateUser,
+    kDeleteUser,
+    kListAudit,
+    kGetAudit,
+    kEmbed
+  };
 
   InvocationResult handle_api(const nlohmann::json& event, EventKind kind, const InvocationContext& context);
   InvocationResult handle_direct(const nlohmann::json& event, const InvocationContext& context);

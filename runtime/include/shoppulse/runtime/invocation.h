@@ -24,8 +24,7 @@ struct Invocation {
 };
 
 // The deadline arithmetic, kept pure for tests.
-std::chrono::milliseconds remaining_until(std::int64_t deadline_epoch_ms,
-                                          std::chrono::system_clock::time_point now);
+std::chrono::milliseconds remaining_until(std::int64_t deadline_epoch_ms, std::chrono::system_clock::time_point now);
 
 inline constexpr std::chrono::milliseconds kNoDeadline{std::chrono::hours(24 * 365)};
 

@@ -43,9 +43,8 @@ struct LoopHooks {
   std::function<void(const Invocation&, const Outcome&, std::chrono::nanoseconds)> after_invoke;
 };
 
-LoopExit run_loop(RuntimeClient& client, InvocationHandler& handler, const RetryPolicy& retry,
-                  const Logger& logger, const std::atomic<bool>& shutdown_requested,
-                  const LoopHooks& hooks = {});
+LoopExit run_loop(RuntimeClient& client, InvocationHandler& handler, const RetryPolicy& retry, const Logger& logger,
+                  const std::atomic<bool>& shutdown_requested, const LoopHooks& hooks = {});
 
 // Invokes the handler with exceptions converted to Function.UnhandledException
 // and oversize payloads converted to Function.ResponseSizeTooLarge.

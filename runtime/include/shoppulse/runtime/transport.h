@@ -24,8 +24,7 @@ class CurlTransport final : public Transport {
  public:
   // `should_abort` is polled while a request waits; returning true aborts it
   // (how SIGTERM interrupts a blocked /next without work in a signal handler).
-  static Result<std::unique_ptr<CurlTransport>> create(std::string endpoint,
-                                                       std::function<bool()> should_abort = {});
+  static Result<std::unique_ptr<CurlTransport>> create(std::string endpoint, std::function<bool()> should_abort = {});
   ~CurlTransport() override;
   CurlTransport(const CurlTransport&) = delete;
   CurlTransport& operator=(const CurlTransport&) = delete;

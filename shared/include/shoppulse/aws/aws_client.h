@@ -65,8 +65,8 @@ struct AwsClientSettings {
 // Seams for tests and benchmarks; unset members use the real clock, sleep and RNG.
 struct AwsClientHooks {
   std::function<std::chrono::system_clock::time_point()> now;  // signing time
-  std::function<void(std::chrono::milliseconds)> sleep;         // backoff between attempts
-  std::function<double()> unit_random;                          // jitter in [0, 1)
+  std::function<void(std::chrono::milliseconds)> sleep;        // backoff between attempts
+  std::function<double()> unit_random;                         // jitter in [0, 1)
 };
 
 using QueryParams = std::vector<std::pair<std::string, std::string>>;

@@ -21,7 +21,9 @@ Result<std::string> sha256_hex(std::string_view data);
 Result<Sha256Digest> hmac_sha256(std::string_view key, std::string_view data);
 
 std::string hex_encode(const unsigned char* data, std::size_t size);
-inline std::string hex_encode(const Sha256Digest& digest) { return hex_encode(digest.data(), digest.size()); }
+inline std::string hex_encode(const Sha256Digest& digest) {
+  return hex_encode(digest.data(), digest.size());
+}
 
 inline std::string_view as_bytes(const Sha256Digest& digest) {
   return {reinterpret_cast<const char*>(digest.data()), digest.size()};

@@ -15,9 +15,9 @@ namespace shoppulse::aws {
 struct DbSecretOptions {
   // Win over the secret's own fields (the secret names the cluster; Lambda
   // connects through RDS Proxy).
-  std::optional<std::string> host;    // RDS_PROXY_ENDPOINT
-  std::optional<int> port;            // RDS_PORT
-  std::optional<std::string> dbname;  // RDS_DATABASE
+  std::optional<std::string> host;      // RDS_PROXY_ENDPOINT
+  std::optional<int> port;              // RDS_PORT
+  std::optional<std::string> dbname;    // RDS_DATABASE
   std::string sslmode = "verify-full";  // DB_SSLMODE
   std::string sslrootcert;              // DB_SSLROOTCERT
 };

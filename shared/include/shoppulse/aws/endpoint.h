@@ -19,11 +19,11 @@ namespace shoppulse::aws {
 
 // The botocore model metadata the client needs.
 struct ServiceInfo {
-  std::string_view service_id;         // metadata.serviceId, e.g. "Secrets Manager"
-  std::string_view endpoint_prefix;    // metadata.endpointPrefix
-  std::string_view signing_name;       // metadata.signingName (defaults to endpointPrefix)
-  std::string_view json_target_prefix; // metadata.targetPrefix (JSON protocol only)
-  std::string_view json_version;       // metadata.jsonVersion (JSON protocol only)
+  std::string_view service_id;          // metadata.serviceId, e.g. "Secrets Manager"
+  std::string_view endpoint_prefix;     // metadata.endpointPrefix
+  std::string_view signing_name;        // metadata.signingName (defaults to endpointPrefix)
+  std::string_view json_target_prefix;  // metadata.targetPrefix (JSON protocol only)
+  std::string_view json_version;        // metadata.jsonVersion (JSON protocol only)
 };
 
 inline constexpr ServiceInfo kSecretsManager{"Secrets Manager", "secretsmanager", "secretsmanager", "secretsmanager",

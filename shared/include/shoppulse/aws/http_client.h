@@ -45,11 +45,11 @@ struct HttpResponse {
 };
 
 // Error codes for failures below HTTP. The first two are worth retrying.
-inline constexpr std::string_view kErrConnectFailed = "aws_connection_failed";  // kUnavailable
-inline constexpr std::string_view kErrTimeout = "aws_timeout";                  // kTimeout
-inline constexpr std::string_view kErrTlsFailed = "aws_tls_failed";             // kUnavailable
+inline constexpr std::string_view kErrConnectFailed = "aws_connection_failed";      // kUnavailable
+inline constexpr std::string_view kErrTimeout = "aws_timeout";                      // kTimeout
+inline constexpr std::string_view kErrTlsFailed = "aws_tls_failed";                 // kUnavailable
 inline constexpr std::string_view kErrResponseTooLarge = "aws_response_too_large";  // kBadGateway
-inline constexpr std::string_view kErrTransport = "aws_transport_failed";       // kUnavailable / kInternal
+inline constexpr std::string_view kErrTransport = "aws_transport_failed";           // kUnavailable / kInternal
 
 class HttpClient {
  public:

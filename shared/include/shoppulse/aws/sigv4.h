@@ -43,9 +43,8 @@ struct CanonicalHeaders {
 // proxies rewrite or that carry the signature itself are never signed.
 CanonicalHeaders canonical_headers(const HttpHeaders& headers);
 
-std::string canonical_request(std::string_view method, std::string_view canonical_uri,
-                              std::string_view canonical_query, const CanonicalHeaders& headers,
-                              std::string_view payload_sha256_hex);
+std::string canonical_request(std::string_view method, std::string_view canonical_uri, std::string_view canonical_query,
+                              const CanonicalHeaders& headers, std::string_view payload_sha256_hex);
 
 // "<YYYYMMDD>/<region>/<service>/aws4_request"; the date is amz_date's first 8 characters.
 std::string credential_scope(std::string_view amz_date, std::string_view region, std::string_view service);

@@ -13,18 +13,18 @@
 namespace shoppulse::config {
 
 struct Config {
-  LogLevel log_level = LogLevel::kInfo;      // AWS_LAMBDA_LOG_LEVEL
-  std::string log_format = "JSON";           // AWS_LAMBDA_LOG_FORMAT (JSON or Text; lines are JSON either way)
+  LogLevel log_level = LogLevel::kInfo;             // AWS_LAMBDA_LOG_LEVEL
+  std::string log_format = "JSON";                  // AWS_LAMBDA_LOG_FORMAT (JSON or Text; lines are JSON either way)
   std::string metrics_namespace = "ShopPulse/Api";  // METRICS_NAMESPACE
-  bool metrics_enabled = true;               // METRICS_ENABLED
-  std::vector<std::string> cors_allow_origins;  // CORS_ALLOW_ORIGINS (comma-separated; "*" allowed)
-  bool diagnostic_actions = false;           // SHOPPULSE_DIAGNOSTIC_ACTIONS
-  std::string function_name;                 // AWS_LAMBDA_FUNCTION_NAME (informational)
-  std::string database_url;                  // DATABASE_URL (local/dev; wins over the secret)
-  std::string rds_secret_arn;                // RDS_SECRET_ARN
-  std::string quicksight_account_id;         // QUICKSIGHT_ACCOUNT_ID (else from the function ARN)
-  std::string cursor_signing_key;            // CURSOR_SIGNING_KEY (HMAC key for pagination cursors)
-  std::string migrations_dir;                // SHOPPULSE_MIGRATIONS_DIR (default $LAMBDA_TASK_ROOT/sql/migrations)
+  bool metrics_enabled = true;                      // METRICS_ENABLED
+  std::vector<std::string> cors_allow_origins;      // CORS_ALLOW_ORIGINS (comma-separated; "*" allowed)
+  bool diagnostic_actions = false;                  // SHOPPULSE_DIAGNOSTIC_ACTIONS
+  std::string function_name;                        // AWS_LAMBDA_FUNCTION_NAME (informational)
+  std::string database_url;                         // DATABASE_URL (local/dev; wins over the secret)
+  std::string rds_secret_arn;                       // RDS_SECRET_ARN
+  std::string quicksight_account_id;                // QUICKSIGHT_ACCOUNT_ID (else from the function ARN)
+  std::string cursor_signing_key;                   // CURSOR_SIGNING_KEY (HMAC key for pagination cursors)
+  std::string migrations_dir;  // SHOPPULSE_MIGRATIONS_DIR (default $LAMBDA_TASK_ROOT/sql/migrations)
 
   static Result<Config> from_env(const EnvSource& env);
 };

@@ -53,10 +53,18 @@ class Logger {
 
   // `fields` must be a JSON object (or null); its keys are merged into the line.
   void log(LogLevel level, std::string_view message, const nlohmann::json& fields = nullptr) const;
-  void debug(std::string_view message, const nlohmann::json& fields = nullptr) const { log(LogLevel::kDebug, message, fields); }
-  void info(std::string_view message, const nlohmann::json& fields = nullptr) const { log(LogLevel::kInfo, message, fields); }
-  void warn(std::string_view message, const nlohmann::json& fields = nullptr) const { log(LogLevel::kWarn, message, fields); }
-  void error(std::string_view message, const nlohmann::json& fields = nullptr) const { log(LogLevel::kError, message, fields); }
+  void debug(std::string_view message, const nlohmann::json& fields = nullptr) const {
+    log(LogLevel::kDebug, message, fields);
+  }
+  void info(std::string_view message, const nlohmann::json& fields = nullptr) const {
+    log(LogLevel::kInfo, message, fields);
+  }
+  void warn(std::string_view message, const nlohmann::json& fields = nullptr) const {
+    log(LogLevel::kWarn, message, fields);
+  }
+  void error(std::string_view message, const nlohmann::json& fields = nullptr) const {
+    log(LogLevel::kError, message, fields);
+  }
 
   // Hot-path variant: `write_fields(JsonWriter&)` appends extra fields
   // straight into the line, with no intermediate JSON document.

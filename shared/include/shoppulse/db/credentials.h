@@ -20,7 +20,7 @@ struct DbCredentials {
   int port = 5432;
   std::string dbname;
   std::string user;
-  std::string password;  // never logged
+  std::string password;     // never logged
   std::string sslmode;      // e.g. verify-full; empty -> libpq default
   std::string sslrootcert;  // CA file for verify-ca / verify-full
 };

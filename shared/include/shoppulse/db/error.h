@@ -30,18 +30,18 @@ namespace shoppulse::db {
 
 // Codes for failures without a SQLSTATE.
 inline constexpr std::string_view kCodeConnectionFailed = "db_connection_failed";  // connect or connection lost
-inline constexpr std::string_view kCodeOutcomeUnknown = "db_outcome_unknown";      // write interrupted; may have committed
-inline constexpr std::string_view kCodeDeadline = "db_deadline_exceeded";          // client-side deadline reached
-inline constexpr std::string_view kCodePoolExhausted = "db_pool_exhausted";        // no connection free before the deadline
+inline constexpr std::string_view kCodeOutcomeUnknown = "db_outcome_unknown";  // write interrupted; may have committed
+inline constexpr std::string_view kCodeDeadline = "db_deadline_exceeded";      // client-side deadline reached
+inline constexpr std::string_view kCodePoolExhausted = "db_pool_exhausted";    // no connection free before the deadline
 inline constexpr std::string_view kCodeCredentials = "db_credentials_unavailable";  // CredentialsProvider failed
-inline constexpr std::string_view kCodeBadColumn = "db_bad_column";                // typed row access failed
-inline constexpr std::string_view kCodeInvalidTenant = "db_invalid_tenant";        // tenant id is not a UUID
-inline constexpr std::string_view kCodeMisuse = "db_misuse";                       // API used wrongly (a bug)
+inline constexpr std::string_view kCodeBadColumn = "db_bad_column";                 // typed row access failed
+inline constexpr std::string_view kCodeInvalidTenant = "db_invalid_tenant";         // tenant id is not a UUID
+inline constexpr std::string_view kCodeMisuse = "db_misuse";                        // API used wrongly (a bug)
 
 struct DbError : Error {
-  std::string sqlstate;      // five characters, or empty when libpq failed without one
-  std::string constraint;    // violated constraint for 23xxx, else empty
-  int statement_index = -1;  // batch: index of the failed caller statement, else -1
+  std::string sqlstate;          // five characters, or empty when libpq failed without one
+  std::string constraint;        // violated constraint for 23xxx, else empty
+  int statement_index = -1;      // batch: index of the failed caller statement, else -1
   bool auth_failure = false;     // 28P01/28000: credentials rejected
   bool connection_lost = false;  // the connection is gone (it has been discarded)
   bool outcome_unknown = false;  // a write may or may not have committed: never retried

@@ -138,8 +138,8 @@ class Transaction {
   std::vector<Statement> setup_;  // not yet sent
   Deadline deadline_;
   bool read_only_;
-  bool sent_ = false;                // something reached the server: COMMIT/ROLLBACK needed
-  std::optional<DbError> failed_;    // the transaction is aborted; later queries fail fast
+  bool sent_ = false;              // something reached the server: COMMIT/ROLLBACK needed
+  std::optional<DbError> failed_;  // the transaction is aborted; later queries fail fast
 };
 
 class Pool {
@@ -165,8 +165,7 @@ class Pool {
   // BEGIN/setup/COMMIT itself failed). Statements cannot see each other's
   // results: generate ids client-side (or use a CTE) to reference a new row.
   // tx.tenant_id is required.
-  DbResult<std::vector<QueryResult>> run_tenant_transaction(const TenantTx& tx,
-                                                            const std::vector<Statement>& batch);
+  DbResult<std::vector<QueryResult>> run_tenant_transaction(const TenantTx& tx, const std::vector<Statement>& batch);
 
   // Multi-step logic: fn(Transaction&) -> Result<T> (error type shoppulse::Error).
   // Commits when fn succeeds; rolls back when fn returns an error or throws

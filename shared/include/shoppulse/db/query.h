@@ -30,10 +30,9 @@ struct Statement {
 };
 
 template <typename T>
-struct is_column_type
-    : std::bool_constant<std::is_same_v<T, std::string> || std::is_same_v<T, std::int64_t> ||
-                         std::is_same_v<T, std::int32_t> || std::is_same_v<T, double> || std::is_same_v<T, bool> ||
-                         std::is_same_v<T, nlohmann::json>> {};
+struct is_column_type : std::bool_constant<std::is_same_v<T, std::string> || std::is_same_v<T, std::int64_t> ||
+                                           std::is_same_v<T, std::int32_t> || std::is_same_v<T, double> ||
+                                           std::is_same_v<T, bool> || std::is_same_v<T, nlohmann::json>> {};
 template <typename T>
 struct is_column_type<std::optional<T>> : is_column_type<T> {};
 

@@ -5,15 +5,14 @@
 #include <string>
 #include <vector>
 
-
 namespace shoppulse::metrics {
 
 struct InvocationMetrics {
-  std::string route;        // dimension "Route"
-  double latency_ms = 0;    // Milliseconds
-  double db_time_ms = 0;    // Milliseconds
-  int errors = 0;           // Count: 1 for a 5xx or a function error
-  int cold_start = 0;       // Count: 1 on the sandbox's first invocation
+  std::string route;      // dimension "Route"
+  double latency_ms = 0;  // Milliseconds
+  double db_time_ms = 0;  // Milliseconds
+  int errors = 0;         // Count: 1 for a 5xx or a function error
+  int cold_start = 0;     // Count: 1 on the sandbox's first invocation
 };
 
 // {"_aws":{"Timestamp":ms,"CloudWatchMetrics":[{"Namespace":ns,"Dimensions":[["Route"]],

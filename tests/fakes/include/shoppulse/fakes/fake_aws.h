@@ -51,8 +51,8 @@ struct FakeAwsOptions {
   std::string region = "us-east-1";
   std::string access_key_id = "AKIDFAKEEXAMPLE";
   std::string secret_access_key = "fake/Secret+Key/For/Tests/Only0123456789";
-  std::string session_token;        // non-empty: every request must carry and sign it
-  std::string path_prefix;          // non-empty (e.g. "/aws"): endpoint URLs with a path prefix
+  std::string session_token;                           // non-empty: every request must carry and sign it
+  std::string path_prefix;                             // non-empty (e.g. "/aws"): endpoint URLs with a path prefix
   std::string quicksight_account_id = "123456789012";  // empty: any 12-digit account
   bool check_clock_skew = true;
   // PEM certificate and key: serve HTTPS instead of HTTP.

@@ -24,8 +24,8 @@ struct SigV4Expectations {
   std::string secret_access_key;
   std::string session_token;  // empty: the request must not carry one
   std::string region;
-  std::string service;        // signing name, e.g. "secretsmanager"
-  std::chrono::seconds max_clock_skew{15 * 60};  // AWS allows 15 minutes
+  std::string service;                                         // signing name, e.g. "secretsmanager"
+  std::chrono::seconds max_clock_skew{15 * 60};                // AWS allows 15 minutes
   std::function<std::chrono::system_clock::time_point()> now;  // default: system clock
 };
 
