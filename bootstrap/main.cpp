@@ -26,7 +26,7 @@ extern "C" void on_sigterm(int /*signal*/) {
 
 void install_signal_handlers() {
   // A peer closing a socket mid-write must be an error value, not process death.
-  std::signal(SIGPIPE, SIG_IGN);
+  static_cast<void>(std::signal(SIGPIPE, SIG_IGN));
   struct sigaction action {};
   action.sa_handler = on_sigterm;
   sigemptyset(&action.sa_mask);

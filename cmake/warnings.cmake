@@ -13,3 +13,8 @@ if(SHOPPULSE_SANITIZE)
     -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
   target_link_options(shoppulse_build_flags INTERFACE -fsanitize=address,undefined)
 endif()
+# GCC 12 reports false -Wrestrict positives inside libstdc++'s std::string
+# operator+ at -O2/-O3 (GCC bug 105329); it would make Release fail -Werror.
+if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND CMAKE_CXX_COMPILER_VERSION VERSION_LESS 13)
+  target_compile_options(shoppulse_build_flags INTERFACE -Wno-restrict)
+endif()

@@ -108,7 +108,8 @@ Result<HttpResponse> CurlTransport::perform(const HttpRequest& request, std::chr
   // Expect: 100-continue would add a round trip for bodies over 1 MiB.
   CurlSlist headers(curl_slist_append(nullptr, "Expect:"));
   for (const auto& [name, value] : request.headers) {
-    const std::string line = name + ": " + value;
+    std::string line = name;
+    line.append(": ").append(value);
     curl_slist* extended = curl_slist_append(headers.get(), line.c_str());
     if (extended == nullptr) return fail(Error::make(ErrorKind::kInternal, "curl_headers", "out of memory"));
     static_cast<void>(headers.release());  // `extended` is the same list, grown

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
+#include <vector>
 #include <exception>
 #include <random>
 #include <string>
@@ -24,14 +26,38 @@ Result<long> read_positive_env(const char* name, long fallback, long max) {
 }
 
 // Exported to the handler through the environment, as every AWS runtime does,
-// so X-Ray aware code finds the current trace.
-void export_trace_id(const std::string& trace_id) {
-  if (trace_id.empty()) {
-    ::unsetenv("_X_AMZN_TRACE_ID");
-  } else {
-    ::setenv("_X_AMZN_TRACE_ID", trace_id.c_str(), 1);
+// so X-Ray aware code finds the current trace. Not setenv(): glibc never frees
+// a replaced value, so one new trace id per invocation would grow the sandbox
+// by its length every time. putenv() keeps our buffer, reused while it fits.
+class TraceIdEnvironment {
+ public:
+  void set(const std::string& trace_id) {
+    if (trace_id.empty()) {
+      ::unsetenv(kName);
+      return;
+    }
+    const std::size_t needed = sizeof(kPrefix) - 1 + trace_id.size() + 1;
+    if (needed > buffer_.size()) {
+      std::vector<char> larger(std::max<std::size_t>(needed, 256));
+      write(larger, trace_id);
+      ::putenv(larger.data());  // environ now points at `larger`; the old buffer is free to go
+      buffer_.swap(larger);
+      return;
+    }
+    write(buffer_, trace_id);
+    ::putenv(buffer_.data());  // re-inserts it if an unsetenv() removed it
   }
-}
+
+ private:
+  static constexpr const char* kName = "_X_AMZN_TRACE_ID";
+  static constexpr char kPrefix[] = "_X_AMZN_TRACE_ID=";
+  static void write(std::vector<char>& buffer, const std::string& trace_id) {
+    std::memcpy(buffer.data(), kPrefix, sizeof(kPrefix) - 1);
+    std::memcpy(buffer.data() + sizeof(kPrefix) - 1, trace_id.data(), trace_id.size());
+    buffer[sizeof(kPrefix) - 1 + trace_id.size()] = '\0';
+  }
+  std::vector<char> buffer_;
+};
 
 void sleep_unless_shutdown(std::chrono::milliseconds duration, const std::atomic<bool>& shutdown_requested) {
   const auto until = std::chrono::steady_clock::now() + duration;
@@ -87,6 +113,7 @@ LoopExit run_loop(RuntimeClient& client, InvocationHandler& handler, const Retry
   std::minstd_rand jitter_source(std::random_device{}());
   std::uniform_real_distribution<double> jitter(0.0, 1.0);
   int consecutive_failures = 0;
+  TraceIdEnvironment trace_environment;
 
   while (!shutdown_requested.load()) {
     auto next = client.next();
@@ -102,7 +129,7 @@ LoopExit run_loop(RuntimeClient& client, InvocationHandler& handler, const Retry
     }
     consecutive_failures = 0;
     const Invocation& invocation = *next;
-    export_trace_id(invocation.trace_id);
+    trace_environment.set(invocation.trace_id);
     if (hooks.before_invoke) hooks.before_invoke(invocation);
 
     const auto started = std::chrono::steady_clock::now();

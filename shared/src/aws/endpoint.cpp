@@ -34,9 +34,15 @@ std::string service_endpoint_env_var(std::string_view service_id) {
 }
 
 std::string Endpoint::host_header() const {
+  // append() rather than operator+: GCC 12's -Wrestrict misfires on the latter in Release.
   const bool ipv6 = host.find(':') != std::string::npos;
-  std::string out = ipv6 ? "[" + host + "]" : host;
-  if (port != 0 && port != default_port(scheme)) out += ":" + std::to_string(port);
+  std::string out;
+  if (ipv6) {
+    out.append("[").append(host).append("]");
+  } else {
+    out.append(host);
+  }
+  if (port != 0 && port != default_port(scheme)) out.append(":").append(std::to_string(port));
   return out;
 }
 
@@ -49,8 +55,9 @@ std::string Endpoint::request_path(std::string_view operation_path) const {
 }
 
 std::string Endpoint::url(std::string_view operation_path, std::string_view query) const {
-  std::string out = scheme + "://" + host_header() + request_path(operation_path);
-  if (!query.empty()) out += "?" + std::string(query);
+  std::string out = scheme;
+  out.append("://").append(host_header()).append(request_path(operation_path));
+  if (!query.empty()) out.append("?").append(query);
   return out;
 }
 

@@ -52,7 +52,7 @@ std::string format_timestamp_ms(long long epoch_ms) {
   gmtime_r(&seconds, &utc);
   char buffer[40];
   const std::size_t n = std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%S", &utc);
-  std::snprintf(buffer + n, sizeof buffer - n, ".%03dZ", millis);
+  static_cast<void>(std::snprintf(buffer + n, sizeof buffer - n, ".%03dZ", millis));
   return buffer;
 }
 

@@ -49,7 +49,7 @@ struct ApiRequest {
 };
 
 struct RequestLimits {
-  std::size_t max_body_bytes = 1024 * 1024;  // 413 above this, after decoding
+  std::size_t max_body_bytes = std::size_t{1024} * 1024;  // 413 above this, after decoding
 };
 
 // Parses a classified API Gateway event. Malformed events (wrong types) give

@@ -23,7 +23,7 @@ struct HttpClientOptions {
   std::chrono::milliseconds connect_timeout{2000};
   std::chrono::milliseconds request_timeout{5000};  // the whole transfer, per attempt
   std::string ca_bundle;                            // CA file; empty: libcurl default (see ca_bundle.h)
-  std::size_t max_response_bytes = 4 * 1024 * 1024;
+  std::size_t max_response_bytes = std::size_t{4} * 1024 * 1024;
   std::string user_agent = "shoppulse-api";
 };
 
