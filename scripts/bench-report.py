@@ -1,0 +1,395 @@
+#!/usr/bin/env python3
+"""Turns the Google Benchmark JSON files written by bench.sh into BENCHMARKS.md
+(numbers next to the targets, machine, date, commit) and gnuplot charts in
+docs/bench/. Usage: bench-report.py RESULTS_DIR REPO_ROOT [--quick]"""
+
+import datetime
+import json
+import os
+import platform
+import subprocess
+import sys
+
+
+def load(results, name):
+    path = os.path.join(results, name + ".json")
+    if not os.path.exists(path):
+        return {}
+    with open(path) as f:
+        data = json.load(f)
+    out = {}
+    for b in data.get("benchmarks", []):
+        if b.get("run_type") == "aggregate" and b.get("aggregate_name") != "median":
+            continue
+        out[b["name"].replace("_median", "")] = b
+    return out
+
+
+def sh(cmd, cwd=None):
+    try:
+        return subprocess.run(cmd, shell=True, cwd=cwd, capture_output=True, text=True, check=False).stdout.strip()
+    except OSError:
+        return ""
+
+
+def machine(root):
+    cpu = ""
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    mem_kib = 0
+    with open("/proc/meminfo") as f:
+        for line in f:
+            if line.startswith("MemTotal"):
+                mem_kib = int(line.split()[1])
+    commit = sh("git rev-parse --short HEAD", root)
+    dirty = sh("git status --porcelain --untracked-files=no", root)
+    return {
+        "nproc": os.cpu_count(),
+        "cpu": cpu,
+        "mem": f"{mem_kib / 1024 / 1024:.1f} GiB",
+        "kernel": platform.release(),
+        "compiler": sh("c++ --version | head -1"),
+        "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "load": open("/proc/loadavg").read().split()[0:3],
+        "commit": commit + (" (+ uncommitted changes)" if dirty else ""),
+    }
+
+
+def get(results, bench, counter, default=None):
+    b = results.get(bench)
+    if not b:
+        return default
+    if counter == "time":
+        return b.get("real_time")
+    return b.get(counter, default)
+
+
+def fmt(v, digits=1, unit=""):
+    if v is None:
+        return "n/a"
+    if isinstance(v, float) and digits == 0:
+        return f"{v:,.0f}{unit}"
+    return f"{v:,.{digits}f}{unit}"
+
+
+def verdict(value, limit):
+    if value is None:
+        return "not measured"
+    return "met" if value < limit else "**missed**"
+
+
+def gnuplot(script):
+    try:
+        subprocess.run(["gnuplot"], input=script, text=True, check=True, capture_output=True)
+        return True
+    except (OSError, subprocess.CalledProcessError) as e:
+        sys.stderr.write(f"bench-report: gnuplot failed: {e}\n")
+        return False
+
+
+E2E_ROUTES = [
+    ("health", "GET /health"),
+    ("list_users_25", "GET /users?limit=25"),
+    ("list_users_50", "GET /users?limit=50"),
+    ("list_users_100", "GET /users?limit=100"),
+    ("get_user", "GET /users/{id}"),
+    ("create_user", "POST /users (+audit)"),
+    ("audit_logs_filtered", "GET /audit-logs (filtered)"),
+    ("quicksight_embed_url", "POST /quicksight/embed-url"),
+]
+
+
+def e2e_name(route, threads):
+    return f"BM_E2E/{route}/real_time/threads:{threads}"
+
+
+def charts(e2e, cold, out_dir):
+    os.makedirs(out_dir, exist_ok=True)
+    made = []
+    # Latency per route (1 sandbox): p50 / p90 / p99 of the billed duration.
+    rows = []
+    for route, label in E2E_ROUTES:
+        b = e2e.get(e2e_name(route, 1))
+        if b:
+            rows.append((label, b.get("duration_us_p50", 0), b.get("duration_us_p90", 0), b.get("duration_us_p99", 0)))
+    if rows:
+        data = os.path.join(out_dir, ".latency.dat")
+        with open(data, "w") as f:
+            for label, p50, p90, p99 in rows:
+                f.write(f'"{label}" {p50 / 1000:.4f} {p90 / 1000:.4f} {p99 / 1000:.4f}\n')
+        png = os.path.join(out_dir, "latency-per-route.png")
+        ok = gnuplot(f"""
+set terminal pngcairo noenhanced size 1100,560 font "sans,10"
+set output "{png}"
+set title "Warm invocation duration per route (billed: event on /next -> response), 1 sandbox, log scale"
+set ylabel "milliseconds"
+set style data histograms
+set style histogram clustered gap 1
+set style fill solid 0.85 border -1
+set boxwidth 0.9
+set xtics rotate by -25 scale 0
+set grid ytics
+set key top left
+set logscale y
+set yrange [0.1:*]
+plot "{data}" using 2:xtic(1) title "p50" lc rgb "#2b8cbe", \\
+     "" using 3 title "p90" lc rgb "#fdae61", \\
+     "" using 4 title "p99" lc rgb "#d7191c"
+""")
+        os.remove(data)
+        if ok:
+            made.append(png)
+    # Throughput vs sandboxes.
+    rows = []
+    for route, label in E2E_ROUTES:
+        vals = [e2e.get(e2e_name(route, n), {}).get("items_per_second") for n in (1, 2, 4)]
+        if all(v is not None for v in vals):
+            rows.append((label, vals))
+    if rows:
+        data = os.path.join(out_dir, ".throughput.dat")
+        with open(data, "w") as f:
+            for label, vals in rows:
+                f.write(f'"{label}" ' + " ".join(f"{v:.1f}" for v in vals) + "\n")
+        png = os.path.join(out_dir, "throughput-sandboxes.png")
+        ok = gnuplot(f"""
+set terminal pngcairo noenhanced size 1100,560 font "sans,10"
+set output "{png}"
+set title "Invocations per second, N sandboxes in parallel (N bootstrap processes, {os.cpu_count()} cores)"
+set ylabel "invocations / s"
+set style data histograms
+set style histogram clustered gap 1
+set style fill solid 0.85 border -1
+set xtics rotate by -25 scale 0
+set grid ytics
+set key top right
+set yrange [0:*]
+plot "{data}" using 2:xtic(1) title "1 sandbox" lc rgb "#1b9e77", \\
+     "" using 3 title "2 sandboxes" lc rgb "#d95f02", \\
+     "" using 4 title "4 sandboxes" lc rgb "#7570b3"
+""")
+        os.remove(data)
+        if ok:
+            made.append(png)
+    # Cold start.
+    rows = []
+    for key, label in (("BM_ColdStart/database_url", "DATABASE_URL"),
+                       ("BM_ColdStart/secrets_manager", "RDS secret (Secrets Manager)")):
+        name = next((n for n in cold if n.startswith(key)), None)
+        if name:
+            b = cold[name]
+            rows.append((label, b.get("init_ms_p50", 0), b.get("first_response_ms_p50", 0)))
+    if rows:
+        data = os.path.join(out_dir, ".cold.dat")
+        with open(data, "w") as f:
+            for label, init, first in rows:
+                f.write(f'"{label}" {init:.3f} {first:.3f}\n')
+        png = os.path.join(out_dir, "cold-start.png")
+        ok = gnuplot(f"""
+set terminal pngcairo noenhanced size 900,520 font "sans,10"
+set output "{png}"
+set title "Cold start, median (exec of bootstrap -> ...)"
+set ylabel "milliseconds"
+set style data histograms
+set style histogram clustered gap 1
+set style fill solid 0.85 border -1
+set xtics scale 0
+set grid ytics
+set key outside bottom center horizontal
+set yrange [0:*]
+set arrow from graph 0, first 10 to graph 1, first 10 nohead dt 2 lc rgb "#2b8cbe"
+set arrow from graph 0, first 20 to graph 1, first 20 nohead dt 2 lc rgb "#d7191c"
+set label "target < 10" at graph 0.02, first 10.6 tc rgb "#2b8cbe"
+set label "target < 20" at graph 0.02, first 20.6 tc rgb "#d7191c"
+plot "{data}" using 2:xtic(1) title "first /next (init)" lc rgb "#2b8cbe", \\
+     "" using 3 title "first GET /users?limit=50 done" lc rgb "#d7191c"
+""")
+        os.remove(data)
+        if ok:
+            made.append(png)
+    return made
+
+
+def main():
+    results, root = sys.argv[1], sys.argv[2]
+    quick = "--quick" in sys.argv
+    overhead = load(results, "invocation_overhead")
+    e2e = load(results, "e2e")
+    cold = load(results, "cold_start")
+    mem = load(results, "memory")
+    rt = load(results, "round_trips")
+    micro = load(results, "micro")
+    m = machine(root)
+    out_dir = os.path.join(root, "docs", "bench")
+    made = charts(e2e, cold, out_dir)
+
+    def first(d, prefix):
+        name = next((n for n in d if n.startswith(prefix)), None)
+        return d.get(name) if name else None
+
+    trivial = [get(overhead, n, "time") for n in ("BM_TrivialRouteOverhead_RestV1", "BM_TrivialRouteOverhead_HttpV2")]
+    trivial = [t for t in trivial if t is not None]
+    trivial_v = max(trivial) if trivial else None
+    warm = e2e.get(e2e_name("list_users_50", 1), {})
+    warm_p50_ms = warm.get("duration_us_p50") / 1000 if warm else None
+    warm_cpu_ms = warm.get("bootstrap_cpu_us") / 1000 if warm else None
+    rts = first(rt, "BM_RoundTrips/list_users_50")
+    rt_list = rts.get("round_trips") if rts else None
+    cold_db = first(cold, "BM_ColdStart/database_url") or {}
+    cold_sec = first(cold, "BM_ColdStart/secrets_manager") or {}
+    init_ms = cold_db.get("init_ms_p50")
+    first_sec = cold_sec.get("first_response_ms_p50")
+    memb = first(mem, "BM_Memory") or {}
+    peak_mib = memb.get("VmHWM_kib_peak") / 1024 if memb else None
+    last_mark = max((int(k.rsplit("_", 1)[1]) for k in memb if k.startswith("RssAnon_kib_") and k[-1].isdigit()),
+                    default=None)
+    anon_mib = memb.get(f"RssAnon_kib_{last_mark}") / 1024 if last_mark else None
+    growth = memb.get("VmRSS_growth_kib")
+    anon_growth = memb.get("RssAnon_growth_kib")
+    marks = sorted(int(k.rsplit("_", 1)[1]) for k in memb if k.startswith("VmRSS_kib_") and k[-1].isdigit())
+
+    L = []
+    L.append("# Benchmarks")
+    L.append("")
+    L.append("Generated by `./bench.sh" + (" --quick" if quick else "") + "` (do not edit by hand). "
+             "Speed and memory are measured and reported here, never asserted in tests; "
+             "ctest only smoke-runs each driver (label `bench`).")
+    L.append("")
+    L.append(f"- Machine: {m['nproc']} CPUs, {m['cpu']}, {m['mem']} RAM, Linux {m['kernel']}, shared with other builds "
+             f"(load average {' / '.join(m['load'])} when the report was written: absolute times are inflated)")
+    L.append(f"- Compiler: {m['compiler']}, Release (`-O3 -DNDEBUG`)")
+    L.append(f"- Date: {m['date']}; commit {m['commit']}")
+    if quick:
+        L.append("- **Quick pass** (`--quick`): few samples; run `./bench.sh` for the full numbers.")
+    L.append("")
+    L.append("## Targets")
+    L.append("")
+    L.append("| measure | target | measured | verdict |")
+    L.append("| --- | --- | --- | --- |")
+    L.append(f"| `bootstrap` overhead, trivial route, in-process (median of 5 repetitions, worst of REST v1 / HTTP v2) | < 20 us | "
+             f"{fmt(trivial_v, 1, ' us')} | {verdict(trivial_v, 20)} |")
+    L.append(f"| warm `GET /users?limit=50` through the emulator, billed duration p50 | < 0.5 ms | "
+             f"{fmt(warm_p50_ms, 3, ' ms')} | {verdict(warm_p50_ms, 0.5)} |")
+    L.append(f"| same, CPU time of `bootstrap` per invocation | < 0.2 ms | {fmt(warm_cpu_ms, 3, ' ms')} | "
+             f"{verdict(warm_cpu_ms, 0.2)} |")
+    L.append(f"| same, database round trips | 1 | {fmt(rt_list, 2)} | "
+             f"{'met' if rt_list is not None and rt_list <= 1.0 else ('not measured' if rt_list is None else '**missed**')} |")
+    L.append(f"| cold: exec -> first `/next`, median | < 10 ms | {fmt(init_ms, 2, ' ms')} | {verdict(init_ms, 10)} |")
+    L.append(f"| cold: exec -> first completed `GET /users` incl. secret fetch + DB connection, median | < 20 ms | "
+             f"{fmt(first_sec, 2, ' ms')} | {verdict(first_sec, 20)} |")
+    L.append(f"| peak RSS (VmHWM) after {marks[-1] if marks else 'n/a':,} invocations | < 16 MiB | "
+             f"{fmt(peak_mib, 2, ' MiB')} | {verdict(peak_mib, 16)} |")
+    L.append(f"| anonymous RSS (RssAnon) after {marks[-1] if marks else 'n/a':,} invocations | < 4 MiB | "
+             f"{fmt(anon_mib, 2, ' MiB')} | {verdict(anon_mib, 4)} |")
+    flat = None if growth is None else (growth <= 64 and (anon_growth or 0) <= 64)
+    L.append(f"| RSS growth {marks[0] if marks else '?':,} -> {marks[-1] if marks else '?':,} invocations | flat | "
+             f"VmRSS {fmt(growth, 0, ' KiB')}, RssAnon {fmt(anon_growth, 0, ' KiB')} | "
+             f"{'not measured' if flat is None else ('met' if flat else '**missed**')} |")
+    L.append("")
+    if made:
+        L.append("## Charts")
+        L.append("")
+        for png in made:
+            rel = os.path.relpath(png, root)
+            L.append(f"![{os.path.basename(png)}]({rel})")
+            L.append("")
+
+    L.append("## End to end through the Runtime API (`tests/bench/e2e_bench.cpp`)")
+    L.append("")
+    L.append("Real `bootstrap` under the local runtime emulator, recorded REST v1 events, real PostgreSQL 15 "
+             "(seeded clone), QuickSight via the SigV4-verifying local stand-in. *duration* = event delivered on "
+             "`/next` -> response received (what Lambda bills); *total* adds the emulator's hand-off. "
+             "CPU = utime+stime of the bootstrap process per invocation (10 ms tick resolution, averaged). "
+             "Microseconds.")
+    L.append("")
+    L.append("| route | sandboxes | duration p50 | p90 | p99 | mean | total p50 | bootstrap CPU / inv | invocations/s |")
+    L.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for route, label in E2E_ROUTES:
+        for n in (1, 2, 4):
+            b = e2e.get(e2e_name(route, n))
+            if not b:
+                continue
+            if b.get("error_occurred"):
+                L.append(f"| {label} | {n} | error: {b.get('error_message', '')[:80]} | | | | | | |")
+                continue
+            L.append(f"| {label} | {n} | {fmt(b.get('duration_us_p50'), 0)} | {fmt(b.get('duration_us_p90'), 0)} | "
+                     f"{fmt(b.get('duration_us_p99'), 0)} | {fmt(b.get('duration_us_mean'), 0)} | "
+                     f"{fmt(b.get('total_us_p50'), 0)} | {fmt(b.get('bootstrap_cpu_us'), 0)} | "
+                     f"{fmt(b.get('items_per_second'), 0)} |")
+    L.append("")
+    L.append("With N > 1 the percentiles are averaged over the N sandboxes; invocations/s is the sum. "
+             f"The machine has {m['nproc']} cores for the N bootstraps, the emulators, the driver threads "
+             "and PostgreSQL, so throughput stops scaling early.")
+    L.append("")
+
+    L.append("## Cold start (`tests/bench/cold_start_bench.cpp`)")
+    L.append("")
+    L.append("One iteration = a new sandbox with `GET /users?limit=50` already queued: start (listen + fork/exec) "
+             "-> first `/next` (init), and -> first completed response (init + DB connection + handler). "
+             "Milliseconds.")
+    L.append("")
+    L.append("| variant | runs | init p50 | init p90 | first response p50 | first response p90 | first invocation duration p50 |")
+    L.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for b, label in ((cold_db, "`DATABASE_URL`"), (cold_sec, "`RDS_SECRET_ARN` via Secrets Manager stand-in")):
+        if b:
+            L.append(f"| {label} | {fmt(b.get('runs'), 0)} | {fmt(b.get('init_ms_p50'), 2)} | {fmt(b.get('init_ms_p90'), 2)} | "
+                     f"{fmt(b.get('first_response_ms_p50'), 2)} | {fmt(b.get('first_response_ms_p90'), 2)} | "
+                     f"{fmt(b.get('first_duration_ms_p50'), 2)} |")
+    L.append("")
+
+    L.append("## Memory (`tests/bench/memory_bench.cpp`)")
+    L.append("")
+    L.append("One warm bootstrap, a rotating mix (list 50 x4, get user x2, health, audit logs, create user, "
+             "QuickSight embed per 10 invocations); `/proc/<pid>/status` at each checkpoint. KiB.")
+    L.append("")
+    if memb:
+        L.append("| invocations | VmHWM (peak RSS) | VmRSS | RssAnon |")
+        L.append("| ---: | ---: | ---: | ---: |")
+        L.append(f"| after init | | {fmt(memb.get('VmRSS_kib_init'), 0)} | {fmt(memb.get('RssAnon_kib_init'), 0)} |")
+        for mark in marks:
+            L.append(f"| {mark:,} | {fmt(memb.get(f'VmHWM_kib_{mark}'), 0)} | {fmt(memb.get(f'VmRSS_kib_{mark}'), 0)} | "
+                     f"{fmt(memb.get(f'RssAnon_kib_{mark}'), 0)} |")
+        L.append("")
+        L.append(f"Bootstrap CPU per invocation over the mix: {fmt(memb.get('bootstrap_cpu_us'), 0)} us.")
+    else:
+        L.append("not measured")
+    L.append("")
+
+    L.append("## Database round trips (`tests/bench/round_trips_bench.cpp`)")
+    L.append("")
+    L.append("`handlers::Application` in-process with a real `db::Pool` (bootstrap's own code, minus the Runtime "
+             "API), `PoolStats::round_trips` per invocation; time = in-process route cost including PostgreSQL.")
+    L.append("")
+    L.append("| route | round trips / invocation | target | time / invocation (us) |")
+    L.append("| --- | ---: | ---: | ---: |")
+    for key, label, target in (("health", "GET /health (DB check)", "1"), ("list_users_50", "GET /users?limit=50", "1"),
+                               ("get_user", "GET /users/{id}", "1"), ("create_user", "POST /users (+audit row)", "1"),
+                               ("audit_logs_filtered", "GET /audit-logs (filtered)", "1"),
+                               ("quicksight_embed_url", "POST /quicksight/embed-url (+audit row)", "1-2")):
+        b = first(rt, f"BM_RoundTrips/{key}")
+        if b:
+            L.append(f"| {label} | {fmt(b.get('round_trips'), 2)} | {target} | {fmt(b.get('real_time'), 0)} |")
+    L.append("")
+
+    L.append("## Micro benchmarks (`tests/bench/micro_bench.cpp`, `tests/bench/invocation_overhead_bench.cpp`)")
+    L.append("")
+    L.append("| benchmark | time / op (us) | note |")
+    L.append("| --- | ---: | --- |")
+    for d in (overhead, micro):
+        for name, b in d.items():
+            note = ""
+            if "output_bytes" in b:
+                note = f"{int(b['input_bytes'])} -> {int(b['output_bytes'])} bytes"
+            L.append(f"| {name} | {fmt(b.get('real_time'), 2)} | {note} |")
+    L.append("")
+    L.append("Raw Google Benchmark JSON: `build/bench/results/*.json` after a run.")
+    L.append("")
+    with open(os.path.join(root, "BENCHMARKS.md"), "w") as f:
+        f.write("\n".join(L))
+    print("bench-report: wrote BENCHMARKS.md and", ", ".join(os.path.relpath(p, root) for p in made))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,213 @@
+#pragma once
+// Shared pieces of the benchmark drivers: recorded events, the environment
+// the real bootstrap gets (test PostgreSQL, fake AWS), sample statistics and
+// /proc readings of the bootstrap process. Header-only, test code only.
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <numeric>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <benchmark/benchmark.h>
+#include <nlohmann/json.hpp>
+
+#include "shoppulse/emulator/runtime_emulator.h"
+#include "shoppulse/fakes/fake_aws.h"
+#include "test_db.h"
+
+namespace shoppulse::bench {
+
+inline constexpr const char* kEventsDir = SHOPPULSE_SOURCE_DIR "/tests/replay/events/api-rest-v1";
+inline constexpr const char* kBootstrapPath = SHOPPULSE_BOOTSTRAP_PATH;
+inline constexpr const char* kSecretArn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:shoppulse/db-AbCdEf";
+
+inline std::string read_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot read " + path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+inline nlohmann::json recorded_event(std::string_view name) {
+  return nlohmann::json::parse(read_text(std::string(kEventsDir) + "/" + std::string(name) + ".json"));
+}
+
+// The recorded `GET /users?limit=3` with another limit.
+inline std::string list_users_event(int limit) {
+  auto event = recorded_event("03-list-users-page");
+  event["queryStringParameters"]["limit"] = std::to_string(limit);
+  event["multiValueQueryStringParameters"]["limit"] = nlohmann::json::array({std::to_string(limit)});
+  return event.dump();
+}
+
+// Integer from the environment (scales smoke runs down), else `fallback`.
+inline long env_long(const char* name, long fallback) {
+  const char* value = std::getenv(name);
+  if (value == nullptr || *value == '\0') return fallback;
+  return std::strtol(value, nullptr, 10);
+}
+
+// --- statistics --------------------------------------------------------------
+
+inline double percentile(std::vector<double> samples, double p) {
+  if (samples.empty()) return 0.0;
+  std::sort(samples.begin(), samples.end());
+  const double rank = p / 100.0 * static_cast<double>(samples.size() - 1);
+  const auto low = static_cast<std::size_t>(rank);
+  const std::size_t high = std::min(low + 1, samples.size() - 1);
+  const double frac = rank - static_cast<double>(low);
+  return samples[low] + (samples[high] - samples[low]) * frac;
+}
+
+inline double mean(const std::vector<double>& samples) {
+  if (samples.empty()) return 0.0;
+  return std::accumulate(samples.begin(), samples.end(), 0.0) / static_cast<double>(samples.size());
+}
+
+// mean/p50/p90/p99 of `samples` as counters `<prefix>_mean` etc. Averaged over
+// threads when the benchmark runs threaded (each thread has its own sandbox).
+inline void report_distribution(benchmark::State& state, const std::string& prefix, const std::vector<double>& samples) {
+  const auto flags = benchmark::Counter::kAvgThreads;
+  state.counters[prefix + "_mean"] = benchmark::Counter(mean(samples), flags);
+  state.counters[prefix + "_p50"] = benchmark::Counter(percentile(samples, 50), flags);
+  state.counters[prefix + "_p90"] = benchmark::Counter(percentile(samples, 90), flags);
+  state.counters[prefix + "_p99"] = benchmark::Counter(percentile(samples, 99), flags);
+}
+
+// --- /proc -------------------------------------------------------------------
+
+// utime + stime of `pid` in microseconds (clock-tick resolution).
+inline double process_cpu_us(pid_t pid) {
+  std::string stat;
+  try {
+    stat = read_text("/proc/" + std::to_string(pid) + "/stat");
+  } catch (const std::exception&) {
+    return 0.0;
+  }
+  // Fields after the command name (which may hold spaces) start after ')'.
+  std::istringstream fields(stat.substr(stat.rfind(')') + 2));
+  std::string field;
+  unsigned long long utime = 0;
+  unsigned long long stime = 0;
+  for (int index = 3; fields >> field; ++index) {
+    if (index == 14) utime = std::stoull(field);
+    if (index == 15) {
+      stime = std::stoull(field);
+      break;
+    }
+  }
+  const double ticks = static_cast<double>(::sysconf(_SC_CLK_TCK));
+  return static_cast<double>(utime + stime) * 1e6 / ticks;
+}
+
+// VmHWM, VmRSS, RssAnon, ... from /proc/<pid>/status, in KiB.
+inline std::map<std::string, double> process_memory_kib(pid_t pid) {
+  std::map<std::string, double> values;
+  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    const auto colon = line.find(':');
+    if (colon == std::string::npos) continue;
+    const std::string key = line.substr(0, colon);
+    if (key.rfind("Vm", 0) != 0 && key.rfind("Rss", 0) != 0) continue;
+    values[key] = std::strtod(line.c_str() + colon + 1, nullptr);
+  }
+  return values;
+}
+
+// --- environment ----------------------------------------------------------------
+
+// The test PostgreSQL (a fresh clone of the seeded template) and the fake AWS
+// endpoints with the dashboards of the replay suite, shared by every benchmark
+// of a driver process.
+class BenchWorld {
+ public:
+  static BenchWorld& get() {
+    static BenchWorld world;
+    return world;
+  }
+
+  [[nodiscard]] const test::TestDatabase& database() const { return *database_; }
+  [[nodiscard]] fakes::FakeAws& aws() { return *aws_; }
+
+  std::string database_url() const {
+    const auto& server = database_->server();
+    return "postgresql://" + std::string(test::kAppLoginRole) + ":" + std::string(test::kAppLoginPassword) + "@" +
+           server.host() + ":" + std::to_string(server.port()) + "/" + database_->name() + "?sslmode=disable";
+  }
+
+  // Environment of a sandbox. with_secret: no DATABASE_URL; credentials from
+  // the Secrets Manager stand-in (RDS-form secret).
+  std::map<std::string, std::string> sandbox_env(bool with_secret) const {
+    std::map<std::string, std::string> env{
+        {"AWS_ENDPOINT_URL_QUICKSIGHT", aws_->endpoint_url()},
+        {"AWS_ACCESS_KEY_ID", aws_->options().access_key_id},
+        {"AWS_SECRET_ACCESS_KEY", aws_->options().secret_access_key},
+        {"AWS_REGION", aws_->options().region},
+        {"QUICKSIGHT_ACCOUNT_ID", "123456789012"},
+        {"CORS_ALLOW_ORIGINS", "http://localhost:3000"},
+    };
+    if (with_secret) {
+      env["RDS_SECRET_ARN"] = kSecretArn;
+      env["AWS_ENDPOINT_URL_SECRETS_MANAGER"] = aws_->endpoint_url();
+      env["DB_SSLMODE"] = "disable";
+    } else {
+      env["DATABASE_URL"] = database_url();
+    }
+    return env;
+  }
+
+  std::unique_ptr<emulator::RuntimeEmulator> start_sandbox(bool with_secret = false) const {
+    emulator::EmulatorOptions options;
+    options.bootstrap_path = kBootstrapPath;
+    options.env = sandbox_env(with_secret);
+    options.timeout_ms = 10000;
+    auto started = emulator::RuntimeEmulator::start(std::move(options));
+    if (!started) throw std::runtime_error("emulator: " + started.error().message);
+    return std::move(started).value();
+  }
+
+ private:
+  BenchWorld() : database_(std::make_unique<test::TestDatabase>()) {
+    aws_ = std::make_unique<fakes::FakeAws>();
+    for (const char* id : {"sales-overview", "marketing-performance", "fulfillment-operations", "finance-executive"}) {
+      aws_->add_dashboard(id);
+    }
+    const auto& server = database_->server();
+    aws_->put_secret(kSecretArn, nlohmann::json{{"engine", "postgres"},
+                                                {"host", server.host()},
+                                                {"port", server.port()},
+                                                {"username", std::string(test::kAppLoginRole)},
+                                                {"password", std::string(test::kAppLoginPassword)},
+                                                {"dbname", database_->name()}}
+                                     .dump());
+    if (auto up = aws_->start(); !up) throw std::runtime_error("fake aws: " + up.error().message);
+  }
+
+  std::unique_ptr<test::TestDatabase> database_;
+  std::unique_ptr<fakes::FakeAws> aws_;
+};
+
+// Fails the benchmark (not the process) with the invocation's error.
+inline bool check_invocation(benchmark::State& state, const emulator::InvocationResult& result) {
+  if (result.ok()) return true;
+  state.SkipWithError(("invocation failed: " + std::string(emulator::outcome_name(result.outcome)) + " " +
+                       result.error_type + " " + result.body.substr(0, 300))
+                          .c_str());
+  return false;
+}
+
+}  // namespace shoppulse::bench

@@ -1,0 +1,133 @@
+// End to end through the real Runtime API path: the local runtime emulator
+// hands recorded API Gateway (REST v1) events to the real `bootstrap` binary,
+// which answers from a real PostgreSQL clone of the seeded template and the
+// local QuickSight stand-in.
+//
+// Per invocation, from the emulator's timings:
+//   duration = event delivered on /next -> response received (what Lambda bills)
+//   total    = invoke() -> result (adds the emulator's hand-off to /next)
+// reported as <name>_mean/_p50/_p90/_p99 counters in microseconds, plus the
+// bootstrap's own CPU time per invocation (/proc/<pid>/stat utime+stime) and
+// invocations per second (items_per_second). Threads(N) = N sandboxes, each
+// its own emulator + bootstrap process, driven from N threads.
+
+#include <atomic>
+#include <cstdio>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "bench_common.h"
+
+namespace {
+
+using namespace shoppulse;
+using namespace shoppulse::bench;
+
+constexpr int kMaxSandboxes = 4;
+
+// Warm sandboxes shared by every benchmark of this process: thread i of a
+// Threads(N) run always uses sandbox i.
+emulator::RuntimeEmulator& sandbox(int index) {
+  static std::mutex mutex;
+  static std::vector<std::unique_ptr<emulator::RuntimeEmulator>> sandboxes(kMaxSandboxes);
+  std::lock_guard lock(mutex);
+  auto& slot = sandboxes.at(static_cast<std::size_t>(index));
+  if (!slot || !slot->running()) slot = BenchWorld::get().start_sandbox();
+  return *slot;
+}
+
+std::atomic<std::uint64_t> g_email_counter{0};
+
+// POST /users needs a new email each time (unique per tenant).
+std::string with_unique_email(const std::string& event, const std::string& placeholder) {
+  std::string out = event;
+  const auto at = out.find(placeholder);
+  if (at == std::string::npos) return out;
+  out.replace(at, placeholder.size(),
+              "bench." + std::to_string(g_email_counter.fetch_add(1)) + "@acme.example");
+  return out;
+}
+
+struct Route {
+  std::string event;
+  std::string unique_placeholder;  // non-empty: replaced by a fresh email per invocation
+};
+
+void run_route(benchmark::State& state, const Route& route) {
+  emulator::RuntimeEmulator* box = nullptr;
+  try {
+    box = &sandbox(state.thread_index());
+  } catch (const std::exception& e) {
+    state.SkipWithError(e.what());
+    return;
+  }
+  auto payload = [&] {
+    return route.unique_placeholder.empty() ? route.event : with_unique_email(route.event, route.unique_placeholder);
+  };
+  // Warm up: first connection, caches, page faults.
+  for (int i = 0; i < 5; ++i) {
+    if (!check_invocation(state, box->invoke(payload()))) return;
+  }
+  box->clear_logs();
+
+  std::vector<double> durations;
+  std::vector<double> totals;
+  durations.reserve(100000);
+  totals.reserve(100000);
+  const double cpu_before = process_cpu_us(box->pid());
+  for (auto _ : state) {
+    const auto result = box->invoke(payload());
+    if (!check_invocation(state, result)) break;
+    durations.push_back(static_cast<double>(result.duration.count()));
+    totals.push_back(static_cast<double>(result.total.count()));
+  }
+  const double cpu_after = process_cpu_us(box->pid());
+  box->clear_logs();
+
+  report_distribution(state, "duration_us", durations);
+  report_distribution(state, "total_us", totals);
+  const double n = static_cast<double>(std::max<std::size_t>(durations.size(), 1));
+  state.counters["bootstrap_cpu_us"] = benchmark::Counter((cpu_after - cpu_before) / n, benchmark::Counter::kAvgThreads);
+  state.SetItemsProcessed(static_cast<std::int64_t>(durations.size()));
+}
+
+Route event_route(const char* name) { return Route{recorded_event(name).dump(), ""}; }
+
+void register_all() {
+  const std::vector<std::pair<std::string, Route>> routes = {
+      {"health", event_route("01-health")},
+      {"list_users_25", Route{list_users_event(25), ""}},
+      {"list_users_50", Route{list_users_event(50), ""}},
+      {"list_users_100", Route{list_users_event(100), ""}},
+      {"get_user", event_route("05-get-user")},
+      {"create_user", Route{recorded_event("10-create-user").dump(), "replay.user@acme.example"}},
+      {"audit_logs_filtered", event_route("20-audit-logs-filtered")},
+      {"quicksight_embed_url", event_route("30-embed-registered")},
+  };
+  for (const auto& [name, route] : routes) {
+    auto* bench = benchmark::RegisterBenchmark(("BM_E2E/" + name).c_str(),
+                                               [route = route](benchmark::State& state) { run_route(state, route); });
+    bench->Unit(benchmark::kMicrosecond)->UseRealTime();
+    for (int n = 1; n <= kMaxSandboxes; n *= 2) bench->Threads(n);
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    BenchWorld::get();  // first constructed, last destroyed: outlives the sandboxes
+    register_all();
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "e2e_bench: %s\n", e.what());
+    return 1;
+  }
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}

@@ -1,0 +1,153 @@
+// Micro benchmarks of the pieces on the hot path of one invocation, in
+// process, no I/O: event parse (REST v1 and HTTP API v2 samples), routing,
+// response serialisation, gzip of a 50-row user list, SigV4 signing and a
+// database-secret cache hit.
+
+#include <chrono>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <benchmark/benchmark.h>
+#include <nlohmann/json.hpp>
+
+#include "shoppulse/aws/secret_cache.h"
+#include "shoppulse/aws/sigv4.h"
+#include "shoppulse/core/codec.h"
+#include "shoppulse/handlers/api_request.h"
+#include "shoppulse/handlers/api_response.h"
+#include "shoppulse/handlers/router.h"
+
+namespace {
+
+using namespace shoppulse;
+using namespace shoppulse::handlers;
+
+std::string data_event(const char* name) {
+  const std::string path = std::string(SHOPPULSE_SOURCE_DIR "/tests/data/events/") + name;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot read " + path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+void parse_event(benchmark::State& state, const std::string& text) {
+  for (auto _ : state) {
+    auto event = nlohmann::json::parse(text);
+    auto request = parse_api_request(event, classify_event(event));
+    benchmark::DoNotOptimize(request);
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) * static_cast<std::int64_t>(text.size()));
+}
+
+void BM_ParseEvent_RestV1(benchmark::State& state) {
+  parse_event(state, data_event("apigw-v1-rest-cognito-userpool-authorizer.json"));
+}
+void BM_ParseEvent_HttpV2(benchmark::State& state) {
+  parse_event(state, data_event("apigw-v2-http-jwt-authorizer-cognito.json"));
+}
+
+void BM_Route(benchmark::State& state) {
+  Router router;
+  for (const auto& [method, path] : std::vector<std::pair<std::string, std::string>>{
+           {"GET", "/health"}, {"GET", "/users"}, {"POST", "/users"}, {"GET", "/users/{id}"},
+           {"PATCH", "/users/{id}"}, {"DELETE", "/users/{id}"}, {"GET", "/audit-logs"},
+           {"GET", "/audit-logs/{id}"}, {"POST", "/quicksight/embed-url"}}) {
+    router.add(method, path);
+  }
+  for (auto _ : state) {
+    auto match = router.match("GET", "/users/a1000000-0000-4000-8000-000000000002");
+    benchmark::DoNotOptimize(match);
+  }
+}
+
+nlohmann::json user_page(int rows) {
+  nlohmann::json items = nlohmann::json::array();
+  for (int i = 1; i <= rows; ++i) {
+    const std::string n = std::to_string(i);
+    items.push_back({{"id", "a1000000-0000-4000-9000-" + std::string(12 - n.size(), '0') + n},
+                     {"tenantId", "11111111-1111-4111-8111-111111111111"},
+                     {"email", "user" + n + "@acme.example"},
+                     {"name", "Acme User " + n},
+                     {"role", i % 4 == 0 ? "analyst" : "viewer"},
+                     {"status", "active"},
+                     {"createdAt", "2024-02-01T00:00:00Z"},
+                     {"updatedAt", "2024-02-01T00:00:00Z"}});
+  }
+  return {{"items", items}, {"nextCursor", "eyJ0IjoiMjAyNC0wMi0wMyIsImkiOiJhMSJ9.c2ln"}};
+}
+
+void BM_SerializeResponse_UserList50(benchmark::State& state) {
+  const auto body = user_page(50);
+  for (auto _ : state) {
+    auto response = json_response(200, body);
+    auto text = serialize_response(response, EventFormat::kRestV1);
+    benchmark::DoNotOptimize(text);
+  }
+}
+
+void BM_Gzip_UserList50(benchmark::State& state) {
+  const std::string body = user_page(50).dump();
+  std::size_t out = 0;
+  for (auto _ : state) {
+    auto compressed = gzip_compress(body);
+    out = compressed.size();
+    benchmark::DoNotOptimize(compressed);
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) * static_cast<std::int64_t>(body.size()));
+  state.counters["input_bytes"] = static_cast<double>(body.size());
+  state.counters["output_bytes"] = static_cast<double>(out);
+}
+
+void BM_SigV4_Sign_QuickSight(benchmark::State& state) {
+  const aws::AwsCredentials credentials{"AKIDFAKEEXAMPLE", "fake/Secret+Key/For/Tests/Only0123456789", ""};
+  const std::string payload =
+      R"({"AllowedDomains":["https://app.shoppulse.example"],"ExperienceConfiguration":{"Dashboard":{"InitialDashboardId":"sales-overview"}},"SessionLifetimeInMinutes":30,"UserArn":"arn:aws:quicksight:us-east-1:123456789012:user/default/acme-analyst"})";
+  const auto now = std::chrono::system_clock::now();
+  for (auto _ : state) {
+    aws::sigv4::RequestToSign request;
+    request.method = "POST";
+    request.path = "/accounts/123456789012/embed-url/registered-user";
+    request.headers = {{"Host", "quicksight.us-east-1.amazonaws.com"}, {"Content-Type", "application/json"}};
+    request.payload = payload;
+    aws::sigv4::SigningParams params;
+    params.region = "us-east-1";
+    params.service = "quicksight";
+    params.time = now;
+    auto signed_request = aws::sigv4::sign(request, credentials, params);
+    benchmark::DoNotOptimize(signed_request);
+  }
+}
+
+void BM_SecretCache_Hit(benchmark::State& state) {
+  aws::SecretCacheSettings settings;
+  settings.secret_id = "arn:aws:secretsmanager:us-east-1:123456789012:secret:shoppulse/db-AbCdEf";
+  settings.db.sslmode = "disable";
+  const std::string secret =
+      R"({"engine":"postgres","host":"db.internal","port":5432,"username":"shoppulse_lambda","password":"pw","dbname":"shoppulse"})";
+  aws::DbSecretCache cache(settings, [&](const std::string&) -> Result<std::string> { return secret; });
+  if (!cache.get()) {
+    state.SkipWithError("first fetch failed");
+    return;
+  }
+  for (auto _ : state) {
+    auto credentials = cache.get();
+    benchmark::DoNotOptimize(credentials);
+  }
+  state.counters["fetches"] = static_cast<double>(cache.stats().fetches);
+}
+
+BENCHMARK(BM_ParseEvent_RestV1)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_ParseEvent_HttpV2)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_Route)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_SerializeResponse_UserList50)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_Gzip_UserList50)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_SigV4_Sign_QuickSight)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_SecretCache_Hit)->Unit(benchmark::kMicrosecond);
+
+}  // namespace
+
+BENCHMARK_MAIN();
