@@ -1,5 +1,8 @@
 #include "runtime_api_server.h"
 
+#include <chrono>
+#include <thread>
+
 #include <arpa/inet.h>
 #include <cerrno>
 #include <cstdlib>
@@ -145,6 +148,10 @@ Status RuntimeApiServer::serve_http() {
   http_ = std::move(server);
   broker_.pause_runtime_api(false);
   http_thread_ = std::thread([server = http_.get()] { server->listen_after_bind(); });
+  // httplib's stop() does nothing until the listen loop is running; a stop
+  // right after start (e.g. the bootstrap failed to spawn) would then leave
+  // listen() blocked and join() hanging forever.
+  for (int i = 0; i < 5000 && !http_->is_running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   serving_ = true;
   fault_ = Fault::kNone;
   return {};
