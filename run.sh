@@ -1,15 +1,378 @@
 #!/usr/bin/env bash
-# Serves the ShopPulse API locally. Until the local API gateway lands, this
-# builds Release and replays the recorded sample events through the real
-# bootstrap under the local Runtime API emulator, printing each response.
-set -euo pipefail
+# Serves the ShopPulse API on http://127.0.0.1:${PORT:-3000} the way API Gateway
+# would (Cognito-style JWT check, proxy events, N Lambda sandboxes running the
+# real bootstrap), with its own PostgreSQL and an offline QuickSight stand-in.
+# Ctrl-C stops everything it started.
+#
+#   ./run.sh                  install what is missing, build Release, serve
+#   ./run.sh --reset          recreate the local database first (.local/postgres)
+#   ./run.sh --http-api       HTTP API payload 2.0 events (default: REST API 1.0, as deployed)
+#   ./run.sh --record DIR     write every request as a replay case (event + golden) into DIR
+#   ./run.sh --port N         listen on N (default: $PORT, else 3000)
+#   ./run.sh --concurrency N  sandboxes = bootstrap processes (default 2)
+#   ./run.sh --verbose        bootstrap logs at INFO (default WARN)
+#   ./run.sh --smoke          self-check: start, probe /health and authenticated routes,
+#                             Ctrl-C, verify nothing it started is left running
+#   ./run.sh --no-build       use the binaries already built
+#   ./run.sh --bin-dir DIR    binaries from build tree DIR (default build/release; implies --no-build)
+#   ./run.sh --state-dir DIR  local state (default .local: database, dev keys, tokens)
+# Environment:
+#   PORT, CORS_ALLOW_ORIGINS (default *)
+#   AWS_ACCESS_KEY_ID + AWS_SECRET_ACCESS_KEY (+ AWS_SESSION_TOKEN, AWS_REGION,
+#     QUICKSIGHT_ACCOUNT_ID) with AWS_ENDPOINT_URL_QUICKSIGHT unset: the embed
+#     route calls real QuickSight; otherwise a local stand-in (fake_aws) answers.
+#   SHOPPULSE_JWKS_FILE, SHOPPULSE_JWT_ISSUER, SHOPPULSE_JWT_AUDIENCE: also accept
+#     real Cognito tokens (the pool's saved jwks.json, its issuer URL, app client id).
+# shellcheck disable=SC2317  # cleanup functions run from traps
+set -Eeuo pipefail
+readonly CALLER_DIR=$PWD
 cd "$(dirname "$0")"
+readonly REPO=$PWD
 
-scripts/install-deps.sh all
-export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/shoppulse-ccache}
-cmake --preset release >/dev/null
-cmake --build --preset release -j "$(nproc)" --target bootstrap replay runtime_emulator
+# An absolute path for a directory argument given relative to the caller's cwd.
+abs_dir() { (cd "$CALLER_DIR" && mkdir -p "$1" && cd "$1" && pwd); }
 
-exec build/release/tools/replay/replay \
-  --bootstrap build/release/bootstrap/bootstrap \
-  --events tests/replay/events/foundation "$@"
+# --- arguments ---------------------------------------------------------------
+reset=0 smoke=0 build=1 verbose=0 http_api=0
+port=${PORT:-} record_dir="" concurrency=2
+bin_dir=$REPO/build/release
+state_dir=$REPO/.local
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --reset) reset=1 ;;
+    --smoke|--check) smoke=1 ;;
+    --no-build) build=0 ;;
+    --verbose) verbose=1 ;;
+    --http-api) http_api=1 ;;
+    --port) port=${2:?--port needs a value}; shift ;;
+    --record) record_dir=$(abs_dir "${2:?--record needs a directory}"); shift ;;
+    --concurrency) concurrency=${2:?--concurrency needs a value}; shift ;;
+    --bin-dir) bin_dir=$(cd "$CALLER_DIR" && cd "${2:?--bin-dir needs a directory}" && pwd); build=0; shift ;;
+    --state-dir) state_dir=$(abs_dir "${2:?--state-dir needs a directory}"); shift ;;
+    -h|--help) awk 'NR == 1 {next} /^# shellcheck/ || !/^#/ {exit} {print}' "$REPO/run.sh"; exit 0 ;;
+    *) echo "run.sh: unknown argument: $1 (see ./run.sh --help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+readonly BOOTSTRAP=$bin_dir/bootstrap/bootstrap
+readonly GATEWAY=$bin_dir/tools/gateway/local_gateway
+readonly DEV_TOKEN=$bin_dir/tools/gateway/dev_token
+readonly FAKE_AWS=$bin_dir/tests/fakes/fake_aws
+readonly RUN_DIR=$state_dir/run
+readonly PG_DIR=$state_dir/postgres
+
+log() { echo "run.sh: $*" >&2; }
+die() { log "error: $*"; exit 1; }
+# set -e exits must never be silent.
+trap 'log "error: \"$BASH_COMMAND\" failed (exit $?) at line $LINENO"' ERR
+
+free_port() {
+  python3 -c 'import socket
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])'
+}
+
+build_all() {
+  scripts/install-deps.sh all
+  export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/shoppulse-ccache}
+  cmake --preset release >/dev/null
+  cmake --build --preset release -j "$(nproc)" --target bootstrap local_gateway dev_token fake_aws
+}
+
+# Ends a child we started: SIGTERM, then SIGKILL after ~10 s.
+stop_pid() {
+  local pid=$1 i
+  [[ -n $pid ]] || return 0
+  kill -TERM "$pid" 2>/dev/null || return 0
+  for ((i = 0; i < 100; i++)); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  kill -KILL "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+}
+
+# --- seeded users the dev tokens are for (sql/README.md) ----------------------
+readonly ACME=11111111-1111-4111-8111-111111111111
+readonly GLOBEX=22222222-2222-4222-8222-222222222222
+readonly TOKEN_USERS=(
+  "ACME_ADMIN    dev-acme-admin      $ACME   admin   admin@acme.example"
+  "ACME_ANALYST  dev-acme-analyst    $ACME   analyst analyst@acme.example"
+  "ACME_VIEWER   dev-acme-viewer     $ACME   viewer  viewer@acme.example"
+  "GLOBEX_ADMIN  dev-globex-admin    $GLOBEX admin   admin@globex.example"
+  "GLOBEX_ANALYST dev-globex-analyst $GLOBEX analyst analyst@globex.example"
+  "GLOBEX_VIEWER dev-globex-viewer   $GLOBEX viewer  viewer@globex.example"
+)
+readonly DEV_ISSUER=https://cognito-idp.local.shoppulse.dev/local-dev-pool
+readonly DEV_AUDIENCE=shoppulse-local-dev
+
+# --- smoke: run ourselves like a user would, probe, Ctrl-C, look for leftovers -
+smoke_child=""
+smoke_cleanup() {
+  if [[ -n $smoke_child ]] && kill -0 "$smoke_child" 2>/dev/null; then
+    kill -INT -- "-$smoke_child" 2>/dev/null || true
+    sleep 5
+    kill -KILL -- "-$smoke_child" 2>/dev/null || true
+  fi
+}
+
+smoke_fail() {
+  log "SMOKE FAILED: $*"
+  [[ -f ${smoke_log:-} ]] && { echo "---- run.sh output ----" >&2; tail -n 60 "$smoke_log" >&2; }
+  exit 1
+}
+
+# $1 expected HTTP status, $2 description, rest: curl arguments
+probe() {
+  local want=$1 what=$2 got
+  shift 2
+  got=$(curl -s -o "$RUN_DIR/smoke-body" -w '%{http_code}' --max-time 30 "$@") || got=000
+  [[ $got == "$want" ]] || smoke_fail "$what: HTTP $got, want $want: $(head -c 300 "$RUN_DIR/smoke-body" 2>/dev/null)"
+  log "smoke: ok   $what -> $got"
+}
+
+run_smoke() {
+  [[ $build -eq 1 ]] && build_all
+  mkdir -p "$RUN_DIR"
+  local smoke_port=${port:-$(free_port)}
+  smoke_log=$RUN_DIR/smoke.log
+  rm -f "$smoke_log"  # a previous run's "ready" line must not count
+  local args=(--no-build --bin-dir "$bin_dir" --state-dir "$state_dir" --port "$smoke_port")
+  [[ $reset -eq 1 ]] && args+=(--reset)
+  [[ $http_api -eq 1 ]] && args+=(--http-api)
+  trap smoke_cleanup EXIT
+  # Job control gives the child its own process group and keeps SIGINT
+  # deliverable to it, exactly like a foreground ./run.sh in a terminal.
+  set -m
+  "$REPO/run.sh" "${args[@]}" >"$smoke_log" 2>&1 &
+  smoke_child=$!
+  set +m
+  local i
+  for ((i = 0; i < 600; i++)); do
+    grep -q '^ShopPulse API ready' "$smoke_log" 2>/dev/null && break
+    if ! kill -0 "$smoke_child" 2>/dev/null; then
+      local early=0
+      wait "$smoke_child" || early=$?
+      smoke_child=""
+      smoke_fail "run.sh exited with status $early before it was ready"
+    fi
+    sleep 0.5
+  done
+  grep -q '^ShopPulse API ready' "$smoke_log" || smoke_fail "not ready after 300 s"
+
+  # The tokens run.sh printed (also in tokens.env), used as a developer would.
+  # shellcheck disable=SC1091
+  . "$state_dir/tokens.env"
+  local base=http://127.0.0.1:$smoke_port
+  probe 200 "GET /health" "$base/health"
+  grep -q '"database":"ok"' "$RUN_DIR/smoke-body" || smoke_fail "health does not report the database: $(cat "$RUN_DIR/smoke-body")"
+  probe 401 "GET /users without a token" "$base/users"
+  probe 200 "GET /users as Acme admin" -H "Authorization: Bearer $ACME_ADMIN_TOKEN" "$base/users"
+  probe 404 "GET /users/{Globex user} as Acme admin" -H "Authorization: Bearer $ACME_ADMIN_TOKEN" \
+    "$base/users/b2000000-0000-4000-8000-000000000001"
+  if grep -q 'QuickSight: local stand-in' "$smoke_log"; then
+    probe 200 "POST /quicksight/embed-url as Acme analyst" -H "Authorization: Bearer $ACME_ANALYST_TOKEN" \
+      -H 'Content-Type: application/json' -d '{"dashboardId":"sales-overview"}' "$base/quicksight/embed-url"
+  fi
+
+  # Everything it started: its own pids file plus the sandboxes the gateway announced.
+  local pids=() name pid
+  while read -r name pid; do pids+=("$name:$pid"); done <"$RUN_DIR/pids"
+  for pid in $(python3 -c 'import json, sys
+for line in open(sys.argv[1], errors="replace"):
+    try:
+        doc = json.loads(line)
+    except ValueError:
+        continue
+    if isinstance(doc, dict) and doc.get("message") == "listening":
+        print(" ".join(str(p) for p in doc.get("sandboxPids", [])))' "$smoke_log"); do
+    pids+=("bootstrap:$pid")
+  done
+  [[ ${#pids[@]} -ge 3 ]] || smoke_fail "expected gateway, sandbox and helper pids, got: ${pids[*]}"
+
+  log "smoke: Ctrl-C (SIGINT to run.sh's process group)"
+  kill -INT -- "-$smoke_child"
+  local rc=0
+  for ((i = 0; i < 600; i++)); do
+    kill -0 "$smoke_child" 2>/dev/null || break
+    sleep 0.1
+  done
+  kill -0 "$smoke_child" 2>/dev/null && smoke_fail "run.sh still running 60 s after SIGINT"
+  wait "$smoke_child" || rc=$?
+  smoke_child=""
+  [[ $rc -eq 0 || $rc -eq 130 ]] || smoke_fail "run.sh exited with $rc after SIGINT"
+  # A process may still be on its way out (postgres removes its pid file,
+  # which pg_ctl waits for, just before it exits); allow it 10 s.
+  local entry left=()
+  for entry in "${pids[@]}"; do
+    for ((i = 0; i < 100; i++)); do
+      kill -0 "${entry#*:}" 2>/dev/null || break
+      sleep 0.1
+    done
+    kill -0 "${entry#*:}" 2>/dev/null && left+=("$entry")
+  done
+  [[ ${#left[@]} -eq 0 ]] || smoke_fail "still running after Ctrl-C: ${left[*]}"
+  log "smoke: stopped cleanly (${pids[*]})"
+  log "smoke: PASS"
+}
+
+if [[ $smoke -eq 1 ]]; then
+  run_smoke
+  exit 0
+fi
+
+# --- serve -------------------------------------------------------------------
+[[ $build -eq 1 ]] && build_all
+for binary in "$BOOTSTRAP" "$GATEWAY" "$DEV_TOKEN" "$FAKE_AWS"; do
+  [[ -x $binary ]] || die "missing $binary (build it, or drop --no-build)"
+done
+port=${port:-3000}
+mkdir -p "$RUN_DIR" "$state_dir/jwt"
+
+gateway_pid="" fake_aws_pid="" pg_started=0
+cleanup() {
+  trap - EXIT INT TERM
+  set +e
+  [[ -n $gateway_pid ]] && log "stopping"
+  stop_pid "$gateway_pid"
+  stop_pid "$fake_aws_pid"
+  if [[ $pg_started -eq 1 ]]; then scripts/dev-postgres.sh stop "$PG_DIR" >/dev/null; fi
+  rm -f "$RUN_DIR/pids"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# PostgreSQL: kept in $PG_DIR between runs; another ./run.sh may already be using it.
+if [[ $reset -eq 1 ]]; then
+  scripts/dev-postgres.sh status "$PG_DIR" >/dev/null && die "--reset: the database is in use by another ./run.sh"
+  scripts/dev-postgres.sh reset "$PG_DIR"
+fi
+if ! scripts/dev-postgres.sh status "$PG_DIR" >/dev/null; then pg_started=1; fi
+scripts/dev-postgres.sh start "$PG_DIR" >&2
+DATABASE_URL=$(sed -n 's/^DATABASE_URL=//p' "$PG_DIR/env")
+export DATABASE_URL
+
+# Dev signing key for local tokens (the gateway trusts it, nothing else does).
+readonly JWT_KEY=$state_dir/jwt/dev-rs256.pem
+[[ -f $JWT_KEY ]] || "$DEV_TOKEN" keygen --out "$JWT_KEY"
+
+gateway_args=(--bootstrap "$BOOTSTRAP" --port "$port" --concurrency "$concurrency"
+  --jwt-key "$JWT_KEY" --pass-env DATABASE_URL
+  --env "CORS_ALLOW_ORIGINS=${CORS_ALLOW_ORIGINS:-*}" --env METRICS_ENABLED=false
+  --env "AWS_LAMBDA_LOG_LEVEL=$([[ $verbose -eq 1 ]] && echo INFO || echo WARN)")
+[[ $http_api -eq 1 ]] && gateway_args+=(--http-api)
+[[ -n $record_dir ]] && gateway_args+=(--record "$record_dir")
+# Real Cognito tokens too, when a pool's JWKS is given. The issuer check then
+# covers both kinds, so it applies only when set explicitly.
+if [[ -n ${SHOPPULSE_JWKS_FILE:-} ]]; then gateway_args+=(--jwks "$SHOPPULSE_JWKS_FILE"); fi
+if [[ -n ${SHOPPULSE_JWT_ISSUER:-} ]]; then gateway_args+=(--issuer "$SHOPPULSE_JWT_ISSUER"); fi
+if [[ -n ${SHOPPULSE_JWT_AUDIENCE:-} ]]; then gateway_args+=(--audience "$SHOPPULSE_JWT_AUDIENCE"); fi
+token_issuer=${SHOPPULSE_JWT_ISSUER:-$DEV_ISSUER}
+token_audience=${SHOPPULSE_JWT_AUDIENCE:-$DEV_AUDIENCE}
+
+# QuickSight: real AWS when credentials are given and no endpoint override;
+# otherwise fake_aws, whose credentials we hand to bootstrap.
+if [[ -n ${AWS_ACCESS_KEY_ID:-} && -n ${AWS_SECRET_ACCESS_KEY:-} && -z ${AWS_ENDPOINT_URL_QUICKSIGHT:-} ]]; then
+  quicksight="AWS QuickSight (credentials from the environment)"
+  [[ -n ${QUICKSIGHT_ACCOUNT_ID:-} ]] || log "warning: QUICKSIGHT_ACCOUNT_ID is not set; the embed route needs it"
+  for name in AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_REGION QUICKSIGHT_ACCOUNT_ID; do
+    gateway_args+=(--pass-env "$name")
+  done
+elif [[ -n ${AWS_ENDPOINT_URL_QUICKSIGHT:-} ]]; then
+  quicksight="$AWS_ENDPOINT_URL_QUICKSIGHT (AWS_ENDPOINT_URL_QUICKSIGHT)"
+  for name in AWS_ENDPOINT_URL_QUICKSIGHT AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_REGION \
+    QUICKSIGHT_ACCOUNT_ID; do
+    gateway_args+=(--pass-env "$name")
+  done
+else
+  readonly FAKE_KEY=AKIDSHOPPULSELOCALDEV FAKE_SECRET=local/dev/only/not-a-real-secret-0123456789 FAKE_ACCOUNT=123456789012
+  cat >"$RUN_DIR/fake-aws-state.json" <<JSON
+{"region": "us-east-1", "access_key_id": "$FAKE_KEY", "secret_access_key": "$FAKE_SECRET",
+ "quicksight_account_id": "$FAKE_ACCOUNT",
+ "dashboards": ["sales-overview", "marketing-performance", "fulfillment-operations", "finance-executive"]}
+JSON
+  rm -f "$RUN_DIR/fake_aws.log"  # the previous run's port must not be read
+  "$FAKE_AWS" --port 0 --state "$RUN_DIR/fake-aws-state.json" >"$RUN_DIR/fake_aws.log" 2>&1 &
+  fake_aws_pid=$!
+  fake_url=""
+  for ((i = 0; i < 100; i++)); do
+    fake_url=$(sed -n 's/^fake_aws listening on //p' "$RUN_DIR/fake_aws.log" 2>/dev/null)
+    [[ -n $fake_url ]] && break
+    kill -0 "$fake_aws_pid" 2>/dev/null || die "fake_aws did not start: $(cat "$RUN_DIR/fake_aws.log")"
+    sleep 0.1
+  done
+  [[ -n $fake_url ]] || die "fake_aws did not start"
+  quicksight="local stand-in $fake_url (fake_aws)"
+  gateway_args+=(--env "AWS_ENDPOINT_URL_QUICKSIGHT=$fake_url" --env AWS_REGION=us-east-1
+    --env "AWS_ACCESS_KEY_ID=$FAKE_KEY" --env "AWS_SECRET_ACCESS_KEY=$FAKE_SECRET"
+    --env "QUICKSIGHT_ACCOUNT_ID=$FAKE_ACCOUNT")
+fi
+
+# Tokens for the seeded users (12 h), also in tokens.env for `source`.
+tokens_file=$state_dir/tokens.env
+(umask 077 && : >"$tokens_file.tmp")
+for entry in "${TOKEN_USERS[@]}"; do
+  read -r var sub tenant role email <<<"$entry"
+  token=$("$DEV_TOKEN" issue --key "$JWT_KEY" --sub "$sub" --tenant "$tenant" --role "$role" --email "$email" \
+    --issuer "$token_issuer" --audience "$token_audience" --ttl 12h)
+  echo "export ${var}_TOKEN=$token" >>"$tokens_file.tmp"
+done
+mv "$tokens_file.tmp" "$tokens_file"
+
+"$GATEWAY" "${gateway_args[@]}" &
+gateway_pid=$!
+{
+  echo "gateway $gateway_pid"
+  [[ -n $fake_aws_pid ]] && echo "fake_aws $fake_aws_pid"
+  if [[ $pg_started -eq 1 ]]; then echo "postgres $(head -n 1 "$PG_DIR/data/postmaster.pid")"; fi
+} >"$RUN_DIR/pids"
+
+base=http://127.0.0.1:$port
+for ((i = 0; i < 1200; i++)); do
+  code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$base/health" 2>/dev/null) || code=000
+  [[ $code == 200 || $code == 503 ]] && break
+  kill -0 "$gateway_pid" 2>/dev/null || die "local_gateway exited (port $port in use? set PORT or --port)"
+  sleep 0.1
+done
+[[ $code == 200 || $code == 503 ]] || die "the API did not come up on $base"
+
+rel_tokens=${tokens_file#"$REPO"/}
+cat <<BANNER
+
+ShopPulse API ready on $base
+  events:     $([[ $http_api -eq 1 ]] && echo "HTTP API payload 2.0" || echo "REST API payload 1.0 (as deployed)"), $concurrency sandboxes
+  database:   $(sed -n 's/^PGPORT=/127.0.0.1:/p' "$PG_DIR/env") (state in ${PG_DIR#"$REPO"/}; ./run.sh --reset recreates it)
+  QuickSight: $quicksight
+$([[ -n $record_dir ]] && echo "  recording:  $record_dir")
+
+Tokens (12 h) for the seeded users; they are also in $rel_tokens:
+$(cat "$tokens_file")
+
+Try (after: source $rel_tokens):
+  curl -s $base/health
+  curl -s -H "Authorization: Bearer \$ACME_ADMIN_TOKEN" $base/users
+  curl -s -H "Authorization: Bearer \$ACME_ADMIN_TOKEN" "$base/users?role=analyst&limit=5"
+  curl -s -H "Authorization: Bearer \$ACME_ADMIN_TOKEN" $base/users/a1000000-0000-4000-8000-000000000002
+  NEW_ID=\$(curl -s -H "Authorization: Bearer \$ACME_ADMIN_TOKEN" -H 'Content-Type: application/json' \\
+    -d "{\"email\":\"new.\$(date +%s)@acme.example\",\"name\":\"New User\",\"role\":\"viewer\"}" $base/users \\
+    | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])'); echo \$NEW_ID
+  curl -s -X PATCH -H "Authorization: Bearer \$ACME_ADMIN_TOKEN" -H 'Content-Type: application/json' \\
+    -d '{"name":"Renamed User"}' $base/users/\$NEW_ID
+  curl -s -X DELETE -w '%{http_code}\\n' -H "Authorization: Bearer \$ACME_ADMIN_TOKEN" $base/users/\$NEW_ID
+  curl -s -H "Authorization: Bearer \$ACME_ADMIN_TOKEN" $base/audit-logs
+  curl -s -H "Authorization: Bearer \$ACME_ADMIN_TOKEN" $base/audit-logs/a1a00000-0000-4000-8000-000000000001
+  curl -s -H "Authorization: Bearer \$ACME_ANALYST_TOKEN" -H 'Content-Type: application/json' \\
+    -d '{"dashboardId":"sales-overview"}' $base/quicksight/embed-url
+  curl -s -H "Authorization: Bearer \$ACME_ADMIN_TOKEN" $base/users/b2000000-0000-4000-8000-000000000001   # Globex user: 404
+  curl -s $base/users                                                                                       # no token: 401
+
+Access log: one JSON line per request below. Ctrl-C stops everything.
+
+BANNER
+
+rc=0
+wait "$gateway_pid" || rc=$?
+gateway_pid=""
+exit "$rc"

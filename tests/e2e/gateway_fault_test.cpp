@@ -1,0 +1,248 @@
+// The local gateway's HTTP <-> Lambda translation and failure handling, with
+// a fake function (fake_function.cpp) that misbehaves on request.
+
+#include <future>
+
+#include "process_harness.h"
+#include "shoppulse/core/codec.h"
+
+namespace shoppulse::e2e {
+namespace {
+
+using nlohmann::json;
+
+class gateway_faults : public ::testing::Test {
+ protected:
+  void start(std::vector<std::string> extra = {}) {
+    keys_ = std::make_unique<DevKeys>(dir_.path());
+    std::vector<std::string> args = {"--bootstrap", SHOPPULSE_FAKE_FUNCTION, "--jwt-key", keys_->key_file(),
+                                     "--concurrency", "1"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    gateway_ = GatewayProcess::start(args);
+    ASSERT_NE(gateway_, nullptr);
+    token_ = keys_->acme_admin();
+  }
+  void TearDown() override {
+    if (HasFailure() && gateway_) std::cerr << "---- local_gateway output ----\n" << gateway_->output();
+  }
+
+  httplib::Result get(const std::string& path, httplib::Headers headers = {}) {
+    auto client = gateway_->client();
+    return client.Get(path, bearer(token_, std::move(headers)));
+  }
+
+  static void expect_gateway_error(const httplib::Result& res, int status, const std::string& message) {
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, status) << res->body;
+    EXPECT_EQ(body_json(res), (json{{"message", message}}));
+    EXPECT_EQ(res->get_header_value("Content-Type"), "application/json");
+  }
+
+  TempDir dir_;
+  std::unique_ptr<DevKeys> keys_;
+  std::unique_ptr<GatewayProcess> gateway_;
+  std::string token_;
+};
+
+TEST_F(gateway_faults, function_error_is_502_internal_server_error) {
+  start();
+  auto res = get("/fake/error");
+  expect_gateway_error(res, 502, "Internal server error");
+  EXPECT_EQ(res->get_header_value("x-amzn-ErrorType"), "InternalServerErrorException");
+}
+
+TEST_F(gateway_faults, malformed_function_responses_are_502) {
+  start();
+  expect_gateway_error(get("/fake/malformed"), 502, "Internal server error");
+  expect_gateway_error(get("/fake/bad-shape"), 502, "Internal server error");
+  // The sandbox is fine afterwards.
+  auto ok = get("/fake/echo");
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(ok->status, 200);
+}
+
+TEST_F(gateway_faults, crash_is_502_and_the_next_request_gets_a_new_sandbox) {
+  start();
+  auto first = get("/fake/echo");
+  ASSERT_TRUE(first);
+  const std::string pid_before = first->get_header_value("X-Sandbox-Pid");
+  expect_gateway_error(get("/fake/crash"), 502, "Internal server error");
+  auto after = get("/fake/echo");
+  ASSERT_TRUE(after);
+  EXPECT_EQ(after->status, 200);
+  EXPECT_NE(after->get_header_value("X-Sandbox-Pid"), pid_before);
+}
+
+TEST_F(gateway_faults, integration_timeout_is_504_and_the_sandbox_is_reused_once_free) {
+  start({"--integration-timeout-ms", "300", "--function-timeout-ms", "10000"});
+  auto slow = get("/fake/slow?ms=1500");
+  expect_gateway_error(slow, 504, "Endpoint request timed out");
+  // One sandbox, still busy with the slow invocation: this request waits for
+  // it (and may itself time out); a later one is served by the same process.
+  const std::string pid = gateway_->ready_line()["sandboxPids"][0].dump();
+  for (int attempt = 0; attempt < 20; ++attempt) {
+    auto res = get("/fake/echo");
+    ASSERT_TRUE(res);
+    if (res->status == 200) {
+      EXPECT_EQ(res->get_header_value("X-Sandbox-Pid"), pid);
+      return;
+    }
+    EXPECT_EQ(res->status, 504);
+  }
+  FAIL() << "the sandbox never came back";
+}
+
+TEST_F(gateway_faults, lambda_timeout_before_the_integration_timeout_is_502) {
+  // As deployed: the function times out (15 s) before API Gateway (29 s), so
+  // API Gateway sees a function error, not an integration timeout.
+  start({"--function-timeout-ms", "300", "--integration-timeout-ms", "20000"});
+  expect_gateway_error(get("/fake/slow?ms=3000"), 502, "Internal server error");
+  auto after = get("/fake/echo");
+  ASSERT_TRUE(after);
+  EXPECT_EQ(after->status, 200);  // Lambda replaced the timed-out sandbox
+}
+
+TEST_F(gateway_faults, rest_responses_keep_multi_value_headers_cookies_and_binary_bodies) {
+  start();
+  auto res = get("/fake/multi");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 201);
+  EXPECT_EQ(res->body, std::string("\x00\x01\xfe\xff binary", 11));
+  EXPECT_EQ(res->get_header_value("Content-Type"), "application/octet-stream");
+  ASSERT_EQ(res->get_header_value_count("X-Multi"), 2U);
+  EXPECT_EQ(res->get_header_value("X-Multi", 0), "1");
+  EXPECT_EQ(res->get_header_value("X-Multi", 1), "2");
+  ASSERT_EQ(res->get_header_value_count("Set-Cookie"), 2U);
+  // API Gateway: for a name in both maps, multiValueHeaders wins.
+  ASSERT_EQ(res->get_header_value_count("X-Single"), 1U);
+  EXPECT_EQ(res->get_header_value("X-Single"), "from-multi");
+}
+
+TEST_F(gateway_faults, rest_event_carries_claims_query_headers_and_body_like_api_gateway) {
+  start({"--stage", "dev"});
+  auto client = gateway_->client();
+  httplib::Headers headers = bearer(token_, {{"X-Repeat", "one"}, {"X-Repeat", "two"}, {"Cookie", "a=1; b=2"}});
+  const std::string binary("\x89PNG\x00\xff", 6);
+  auto res = client.Post("/fake/echo/a%20b?x=1&x=2&y=hello%20world", headers, binary, "application/octet-stream");
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200) << res->body;
+  const json event = body_json(res);
+  EXPECT_EQ(event["resource"], "/{proxy+}");
+  EXPECT_EQ(event["path"], "/fake/echo/a b");
+  EXPECT_EQ(event["httpMethod"], "POST");
+  EXPECT_EQ(event["pathParameters"], (json{{"proxy", "fake/echo/a b"}}));
+  EXPECT_EQ(event["queryStringParameters"]["x"], "2");
+  EXPECT_EQ(event["multiValueQueryStringParameters"]["x"], (json{"1", "2"}));
+  EXPECT_EQ(event["queryStringParameters"]["y"], "hello world");
+  EXPECT_EQ(event["multiValueHeaders"]["X-Repeat"], (json{"one", "two"}));
+  EXPECT_EQ(event["headers"]["X-Repeat"], "two");
+  EXPECT_FALSE(event["headers"].contains("REMOTE_ADDR"));
+  EXPECT_EQ(event["headers"]["X-Forwarded-For"], "127.0.0.1");
+  EXPECT_TRUE(event["isBase64Encoded"].get<bool>());
+  EXPECT_EQ(base64_decode(event["body"].get<std::string>()).value_or(""), binary);
+  EXPECT_EQ(event["requestContext"]["stage"], "dev");
+  EXPECT_EQ(event["requestContext"]["path"], "/dev/fake/echo/a b");
+  EXPECT_EQ(event["requestContext"]["requestId"], res->get_header_value("x-amzn-RequestId"));
+  const json& claims = event["requestContext"]["authorizer"]["claims"];
+  EXPECT_EQ(claims["sub"], "dev-acme-admin");
+  EXPECT_EQ(claims["custom:tenant_id"], kAcme);
+  EXPECT_EQ(claims["custom:role"], "admin");
+  EXPECT_EQ(claims["email_verified"], "true");
+  for (const auto& [name, value] : claims.items()) EXPECT_TRUE(value.is_string()) << name;
+  // REST renders exp/iat as Java dates: "Tue Jun 18 15:00:04 UTC 2024".
+  EXPECT_NE(claims["exp"].get<std::string>().find(" UTC "), std::string::npos) << claims["exp"];
+}
+
+TEST_F(gateway_faults, public_routes_get_no_authorizer_and_need_no_token) {
+  start();
+  auto client = gateway_->client();
+  auto health = client.Get("/health");
+  ASSERT_TRUE(health);
+  ASSERT_EQ(health->status, 200);
+  const json event = body_json(health);
+  EXPECT_EQ(event["resource"], "/health");
+  EXPECT_TRUE(event["pathParameters"].is_null());
+  EXPECT_FALSE(event["requestContext"].contains("authorizer"));
+  auto preflight = client.Options("/users/123", {{"Origin", "http://localhost:5173"}});
+  ASSERT_TRUE(preflight);
+  EXPECT_EQ(preflight->status, 200);
+  EXPECT_EQ(body_json(preflight)["httpMethod"], "OPTIONS");
+}
+
+TEST_F(gateway_faults, http_api_event_and_response_follow_payload_2_0) {
+  start({"--http-api"});
+  auto client = gateway_->client();
+  auto res = client.Get("/fake/echo?x=1&x=2", bearer(token_, {{"Cookie", "a=1; b=2"}, {"X-Repeat", "one"},
+                                                              {"X-Repeat", "two"}}));
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200) << res->body;
+  const json event = body_json(res);
+  EXPECT_EQ(event["version"], "2.0");
+  EXPECT_EQ(event["routeKey"], "ANY /{proxy+}");
+  EXPECT_EQ(event["rawPath"], "/fake/echo");
+  EXPECT_EQ(event["rawQueryString"], "x=1&x=2");
+  EXPECT_EQ(event["queryStringParameters"]["x"], "1,2");
+  EXPECT_EQ(event["cookies"], (json{"a=1", "b=2"}));
+  EXPECT_FALSE(event["headers"].contains("cookie"));
+  EXPECT_EQ(event["headers"]["x-repeat"], "one,two");
+  EXPECT_EQ(event["requestContext"]["http"]["method"], "GET");
+  const json& claims = event["requestContext"]["authorizer"]["jwt"]["claims"];
+  EXPECT_EQ(claims["custom:tenant_id"], kAcme);
+  // HTTP API keeps numeric dates as their decimal text.
+  EXPECT_EQ(claims["exp"].get<std::string>().find_first_not_of("0123456789"), std::string::npos);
+
+  auto multi = client.Get("/fake/multi", bearer(token_));
+  ASSERT_TRUE(multi);
+  EXPECT_EQ(multi->status, 201);
+  EXPECT_EQ(multi->get_header_value_count("Set-Cookie"), 2U);
+  EXPECT_EQ(multi->body, std::string("\x00\x01\xfe\xff binary", 11));
+
+  auto bare = client.Get("/fake/bare", bearer(token_));
+  ASSERT_TRUE(bare);
+  EXPECT_EQ(bare->status, 200);
+  EXPECT_EQ(bare->get_header_value("Content-Type"), "application/json");
+  EXPECT_EQ(body_json(bare), (json{{"hello", "world"}}));
+}
+
+TEST_F(gateway_faults, requests_wait_for_a_free_sandbox) {
+  start();  // one sandbox
+  auto a = std::async(std::launch::async, [&] { return get("/fake/slow?ms=400"); });
+  auto b = std::async(std::launch::async, [&] { return get("/fake/slow?ms=400"); });
+  auto ra = a.get();
+  auto rb = b.get();
+  ASSERT_TRUE(ra);
+  ASSERT_TRUE(rb);
+  EXPECT_EQ(ra->status, 200);
+  EXPECT_EQ(rb->status, 200);
+  EXPECT_EQ(ra->get_header_value("X-Sandbox-Pid"), rb->get_header_value("X-Sandbox-Pid"));
+}
+
+TEST_F(gateway_faults, concurrent_requests_use_separate_sandboxes) {
+  start({"--concurrency", "2"});
+  EXPECT_EQ(gateway_->ready_line()["sandboxesReady"], 2);
+  // Each invocation waits for the other to have started: both can only
+  // finish "met" if they ran at the same time, in different sandboxes.
+  const std::string base = "/fake/rendezvous?dir=" + dir_.path().string();
+  auto a = std::async(std::launch::async, [&] { return get(base + "&me=a&other=b"); });
+  auto b = std::async(std::launch::async, [&] { return get(base + "&me=b&other=a"); });
+  auto ra = a.get();
+  auto rb = b.get();
+  ASSERT_TRUE(ra);
+  ASSERT_TRUE(rb);
+  EXPECT_EQ(ra->get_header_value("X-Rendezvous"), "met");
+  EXPECT_EQ(rb->get_header_value("X-Rendezvous"), "met");
+  EXPECT_NE(ra->get_header_value("X-Sandbox-Pid"), rb->get_header_value("X-Sandbox-Pid"));
+}
+
+TEST_F(gateway_faults, sigterm_stops_the_gateway_and_its_sandboxes) {
+  start({"--concurrency", "2"});
+  std::vector<pid_t> sandboxes;
+  for (const auto& pid : gateway_->ready_line()["sandboxPids"]) sandboxes.push_back(pid.get<pid_t>());
+  ASSERT_EQ(sandboxes.size(), 2U);
+  const auto exit = gateway_->process().stop();
+  EXPECT_TRUE(exit.success()) << exit.describe();
+  for (const pid_t pid : sandboxes) EXPECT_NE(::kill(pid, 0), 0) << "sandbox " << pid << " still running";
+}
+
+}  // namespace
+}  // namespace shoppulse::e2e

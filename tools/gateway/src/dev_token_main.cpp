@@ -1,0 +1,173 @@
+// dev_token: local dev keys and Cognito-like ID tokens for local_gateway.
+//
+//   dev_token keygen --out FILE
+//       writes a new RSA-2048 private key (PEM, mode 0600)
+//   dev_token issue --key FILE [--alg RS256|HS256] --sub SUB [--tenant UUID]
+//                   [--role admin|analyst|viewer] [--email E] [--issuer ISS]
+//                   [--audience AUD] [--ttl 12h|30m|3600|-1h] [--claim k=v]...
+//       prints a signed token (RS256: FILE is the private key; HS256: FILE
+//       holds the shared secret). A negative --ttl gives an expired token.
+
+#include <sys/stat.h>
+
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "shoppulse/core/log.h"
+#include "shoppulse/gateway/dev_tokens.h"
+#include "shoppulse/gateway/jwt_keys.h"
+
+namespace {
+
+using namespace shoppulse;
+
+int usage() {
+  std::cerr << "usage: dev_token keygen --out FILE\n"
+               "       dev_token issue --key FILE [--alg RS256|HS256] --sub SUB [--tenant UUID] [--role R]\n"
+               "                       [--email E] [--issuer ISS] [--audience AUD] [--ttl 12h] [--claim k=v]...\n";
+  return 2;
+}
+
+// "12h", "30m", "45s", "2d", "3600", "-1h"
+bool parse_ttl(const std::string& text, std::int64_t& out) {
+  if (text.empty()) return false;
+  std::size_t used = 0;
+  long long value = 0;
+  try {
+    value = std::stoll(text, &used);
+  } catch (const std::exception&) {
+    return false;
+  }
+  const std::string unit = text.substr(used);
+  long long scale = 1;
+  if (unit == "m") {
+    scale = 60;
+  } else if (unit == "h") {
+    scale = 3600;
+  } else if (unit == "d") {
+    scale = 86400;
+  } else if (!unit.empty() && unit != "s") {
+    return false;
+  }
+  out = value * scale;
+  return true;
+}
+
+bool read_file(const std::string& path, std::string& out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  std::stringstream text;
+  text << in.rdbuf();
+  out = text.str();
+  return true;
+}
+
+int keygen(const std::vector<std::string>& args) {
+  if (args.size() != 2 || args[0] != "--out") return usage();
+  auto pem = gateway::generate_rsa_private_key_pem();
+  if (!pem) {
+    std::cerr << "dev_token: " << pem.error().message << "\n";
+    return 1;
+  }
+  const mode_t old_mask = ::umask(077);
+  std::ofstream out(args[1], std::ios::binary | std::ios::trunc);
+  out << *pem;
+  out.close();
+  ::umask(old_mask);
+  if (!out) {
+    std::cerr << "dev_token: cannot write " << args[1] << "\n";
+    return 1;
+  }
+  return 0;
+}
+
+int issue(const std::vector<std::string>& args) {
+  std::string key_file;
+  std::string alg = "RS256";
+  std::string sub;
+  std::string tenant;
+  std::string role;
+  std::string email;
+  std::string issuer = gateway::kDevIssuer;
+  std::string audience = gateway::kDevAudience;
+  std::int64_t ttl = 12 * 3600;
+  std::vector<std::pair<std::string, std::string>> extra;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    if (i + 1 >= args.size()) return usage();
+    const std::string& flag = args[i];
+    const std::string& value = args[++i];
+    if (flag == "--key") {
+      key_file = value;
+    } else if (flag == "--alg") {
+      alg = value;
+    } else if (flag == "--sub") {
+      sub = value;
+    } else if (flag == "--tenant") {
+      tenant = value;
+    } else if (flag == "--role") {
+      role = value;
+    } else if (flag == "--email") {
+      email = value;
+    } else if (flag == "--issuer") {
+      issuer = value;
+    } else if (flag == "--audience") {
+      audience = value;
+    } else if (flag == "--ttl") {
+      if (!parse_ttl(value, ttl)) return usage();
+    } else if (flag == "--claim") {
+      const auto eq = value.find('=');
+      if (eq == std::string::npos || eq == 0) return usage();
+      extra.emplace_back(value.substr(0, eq), value.substr(eq + 1));
+    } else {
+      return usage();
+    }
+  }
+  if (key_file.empty() || sub.empty()) return usage();
+  gateway::TokenSpec spec;
+  spec.alg = alg;
+  if (!read_file(key_file, spec.key)) {
+    std::cerr << "dev_token: cannot read " << key_file << "\n";
+    return 1;
+  }
+  if (alg == "HS256") {
+    while (!spec.key.empty() && (spec.key.back() == '\n' || spec.key.back() == '\r')) spec.key.pop_back();
+  } else {
+    // The kid local_gateway derives from the same key, so a regenerated key
+    // cleanly invalidates old tokens.
+    auto public_pem = gateway::public_key_pem(spec.key);
+    if (!public_pem) {
+      std::cerr << "dev_token: " << key_file << ": " << public_pem.error().message << "\n";
+      return 1;
+    }
+    spec.kid = gateway::key_id_for(*public_pem);
+  }
+  spec.claims = gateway::cognito_id_claims(sub, tenant, role, email, issuer, audience);
+  if (tenant.empty()) spec.claims.erase("custom:tenant_id");
+  if (role.empty()) spec.claims.erase("custom:role");
+  if (email.empty()) spec.claims.erase("email");
+  for (const auto& [name, value] : extra) spec.claims[name] = value;
+  spec.issued_at = now_epoch_ms() / 1000;
+  spec.ttl_seconds = ttl;
+  auto token = gateway::issue_token(spec);
+  if (!token) {
+    std::cerr << "dev_token: " << token.error().message << "\n";
+    return 1;
+  }
+  std::cout << *token << "\n";
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) return usage();
+  const std::string command = argv[1];
+  const std::vector<std::string> args(argv + 2, argv + argc);
+  if (command == "keygen") return keygen(args);
+  if (command == "issue") return issue(args);
+  return usage();
+}
