@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Builds Release in build/bench, starts a private PostgreSQL 15 (stopped on
-# exit), runs every Google Benchmark driver with JSON output and writes
-# BENCHMARKS.md plus charts in docs/bench/.
+# Builds Release in build/bench and the deployment zip (./package.sh), starts a
+# private PostgreSQL 15 (stopped on exit), runs every Google Benchmark driver
+# with JSON output and writes BENCHMARKS.md plus charts in docs/bench/. The
+# end-to-end, cold-start and memory drivers run the unpacked zip's `bootstrap`
+# (the artifact Lambda runs); SHOPPULSE_BENCH_BOOTSTRAP overrides it.
 #
 #   ./bench.sh           full run (about 5-10 minutes on 2 cores)
 #   ./bench.sh --quick   fast pass, few samples (about 1-2 minutes after the build)
@@ -49,6 +51,19 @@ readonly TARGETS=(bootstrap invocation_overhead_bench micro_bench e2e_bench cold
 log "building ${TARGETS[*]}"
 cmake --build "$BUILD" -j "${JOBS:-$(nproc)}" --target "${TARGETS[@]}" >"$BUILD/bench-build.log" 2>&1 ||
   { tail -n 40 "$BUILD/bench-build.log" >&2; exit 1; }
+
+# The deployable artifact: statically linked libstdc++, bundled loader and
+# library closure, started through its sh wrapper, exactly as on Lambda.
+if [[ -z ${SHOPPULSE_BENCH_BOOTSTRAP:-} ]]; then
+  log "building the deployment zip (./package.sh)"
+  "$ROOT/package.sh" --out "$BUILD/package" --build-dir "$BUILD/package-build" \
+    --jobs "${JOBS:-$(nproc)}" >"$BUILD/package.log" 2>&1 || { tail -n 40 "$BUILD/package.log" >&2; exit 1; }
+  rm -rf "$BUILD/package-root"
+  mkdir -p "$BUILD/package-root"
+  unzip -q "$BUILD/package/shoppulse-api.zip" -d "$BUILD/package-root"
+  export SHOPPULSE_BENCH_BOOTSTRAP=$BUILD/package-root/bootstrap
+fi
+log "bootstrap under test: $SHOPPULSE_BENCH_BOOTSTRAP"
 
 PG_DIR=$(mktemp -d /tmp/sp-bench-pg.XXXXXX)
 cleanup() {

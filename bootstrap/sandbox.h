@@ -2,9 +2,11 @@
 // The deliberate warm per-sandbox context: created once in main before the
 // first /next, reused by every invocation, destroyed on shutdown.
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <thread>
 
 #include "shoppulse/aws/aws_client.h"
 #include "shoppulse/aws/secret_cache.h"
@@ -20,9 +22,30 @@ std::string env_or_empty(const char* name);
 
 // Adapts the handlers' Application to the runtime's one dispatch interface
 // and writes the access log and EMF metric line for each invocation.
+// Work started during init that the first invocation waits for: the database
+// handshake runs while the runtime asks for its first event, so init (exec ->
+// first /next) does not include it. Joined before the first invocation touches
+// anything shared (the logger's context, the pool), and on destruction.
+class InitTask {
+ public:
+  InitTask() = default;
+  InitTask(const InitTask&) = delete;
+  InitTask& operator=(const InitTask&) = delete;
+  ~InitTask() { finish(); }
+
+  void start(std::function<void()> work) { thread_ = std::thread(std::move(work)); }
+  void finish() {
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  std::thread thread_;
+};
+
 class InvocationAdapter final : public runtime::InvocationHandler {
  public:
-  InvocationAdapter(handlers::Application& application, Logger& logger, const config::Config& config);
+  InvocationAdapter(handlers::Application& application, Logger& logger, const config::Config& config,
+                    InitTask* init_task = nullptr);
 
   runtime::Outcome handle(const runtime::Invocation& invocation) override;
   void after_invoke(const runtime::Invocation& invocation, const runtime::Outcome& outcome,
@@ -32,6 +55,7 @@ class InvocationAdapter final : public runtime::InvocationHandler {
   handlers::Application& application_;
   Logger& logger_;
   const config::Config& config_;
+  InitTask* init_task_;
   bool cold_start_ = true;
   std::optional<handlers::InvocationResult> last_result_;
 };
@@ -60,6 +84,7 @@ class Sandbox {
   std::unique_ptr<Logger> logger_;
   runtime::RetryPolicy retry_policy_;
   SandboxServices services_;
+  InitTask init_task_;  // after services_: joined before the pool is destroyed
   std::unique_ptr<handlers::Application> application_;
   std::unique_ptr<InvocationAdapter> adapter_;
   runtime::LoopHooks hooks_;

@@ -79,7 +79,7 @@ InvocationResult Application::handle_api(const nlohmann::json& event, EventKind 
     result.api_request_id = request->request_id;
     response = route(*request, context, result);
     apply_cors(response, *request, dependencies_.cors);
-    maybe_gzip(response, *request);
+    maybe_gzip(response, *request, gzip_);
   }
   result.status = response.status;
   result.payload = serialize_response(response, format);

@@ -83,13 +83,13 @@ bool accepts_gzip(std::string_view accept_encoding) {
   return false;
 }
 
-void maybe_gzip(ApiResponse& response, const ApiRequest& request) {
+void maybe_gzip(ApiResponse& response, const ApiRequest& request, GzipEncoder& encoder) {
   if (response.is_base64 || response.body.size() < kGzipMinBytes || response.header("content-encoding") != nullptr) {
     return;
   }
   const std::string* accept = request.header("accept-encoding");
   if (accept == nullptr || !accepts_gzip(*accept)) return;
-  const std::string compressed = gzip_compress(response.body);
+  const std::string compressed = encoder.compress(response.body);
   if (compressed.empty()) return;
   response.body = base64_encode(compressed);
   response.is_base64 = true;

@@ -5,7 +5,7 @@
 namespace shoppulse::handlers {
 
 ApiResponse page_response(const db::QueryResult& rows, int limit, const CursorCodec& cursors,
-                          std::string_view tenant_id, std::string_view scope) {
+                          std::string_view tenant_id, std::string_view scope, const RenderItem& render) {
   const std::size_t page = std::min(rows.size(), static_cast<std::size_t>(limit));
   ApiResponse response;
   response.status = 200;
@@ -15,8 +15,11 @@ ApiResponse page_response(const db::QueryResult& rows, int limit, const CursorCo
   body.append("{\"items\":[");
   for (std::size_t i = 0; i < page; ++i) {
     if (i > 0) body.push_back(',');
-    // The database already rendered each item as JSON.
-    body.append(rows.row(i).text("item").value_or("null"));
+    if (render) {
+      render(body, rows.row(i));
+    } else {
+      body.append(rows.row(i).text("item").value_or("null"));
+    }
   }
   body.append("],\"nextCursor\":");
   if (rows.size() > static_cast<std::size_t>(limit) && page > 0) {

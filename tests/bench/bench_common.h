@@ -30,7 +30,12 @@
 namespace shoppulse::bench {
 
 inline constexpr const char* kEventsDir = SHOPPULSE_SOURCE_DIR "/tests/replay/events/api-rest-v1";
-inline constexpr const char* kBootstrapPath = SHOPPULSE_BOOTSTRAP_PATH;
+// The bootstrap under test: SHOPPULSE_BENCH_BOOTSTRAP (bench.sh points it at
+// the unpacked deployment zip, i.e. what Lambda runs), else this build's binary.
+inline std::string bootstrap_path() {
+  const char* chosen = std::getenv("SHOPPULSE_BENCH_BOOTSTRAP");
+  return chosen != nullptr && *chosen != '\0' ? std::string(chosen) : std::string(SHOPPULSE_BOOTSTRAP_PATH);
+}
 inline constexpr const char* kSecretArn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:shoppulse/db-AbCdEf";
 
 inline std::string read_text(const std::string& path) {
@@ -172,7 +177,7 @@ class BenchWorld {
 
   std::unique_ptr<emulator::RuntimeEmulator> start_sandbox(bool with_secret = false) const {
     emulator::EmulatorOptions options;
-    options.bootstrap_path = kBootstrapPath;
+    options.bootstrap_path = bootstrap_path();
     options.env = sandbox_env(with_secret);
     options.timeout_ms = 10000;
     auto started = emulator::RuntimeEmulator::start(std::move(options));

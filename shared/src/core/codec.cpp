@@ -87,10 +87,27 @@ Result<std::string> base64url_decode(std::string_view text) {
   return decode(text, kUrlSafe);
 }
 
-std::string gzip_compress(std::string_view bytes, int level) {
+struct GzipEncoder::State {
   z_stream stream{};
-  // windowBits 15 + 16 selects the gzip wrapper; memLevel 8 is zlib's default.
-  if (deflateInit2(&stream, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) return {};
+  bool live = false;
+};
+
+void GzipEncoder::StateDeleter::operator()(State* state) const {
+  if (state->live) deflateEnd(&state->stream);
+  delete state;  // NOLINT(cppcoreguidelines-owning-memory): owned by the unique_ptr
+}
+
+GzipEncoder::GzipEncoder(int level) : state_(new State), level_(level) {}
+
+std::string GzipEncoder::compress(std::string_view bytes) {
+  z_stream& stream = state_->stream;
+  if (!state_->live) {
+    // windowBits 15 + 16 selects the gzip wrapper; memLevel 8 is zlib's default.
+    if (deflateInit2(&stream, level_, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) return {};
+    state_->live = true;
+  } else if (deflateReset(&stream) != Z_OK) {
+    return {};
+  }
   std::string out;
   out.resize(deflateBound(&stream, static_cast<uLong>(bytes.size())) + 32);
   // zlib's API takes non-const input; it does not write to it.
@@ -100,8 +117,13 @@ std::string gzip_compress(std::string_view bytes, int level) {
   stream.avail_out = static_cast<uInt>(out.size());
   const int rc = deflate(&stream, Z_FINISH);
   out.resize(stream.total_out);
-  deflateEnd(&stream);
+  stream.next_in = nullptr;
+  stream.next_out = nullptr;
   return rc == Z_STREAM_END ? out : std::string();
+}
+
+std::string gzip_compress(std::string_view bytes, int level) {
+  return GzipEncoder(level).compress(bytes);
 }
 
 Result<std::string> gzip_decompress(std::string_view bytes, std::size_t max_output) {

@@ -1,5 +1,8 @@
 #include "shoppulse/core/codec.h"
 
+#include <string>
+#include <vector>
+
 #include <gtest/gtest.h>
 
 namespace shoppulse {
@@ -44,6 +47,22 @@ TEST(Gzip, RoundTrip) {
   auto restored = gzip_decompress(compressed, 1 << 20);
   ASSERT_TRUE(restored.ok());
   EXPECT_EQ(*restored, text);
+}
+
+TEST(Gzip, EncoderIsReusableAcrossResponses) {
+  // The warm path keeps one zlib stream; a reset that left state behind would
+  // corrupt the second and later bodies.
+  GzipEncoder encoder;
+  std::string large;
+  for (int i = 0; i < 2000; ++i) large += "row " + std::to_string(i) + ";";
+  const std::vector<std::string> bodies = {large, "small body", std::string(70000, 'x'), large, ""};
+  for (const auto& body : bodies) {
+    const std::string compressed = encoder.compress(body);
+    ASSERT_FALSE(compressed.empty());
+    auto restored = gzip_decompress(compressed, 1 << 20);
+    ASSERT_TRUE(restored.ok());
+    EXPECT_EQ(*restored, body);
+  }
 }
 
 TEST(Gzip, RejectsNonGzipAndTruncatedInput) {

@@ -1,6 +1,8 @@
 #include "runtime_api_server.h"
 
 #include <chrono>
+#include <cstddef>
+#include <limits>
 #include <thread>
 
 #include <arpa/inet.h>
@@ -138,6 +140,11 @@ Status RuntimeApiServer::serve_http() {
   // httplib writes headers and body separately; without NODELAY, Nagle plus
   // the client's delayed ACK adds ~40 ms to every answer the runtime waits for.
   server->set_tcp_nodelay(true);
+  // Lambda's Runtime API keeps the runtime's connection open for the life of
+  // the sandbox; httplib's default closes it every 5 requests, which made
+  // every few invocations pay a new TCP connection in the benchmarks.
+  server->set_keep_alive_max_count(std::numeric_limits<std::size_t>::max());
+  server->set_keep_alive_timeout(60);
   if (port_ == 0) {
     const int bound = server->bind_to_any_port("127.0.0.1");
     if (bound <= 0) return fail(server_error("cannot bind 127.0.0.1"));

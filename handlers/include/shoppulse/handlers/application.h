@@ -105,6 +105,7 @@ class Application {
   UsersHandler users_;
   AuditLogsHandler audit_logs_;
   QuickSightHandler quicksight_;
+  GzipEncoder gzip_;
 };
 
 }  // namespace shoppulse::handlers

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "shoppulse/core/codec.h"
 #include "shoppulse/handlers/api_request.h"
 #include "shoppulse/handlers/api_response.h"
 
@@ -29,7 +30,7 @@ inline constexpr std::size_t kGzipMinBytes = 1024;
 
 // gzip + base64 the body when the client accepts gzip and the body is at
 // least kGzipMinBytes; sets Content-Encoding and Vary.
-void maybe_gzip(ApiResponse& response, const ApiRequest& request);
+void maybe_gzip(ApiResponse& response, const ApiRequest& request, GzipEncoder& encoder);
 
 // Whether an Accept-Encoding value allows gzip (q=0 refuses it).
 bool accepts_gzip(std::string_view accept_encoding);

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -70,19 +71,28 @@ class Logger {
   // straight into the line, with no intermediate JSON document.
   template <typename WriteFields>
   void log_with(LogLevel level, std::string_view message, WriteFields&& write_fields) const {
-    if (!enabled(level)) return;
+    std::string line = format_with(level, message, std::forward<WriteFields>(write_fields));
+    if (!line.empty()) write_line(std::move(line));
+  }
+
+  // The line log_with would write, without writing it (empty when `level` is
+  // disabled): lets a caller emit several lines with one write(2).
+  template <typename WriteFields>
+  [[nodiscard]] std::string format_with(LogLevel level, std::string_view message, WriteFields&& write_fields) const {
+    if (!enabled(level)) return {};
     std::string line;
     line.reserve(512);
     JsonWriter writer(line);
     begin_line(writer, level, message);
     write_fields(writer);
     writer.end_object();
-    write_line(std::move(line));
+    return line;
   }
 
   // Writes an already-built JSON object as one line regardless of level
   // (used for EMF metric lines, which CloudWatch parses from the log stream).
   void write_raw_line(const nlohmann::json& object) const;
+  // `line` may hold several lines joined by '\n'; they go out in one write(2).
   void write_raw_line(std::string line) const { write_line(std::move(line)); }
 
  private:
