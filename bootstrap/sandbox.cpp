@@ -171,8 +171,7 @@ Result<std::unique_ptr<Sandbox>> Sandbox::create() {
   sandbox->application_ = std::make_unique<handlers::Application>(
       handlers::AppSettings{SHOPPULSE_VERSION, cfg.diagnostic_actions, {}, std::chrono::milliseconds(150)},
       std::move(dependencies), logger);
-  sandbox->adapter_ =
-      std::make_unique<InvocationAdapter>(*sandbox->application_, logger, cfg, &sandbox->init_task_);
+  sandbox->adapter_ = std::make_unique<InvocationAdapter>(*sandbox->application_, logger, cfg, &sandbox->init_task_);
   InvocationAdapter* adapter = sandbox->adapter_.get();
   sandbox->hooks_.after_invoke = [adapter](const runtime::Invocation& invocation, const runtime::Outcome& outcome,
                                            std::chrono::nanoseconds elapsed) {

@@ -215,10 +215,9 @@ HandlerResult UsersHandler::list(const RequestContext& context) {
 HandlerResult UsersHandler::get(const RequestContext& context) {
   std::string id;
   if (!parse_uuid(context.params.at("id"), id)) return fail(not_found());
-  db::Statement statement{
-      std::string("WITH ") + kMaskPolicy + " SELECT " + kUserColumns +
-          " FROM users u CROSS JOIN policy p WHERE u.tenant_id = $1::uuid AND u.id = $3::uuid",
-      {context.caller.tenant_id, std::string(role_name(context.caller.role)), id}};
+  db::Statement statement{std::string("WITH ") + kMaskPolicy + " SELECT " + kUserColumns +
+                              " FROM users u CROSS JOIN policy p WHERE u.tenant_id = $1::uuid AND u.id = $3::uuid",
+                          {context.caller.tenant_id, std::string(role_name(context.caller.role)), id}};
   auto results = db_.run(context, {statement}, /*read_only=*/true);
   if (!results) return fail(std::move(results).error());
   if (results->front().empty()) return fail(not_found());

@@ -84,7 +84,8 @@ inline double mean(const std::vector<double>& samples) {
 
 // mean/p50/p90/p99 of `samples` as counters `<prefix>_mean` etc. Averaged over
 // threads when the benchmark runs threaded (each thread has its own sandbox).
-inline void report_distribution(benchmark::State& state, const std::string& prefix, const std::vector<double>& samples) {
+inline void report_distribution(benchmark::State& state, const std::string& prefix,
+                                const std::vector<double>& samples) {
   const auto flags = benchmark::Counter::kAvgThreads;
   state.counters[prefix + "_mean"] = benchmark::Counter(mean(samples), flags);
   state.counters[prefix + "_p50"] = benchmark::Counter(percentile(samples, 50), flags);

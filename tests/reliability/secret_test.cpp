@@ -2,6 +2,9 @@
 // without a failed invocation, Secrets Manager down at init and at refresh,
 // and never a secret in any output line.
 
+#include <chrono>
+#include <optional>
+#include <string>
 #include <thread>
 
 #include "bootstrap_harness.h"
@@ -69,6 +72,27 @@ TEST_F(SecretRotation, TheSecretIsFetchedOnceForManyInvocations) {
   EXPECT_EQ(request->header("x-amz-target"), "secretsmanager.GetSecretValue");
   EXPECT_EQ(request->json["SecretId"], kSecretId);
   expect_all_lines_json(*sandbox_);
+}
+
+// Init opens the connection on a background thread (InitTask) while the
+// runtime waits for its first event; the first invocation must reuse it, not
+// race it with a second handshake.
+TEST_F(SecretRotation, TheConnectionOpenedDuringInitServesTheFirstInvocations) {
+  start();
+  const std::string backends =
+      "SELECT string_agg(pid::text, ',') FROM pg_stat_activity WHERE usename = '" + role_ + "'";
+  std::optional<std::string> init_backend;
+  for (int i = 0; i < 200 && !init_backend; ++i) {
+    const auto outcome = database_.exec(backends);
+    if (outcome.ok && !outcome.rows.empty() && outcome.rows[0][0].has_value()) {
+      init_backend = outcome.rows[0][0];
+    } else {
+      std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    }
+  }
+  ASSERT_TRUE(init_backend.has_value()) << "no connection was opened before the first invocation";
+  for (int i = 0; i < 5; ++i) ASSERT_EQ(list_users().status, 200) << i;
+  EXPECT_EQ(database_.exec(backends).value(), *init_backend);
 }
 
 TEST_F(SecretRotation, ARotatedPasswordIsPickedUpWithoutAFailedInvocation) {
