@@ -267,11 +267,13 @@ cmd_chroot() {
   # 3. bootstrap under the Runtime API emulator: the emulator runs outside,
   # chroot execs /var/task/bootstrap inside the sandbox (its #!/bin/sh is the
   # static busybox). The environment is what Lambda sets, nothing of ours;
-  # LD_BIND_NOW makes any missing symbol fatal at start.
+  # LD_BIND_NOW makes any missing symbol fatal at start. PGGSSENCMODE=prefer
+  # (the wrapper defaults it to disable) makes libpq ask the stubbed GSSAPI for
+  # credentials on every connect: the stub must fail cleanly, not crash.
   local port
   port=$(free_port)
   local env_args=(PATH=/usr/local/bin:/usr/bin:/bin LAMBDA_TASK_ROOT=/var/task LD_BIND_NOW=1
-    AWS_LAMBDA_LOG_LEVEL=INFO)
+    AWS_LAMBDA_LOG_LEVEL=INFO PGGSSENCMODE=prefer)
   [[ -n $db_url ]] && env_args+=("DATABASE_URL=$db_url")
   env -i "${env_args[@]}" "$emulator" --port "$port" --timeout-ms 10000 -- \
     "$(command -v chroot)" "$root" /var/task/bootstrap >"$work/emulator.log" 2>&1 &
