@@ -46,8 +46,7 @@ std::string with_unique_email(const std::string& event, const std::string& place
   std::string out = event;
   const auto at = out.find(placeholder);
   if (at == std::string::npos) return out;
-  out.replace(at, placeholder.size(),
-              "bench." + std::to_string(g_email_counter.fetch_add(1)) + "@acme.example");
+  out.replace(at, placeholder.size(), "bench." + std::to_string(g_email_counter.fetch_add(1)) + "@acme.example");
   return out;
 }
 
@@ -68,7 +67,7 @@ void run_route(benchmark::State& state, const Route& route) {
     return route.unique_placeholder.empty() ? route.event : with_unique_email(route.event, route.unique_placeholder);
   };
   // Warm up: first connection, caches, page faults.
-  for (int i = 0; i < 5; ++i) {
+  for (int i = 0; i < 50; ++i) {
     if (!check_invocation(state, box->invoke(payload()))) return;
   }
   box->clear_logs();
@@ -90,11 +89,14 @@ void run_route(benchmark::State& state, const Route& route) {
   report_distribution(state, "duration_us", durations);
   report_distribution(state, "total_us", totals);
   const double n = static_cast<double>(std::max<std::size_t>(durations.size(), 1));
-  state.counters["bootstrap_cpu_us"] = benchmark::Counter((cpu_after - cpu_before) / n, benchmark::Counter::kAvgThreads);
+  state.counters["bootstrap_cpu_us"] =
+      benchmark::Counter((cpu_after - cpu_before) / n, benchmark::Counter::kAvgThreads);
   state.SetItemsProcessed(static_cast<std::int64_t>(durations.size()));
 }
 
-Route event_route(const char* name) { return Route{recorded_event(name).dump(), ""}; }
+Route event_route(const char* name) {
+  return Route{recorded_event(name).dump(), ""};
+}
 
 void register_all() {
   const std::vector<std::pair<std::string, Route>> routes = {

@@ -264,6 +264,8 @@ TEST(emulator_rules, CountsNextCallsAndReportsFirstPoll) {
   EXPECT_FALSE(emu->wait_for_next_poll(50ms));
   auto parked = runtime.next_async();
   EXPECT_TRUE(emu->wait_for_next_poll(5s));
+  // No process was spawned: there is no cold start to time.
+  EXPECT_FALSE(emu->time_to_first_next().has_value());
   EXPECT_EQ(emu->next_calls(), 1U);
   auto pending = emu->invoke_async("{}");
   const auto event = parked.get();

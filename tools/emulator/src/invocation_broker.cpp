@@ -71,6 +71,7 @@ NextResult InvocationBroker::wait_next() {
   std::unique_lock lock(mutex_);
   if (paused_ || stopping_) return {};
   ++next_calls_;
+  if (!polled_ && has_process_) time_to_first_next_ = micros(Clock::now() - started_at_);
   polled_ = true;
   cv_.notify_all();
   if (init_error_) return {std::nullopt, invalid_state("RuntimeInitErrorState", "RuntimeReadyState")};
@@ -231,6 +232,8 @@ std::uint64_t InvocationBroker::process_started() {
   has_process_ = true;
   process_alive_ = true;
   polled_ = false;
+  started_at_ = Clock::now();
+  time_to_first_next_.reset();
   init_error_.reset();
   last_exit_.reset();
   cv_.notify_all();
@@ -289,6 +292,11 @@ void InvocationBroker::shutdown() {
 bool InvocationBroker::wait_for_next_poll(std::chrono::milliseconds timeout) {
   std::unique_lock lock(mutex_);
   return cv_.wait_for(lock, timeout, [this] { return polled_; });
+}
+
+std::optional<std::chrono::microseconds> InvocationBroker::time_to_first_next() const {
+  std::lock_guard lock(mutex_);
+  return time_to_first_next_;
 }
 
 std::size_t InvocationBroker::next_calls() const {

@@ -67,6 +67,8 @@ class InvocationBroker {
   void shutdown();  // fail anything pending; refuse further waits
 
   bool wait_for_next_poll(std::chrono::milliseconds timeout);
+  // process_started() (just before the fork) -> the process's first /next.
+  [[nodiscard]] std::optional<std::chrono::microseconds> time_to_first_next() const;
   [[nodiscard]] std::size_t next_calls() const;
   [[nodiscard]] std::optional<InitErrorReport> init_error() const;
   [[nodiscard]] std::optional<ExitStatus> last_exit() const;
@@ -90,6 +92,8 @@ class InvocationBroker {
   bool process_alive_ = false;
   bool has_process_ = false;
   bool polled_ = false;  // current process called /next
+  std::chrono::steady_clock::time_point started_at_{};
+  std::optional<std::chrono::microseconds> time_to_first_next_;
   bool stopping_ = false;
   bool paused_ = false;
   std::size_t next_calls_ = 0;

@@ -125,6 +125,10 @@ std::future<InvocationResult> RuntimeEmulator::invoke_async(std::string payload,
 bool RuntimeEmulator::wait_for_next_poll(std::chrono::milliseconds timeout) {
   return impl_->broker.wait_for_next_poll(timeout);
 }
+
+std::optional<std::chrono::microseconds> RuntimeEmulator::time_to_first_next() const {
+  return impl_->broker.time_to_first_next();
+}
 std::size_t RuntimeEmulator::next_calls() const {
   return impl_->broker.next_calls();
 }

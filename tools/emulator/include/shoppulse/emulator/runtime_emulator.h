@@ -116,6 +116,10 @@ class RuntimeEmulator {
 
   // True once the current process has called /next (cold start complete).
   bool wait_for_next_poll(std::chrono::milliseconds timeout);
+  // Cold start as Lambda's Init phase sees it: from spawning the current
+  // process (just before the fork) to its first /next reaching the Runtime
+  // API. Empty until that /next arrives.
+  [[nodiscard]] std::optional<std::chrono::microseconds> time_to_first_next() const;
   [[nodiscard]] std::size_t next_calls() const;         // all /next requests received
   [[nodiscard]] std::size_t fault_connections() const;  // connections reset under kResetConnections
   [[nodiscard]] std::optional<InitErrorReport> init_error() const;
