@@ -66,6 +66,15 @@ void append_json_string(std::string& out, std::string_view text) {
       ++i;
     }
   }
+  if (size == text.size() + 2) {
+    // Nothing to escape or replace (the usual case for ids, names, log
+    // fields): one copy.
+    out.reserve(out.size() + size);
+    out.push_back('"');
+    out.append(text);
+    out.push_back('"');
+    return;
+  }
   const std::size_t start = out.size();
   out.resize(start + size);
   char* cursor = out.data() + start;
