@@ -343,7 +343,7 @@ def main():
              "(seeded clone), QuickSight via the SigV4-verifying local stand-in. *duration* = event delivered on "
              "`/next` -> response received (what Lambda bills); *total* adds the emulator's hand-off. "
              "CPU = utime+stime of the bootstrap process per invocation (10 ms tick resolution, averaged). "
-             "Microseconds.")
+             "A full run reports the median of 3 repetitions of each row. Microseconds.")
     L.append("")
     L.append("| route | sandboxes | duration p50 | p90 | p99 | mean | total p50 | bootstrap CPU / inv | invocations/s |")
     L.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
