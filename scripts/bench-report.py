@@ -362,7 +362,9 @@ def main():
     L.append("")
     L.append("With N > 1 the percentiles are averaged over the N sandboxes; invocations/s is the sum. "
              f"The machine has {m['nproc']} cores for the N bootstraps, the emulators, the driver threads "
-             "and PostgreSQL, so throughput stops scaling early.")
+             "and PostgreSQL, so throughput stops scaling early. One sandbox is often slower per invocation "
+             "than two: with one request in flight the vCPUs go idle between hops, and waking an idle vCPU is "
+             "what costs most on this VM; the spread between runs of `./bench.sh` is large for the same reason.")
     L.append("")
 
     L.append("## Cold start (`tests/bench/cold_start_bench.cpp`)")
