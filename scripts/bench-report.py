@@ -45,7 +45,8 @@ def machine(root):
             if line.startswith("MemTotal"):
                 mem_kib = int(line.split()[1])
     commit = sh("git rev-parse --short HEAD", root)
-    dirty = sh("git status --porcelain --untracked-files=no", root)
+    # The report's own outputs do not make the measured tree dirty.
+    dirty = sh("git status --porcelain --untracked-files=no -- . ':!BENCHMARKS.md' ':!docs/bench'", root)
     return {
         "nproc": os.cpu_count(),
         "cpu": cpu,
