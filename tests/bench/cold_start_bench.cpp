@@ -76,7 +76,7 @@ int main(int argc, char** argv) {
   try {
     BenchWorld::get();
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "cold_start_bench: %s\n", e.what());
+    (void)std::fprintf(stderr, "cold_start_bench: %s\n", e.what());
     return 1;
   }
   for (const bool with_secret : {false, true}) {

@@ -124,7 +124,7 @@ int main(int argc, char** argv) {
     BenchWorld::get();  // first constructed, last destroyed: outlives the sandboxes
     register_all();
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "e2e_bench: %s\n", e.what());
+    (void)std::fprintf(stderr, "e2e_bench: %s\n", e.what());
     return 1;
   }
   benchmark::Initialize(&argc, argv);

@@ -96,7 +96,7 @@ int main(int argc, char** argv) {
   try {
     BenchWorld::get();
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "memory_bench: %s\n", e.what());
+    (void)std::fprintf(stderr, "memory_bench: %s\n", e.what());
     return 1;
   }
   benchmark::RegisterBenchmark("BM_Memory/mixed_routes", memory)->Iterations(1)->UseRealTime()->Unit(benchmark::kSecond);

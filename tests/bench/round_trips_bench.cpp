@@ -137,7 +137,7 @@ int main(int argc, char** argv) {
       })->Unit(benchmark::kMicrosecond);
     }
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "round_trips_bench: %s\n", e.what());
+    (void)std::fprintf(stderr, "round_trips_bench: %s\n", e.what());
     return 1;
   }
   benchmark::Initialize(&argc, argv);

@@ -41,7 +41,7 @@ class SecretRotation : public ::testing::Test {
                                     .dump());
   }
 
-  void start(std::map<std::string, std::string> extra = {}) {
+  void start(const std::map<std::string, std::string>& extra = {}) {
     std::map<std::string, std::string> env = {{"RDS_SECRET_ARN", kSecretId},
                                               {"AWS_ENDPOINT_URL_SECRETS_MANAGER", fake_.endpoint_url()},
                                               {"AWS_ACCESS_KEY_ID", fake_.options().access_key_id},
@@ -49,7 +49,7 @@ class SecretRotation : public ::testing::Test {
                                               {"AWS_REGION", fake_.options().region},
                                               {"DB_SSLMODE", "disable"},
                                               {"DB_CONNECT_TIMEOUT_MS", "1000"}};
-    for (auto& [key, value] : extra) env[key] = value;
+    for (const auto& [key, value] : extra) env[key] = value;
     sandbox_ = start_bootstrap(env);
     ASSERT_NE(sandbox_, nullptr);
   }

@@ -1,5 +1,6 @@
 #include "shoppulse/core/codec.h"
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -74,8 +75,8 @@ TEST(Gzip, RejectsNonGzipAndTruncatedInput) {
 
 TEST(Gzip, RefusesToInflatePastTheLimit) {
   // 10 MB of zeros compresses to ~10 KB: a classic bomb.
-  const std::string bomb = gzip_compress(std::string(10 * 1024 * 1024, '\0'));
-  auto result = gzip_decompress(bomb, 1024 * 1024);
+  const std::string bomb = gzip_compress(std::string(std::size_t{10} * 1024 * 1024, '\0'));
+  auto result = gzip_decompress(bomb, std::size_t{1024} * 1024);
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.error().kind, ErrorKind::kPayloadTooLarge);
 }
