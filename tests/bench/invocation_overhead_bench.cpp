@@ -18,18 +18,19 @@ namespace {
 using namespace shoppulse;
 
 std::string health_event_v1() {
-  return nlohmann::json{{"resource", "/health"},
-                        {"path", "/health"},
-                        {"httpMethod", "GET"},
-                        {"headers", {{"Accept", "application/json"}, {"Host", "abc.execute-api.us-east-1.amazonaws.com"}}},
-                        {"multiValueHeaders", {{"Accept", {"application/json"}}}},
-                        {"queryStringParameters", nullptr},
-                        {"requestContext",
-                         {{"requestId", "c6af9ac6-7b61-11e6-9a41-93e8deadbeef"},
-                          {"stage", "prod"},
-                          {"identity", {{"sourceIp", "203.0.113.7"}}}}},
-                        {"body", nullptr},
-                        {"isBase64Encoded", false}}
+  return nlohmann::json{
+      {"resource", "/health"},
+      {"path", "/health"},
+      {"httpMethod", "GET"},
+      {"headers", {{"Accept", "application/json"}, {"Host", "abc.execute-api.us-east-1.amazonaws.com"}}},
+      {"multiValueHeaders", {{"Accept", {"application/json"}}}},
+      {"queryStringParameters", nullptr},
+      {"requestContext",
+       {{"requestId", "c6af9ac6-7b61-11e6-9a41-93e8deadbeef"},
+        {"stage", "prod"},
+        {"identity", {{"sourceIp", "203.0.113.7"}}}}},
+      {"body", nullptr},
+      {"isBase64Encoded", false}}
       .dump();
 }
 
@@ -54,13 +55,14 @@ void run_overhead(benchmark::State& state, const std::string& event) {
   // A named Dependencies (not a temporary) keeps GCC 12 -O3 from a false
   // -Wmaybe-uninitialized in Release.
   const handlers::Dependencies dependencies;
-  handlers::Application application(handlers::AppSettings{"bench", false, {}, std::chrono::milliseconds(150)}, dependencies, logger);
+  handlers::Application application(handlers::AppSettings{"bench", false, {}, std::chrono::milliseconds(150)},
+                                    dependencies, logger);
   bootstrap::InvocationAdapter adapter(application, logger, config);
-  runtime::HeaderMap headers{{"lambda-runtime-aws-request-id", "8476a536-e9f4-11e8-9739-2dfe598c3fcd"},
-                             {"lambda-runtime-deadline-ms", "4102444800000"},
-                             {"lambda-runtime-invoked-function-arn",
-                              "arn:aws:lambda:us-east-1:123456789012:function:shoppulse-api"},
-                             {"lambda-runtime-trace-id", "Root=1-5bef4de7-ad49b0e87f6ef6c87fc2e700;Sampled=1"}};
+  runtime::HeaderMap headers{
+      {"lambda-runtime-aws-request-id", "8476a536-e9f4-11e8-9739-2dfe598c3fcd"},
+      {"lambda-runtime-deadline-ms", "4102444800000"},
+      {"lambda-runtime-invoked-function-arn", "arn:aws:lambda:us-east-1:123456789012:function:shoppulse-api"},
+      {"lambda-runtime-trace-id", "Root=1-5bef4de7-ad49b0e87f6ef6c87fc2e700;Sampled=1"}};
   std::size_t bytes = 0;
   for (auto _ : state) {
     const auto started = std::chrono::steady_clock::now();
@@ -75,8 +77,12 @@ void run_overhead(benchmark::State& state, const std::string& event) {
   ::close(devnull);
 }
 
-void BM_TrivialRouteOverhead_RestV1(benchmark::State& state) { run_overhead(state, health_event_v1()); }
-void BM_TrivialRouteOverhead_HttpV2(benchmark::State& state) { run_overhead(state, health_event_v2()); }
+void BM_TrivialRouteOverhead_RestV1(benchmark::State& state) {
+  run_overhead(state, health_event_v1());
+}
+void BM_TrivialRouteOverhead_HttpV2(benchmark::State& state) {
+  run_overhead(state, health_event_v2());
+}
 
 BENCHMARK(BM_TrivialRouteOverhead_RestV1)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_TrivialRouteOverhead_HttpV2)->Unit(benchmark::kMicrosecond);

@@ -99,7 +99,10 @@ int main(int argc, char** argv) {
     (void)std::fprintf(stderr, "memory_bench: %s\n", e.what());
     return 1;
   }
-  benchmark::RegisterBenchmark("BM_Memory/mixed_routes", memory)->Iterations(1)->UseRealTime()->Unit(benchmark::kSecond);
+  benchmark::RegisterBenchmark("BM_Memory/mixed_routes", memory)
+      ->Iterations(1)
+      ->UseRealTime()
+      ->Unit(benchmark::kSecond);
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   benchmark::RunSpecifiedBenchmarks();

@@ -53,7 +53,8 @@ json respond(bool v2, const json& event, const std::string& path) {
   if (path == "/fake/rendezvous") {
     const bool met = rendezvous(event);
     return {{"statusCode", 200},
-            {"headers", {{"Content-Type", "application/json"}, {"X-Sandbox-Pid", pid}, {"X-Rendezvous", met ? "met" : "alone"}}},
+            {"headers",
+             {{"Content-Type", "application/json"}, {"X-Sandbox-Pid", pid}, {"X-Rendezvous", met ? "met" : "alone"}}},
             {"body", "{}"}};
   }
   if (path == "/fake/bad-shape") return {{"statusCode", "two hundred"}, {"body", "x"}};
@@ -69,9 +70,8 @@ json respond(bool v2, const json& event, const std::string& path) {
       out["cookies"] = {"a=1; Path=/", "b=2; Path=/"};
     } else {
       out["headers"]["X-Single"] = "replaced";
-      out["multiValueHeaders"] = {{"X-Multi", {"1", "2"}},
-                                  {"X-Single", {"from-multi"}},
-                                  {"Set-Cookie", {"a=1; Path=/", "b=2; Path=/"}}};
+      out["multiValueHeaders"] = {
+          {"X-Multi", {"1", "2"}}, {"X-Single", {"from-multi"}}, {"Set-Cookie", {"a=1; Path=/", "b=2; Path=/"}}};
     }
     return out;
   }

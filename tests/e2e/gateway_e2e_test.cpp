@@ -29,10 +29,12 @@ class gateway_e2e : public ::testing::Test {
   }
 
   void start(std::vector<std::string> extra = {}) {
-    std::vector<std::string> args = {"--bootstrap", SHOPPULSE_BOOTSTRAP, "--jwt-key", keys_->key_file(),
-                                     "--issuer", gateway::kDevIssuer, "--pass-env", "DATABASE_URL",
-                                     "--env", std::string("CORS_ALLOW_ORIGINS=") + kOrigin,
-                                     "--env", "METRICS_ENABLED=false"};
+    std::vector<std::string> args = {"--bootstrap", SHOPPULSE_BOOTSTRAP,
+                                     "--jwt-key",   keys_->key_file(),
+                                     "--issuer",    gateway::kDevIssuer,
+                                     "--pass-env",  "DATABASE_URL",
+                                     "--env",       std::string("CORS_ALLOW_ORIGINS=") + kOrigin,
+                                     "--env",       "METRICS_ENABLED=false"};
     for (const auto& arg : fake_aws_->gateway_env_args()) args.push_back(arg);
     args.insert(args.end(), extra.begin(), extra.end());
     gateway_ = GatewayProcess::start(args, {"DATABASE_URL=" + database_.app_conninfo()});
@@ -43,8 +45,7 @@ class gateway_e2e : public ::testing::Test {
   httplib::Result get(const std::string& path, const std::string& token, httplib::Headers extra = {}) {
     return gateway_->client().Get(path, bearer(token, std::move(extra)));
   }
-  httplib::Result send(const std::string& method, const std::string& path, const std::string& token,
-                       const json& body) {
+  httplib::Result send(const std::string& method, const std::string& path, const std::string& token, const json& body) {
     auto client = gateway_->client();
     const auto headers = bearer(token);
     if (method == "POST") return client.Post(path, headers, body.dump(), "application/json");
@@ -102,10 +103,12 @@ TEST_F(gateway_e2e, missing_forged_expired_and_unsigned_tokens_get_401_from_the_
   expect_unauthorized(get("/users", gateway::issue_token(forged).value_or("")));
 
   // alg "none", and HS256 "signed" with the public key (algorithm confusion).
-  const std::string claims64 = base64url_encode(
-      json{{"sub", "dev-acme-admin"}, {"custom:tenant_id", kAcme}, {"custom:role", "admin"},
-           {"exp", now_epoch_ms() / 1000 + 3600}, {"iss", gateway::kDevIssuer}}
-          .dump());
+  const std::string claims64 = base64url_encode(json{
+      {"sub", "dev-acme-admin"},
+      {"custom:tenant_id", kAcme},
+      {"custom:role", "admin"},
+      {"exp", now_epoch_ms() / 1000 + 3600},
+      {"iss", gateway::kDevIssuer}}.dump());
   expect_unauthorized(get("/users", base64url_encode(R"({"alg":"none"})") + "." + claims64 + "."));
   gateway::TokenSpec confused;
   confused.alg = "HS256";
@@ -141,7 +144,8 @@ TEST_F(gateway_e2e, users_routes_round_trip) {
   EXPECT_EQ(one->status, 200);
   EXPECT_EQ(body_json(one)["email"], "analyst@acme.example");
 
-  auto created = send("POST", "/users", admin, {{"email", "e2e@acme.example"}, {"name", "E2E User"}, {"role", "viewer"}});
+  auto created =
+      send("POST", "/users", admin, {{"email", "e2e@acme.example"}, {"name", "E2E User"}, {"role", "viewer"}});
   ASSERT_TRUE(created);
   ASSERT_EQ(created->status, 201) << created->body;
   const std::string id = body_json(created)["id"];
@@ -187,7 +191,8 @@ TEST_F(gateway_e2e, one_tenants_token_cannot_see_another_tenants_rows) {
   for (const auto& row : globex_users) {
     EXPECT_EQ(row["email"].get<std::string>().find("@acme.example"), std::string::npos);
   }
-  EXPECT_EQ(database_.exec("SELECT name FROM users WHERE id = $1", {std::string(kGlobexAdminId)}).value(), "Gina Admin");
+  EXPECT_EQ(database_.exec("SELECT name FROM users WHERE id = $1", {std::string(kGlobexAdminId)}).value(),
+            "Gina Admin");
 }
 
 TEST_F(gateway_e2e, audit_log_routes_are_admin_only) {
@@ -240,7 +245,8 @@ TEST_F(gateway_e2e, embed_url_comes_from_the_local_quicksight_stand_in) {
 TEST_F(gateway_e2e, resources_api_gateway_does_not_have_are_403_and_unknown_paths_reach_the_function) {
   start();
   auto client = gateway_->client();
-  for (const auto& [method, path] : std::vector<std::pair<std::string, std::string>>{{"GET", "/"}, {"POST", "/health"}}) {
+  for (const auto& [method, path] :
+       std::vector<std::pair<std::string, std::string>>{{"GET", "/"}, {"POST", "/health"}}) {
     auto res = method == "GET" ? client.Get(path) : client.Post(path, "{}", "application/json");
     ASSERT_TRUE(res);
     EXPECT_EQ(res->status, 403) << method << " " << path;

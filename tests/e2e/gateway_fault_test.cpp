@@ -15,8 +15,8 @@ class gateway_faults : public ::testing::Test {
  protected:
   void start(std::vector<std::string> extra = {}) {
     keys_ = std::make_unique<DevKeys>(dir_.path());
-    std::vector<std::string> args = {"--bootstrap", SHOPPULSE_FAKE_FUNCTION, "--jwt-key", keys_->key_file(),
-                                     "--concurrency", "1"};
+    std::vector<std::string> args = {"--bootstrap",     SHOPPULSE_FAKE_FUNCTION, "--jwt-key",
+                                     keys_->key_file(), "--concurrency",         "1"};
     args.insert(args.end(), extra.begin(), extra.end());
     gateway_ = GatewayProcess::start(args);
     ASSERT_NE(gateway_, nullptr);
@@ -172,8 +172,8 @@ TEST_F(gateway_faults, public_routes_get_no_authorizer_and_need_no_token) {
 TEST_F(gateway_faults, http_api_event_and_response_follow_payload_2_0) {
   start({"--http-api"});
   auto client = gateway_->client();
-  auto res = client.Get("/fake/echo?x=1&x=2", bearer(token_, {{"Cookie", "a=1; b=2"}, {"X-Repeat", "one"},
-                                                              {"X-Repeat", "two"}}));
+  auto res = client.Get("/fake/echo?x=1&x=2",
+                        bearer(token_, {{"Cookie", "a=1; b=2"}, {"X-Repeat", "one"}, {"X-Repeat", "two"}}));
   ASSERT_TRUE(res);
   ASSERT_EQ(res->status, 200) << res->body;
   const json event = body_json(res);

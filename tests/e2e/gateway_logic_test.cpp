@@ -43,7 +43,9 @@ const std::string& private_pem() {
   static const std::string pem = generate_rsa_private_key_pem().value_or("");
   return pem;
 }
-std::string public_pem() { return public_key_pem(private_pem()).value_or(""); }
+std::string public_pem() {
+  return public_key_pem(private_pem()).value_or("");
+}
 
 std::string sign(json claims, const std::string& alg = "RS256", const std::string& key = private_pem(),
                  std::int64_t ttl = 3600, const std::string& kid = "k1") {
@@ -59,7 +61,9 @@ std::string sign(json claims, const std::string& alg = "RS256", const std::strin
   return token.value_or("");
 }
 
-json admin_claims() { return cognito_id_claims("dev-acme-admin", kAcme, "admin", "admin@acme.example"); }
+json admin_claims() {
+  return cognito_id_claims("dev-acme-admin", kAcme, "admin", "admin@acme.example");
+}
 
 JwtVerifier rs256_verifier(std::string issuer = "", std::string audience = "") {
   VerifierConfig config;
@@ -108,8 +112,9 @@ TEST(gateway_logic, the_token_cannot_choose_a_weaker_algorithm) {
   // HS256 keyed with the (public) RSA key: the classic confusion attack.
   EXPECT_EQ(rs256_verifier().verify(sign(admin_claims(), "HS256", public_pem()), kNow).error().message,
             "HS256 tokens are not accepted");
-  EXPECT_EQ(rs256_verifier().verify(base64url_encode(R"({"alg":"HS384"})") + "." + body + ".c2ln", kNow).error().message,
-            "unsupported alg HS384");
+  EXPECT_EQ(
+      rs256_verifier().verify(base64url_encode(R"({"alg":"HS384"})") + "." + body + ".c2ln", kNow).error().message,
+      "unsupported alg HS384");
 }
 
 TEST(gateway_logic, hs256_dev_tokens_verify_with_the_shared_secret_only) {
@@ -138,8 +143,8 @@ TEST(gateway_logic, issuer_audience_token_use_and_exp_are_checked) {
   odd["iss"] = 42;  // must be refused, not throw
   EXPECT_FALSE(rs256_verifier(kDevIssuer).verify(sign(odd), kNow).ok());
   // A token without exp never expires: refused.
-  const std::string no_exp = base64url_encode(R"({"alg":"HS256","typ":"JWT"})") + "." +
-                             base64url_encode(R"({"sub":"x"})") + ".sig";
+  const std::string no_exp =
+      base64url_encode(R"({"alg":"HS256","typ":"JWT"})") + "." + base64url_encode(R"({"sub":"x"})") + ".sig";
   VerifierConfig hs;
   hs.hs256_secret = std::string(40, 's');
   EXPECT_FALSE(JwtVerifier(hs).verify(no_exp, kNow).ok());
@@ -172,8 +177,12 @@ TEST(gateway_logic, jwks_keys_verify_tokens_like_a_cognito_pool) {
   };
   const json jwks = {{"keys",
                       {{{"kty", "EC"}, {"kid", "ec"}},
-                       {{"kty", "RSA"}, {"kid", "pool-key"}, {"alg", "RS256"}, {"use", "sig"},
-                        {"n", component(OSSL_PKEY_PARAM_RSA_N)}, {"e", component(OSSL_PKEY_PARAM_RSA_E)}}}}};
+                       {{"kty", "RSA"},
+                        {"kid", "pool-key"},
+                        {"alg", "RS256"},
+                        {"use", "sig"},
+                        {"n", component(OSSL_PKEY_PARAM_RSA_N)},
+                        {"e", component(OSSL_PKEY_PARAM_RSA_E)}}}}};
   auto keys = keys_from_jwks(jwks);
   ASSERT_TRUE(keys.ok()) << keys.error().message;
   ASSERT_EQ(keys->size(), 1U);
@@ -194,20 +203,28 @@ TEST(gateway_logic, bearer_header_forms) {
 // --- claims and events ----------------------------------------------------
 
 TEST(gateway_logic, claims_are_rendered_as_in_real_api_gateway_events) {
-  const json sample_v1 = read_json(fs::path(SHOPPULSE_TEST_DATA_DIR) / "events/apigw-v1-rest-cognito-userpool-authorizer.json");
-  const json sample_v2 = read_json(fs::path(SHOPPULSE_TEST_DATA_DIR) / "events/apigw-v2-http-jwt-authorizer-cognito.json");
+  const json sample_v1 =
+      read_json(fs::path(SHOPPULSE_TEST_DATA_DIR) / "events/apigw-v1-rest-cognito-userpool-authorizer.json");
+  const json sample_v2 =
+      read_json(fs::path(SHOPPULSE_TEST_DATA_DIR) / "events/apigw-v2-http-jwt-authorizer-cognito.json");
   // The decoded token of those samples, as numbers.
-  const json decoded = {{"sub", "d2f50444-0041-7036-aea2-a955fca33d37"}, {"auth_time", 1718636404},
-                        {"exp", 1718722804}, {"iat", 1718636404}, {"token_use", "id"}};
+  const json decoded = {{"sub", "d2f50444-0041-7036-aea2-a955fca33d37"},
+                        {"auth_time", 1718636404},
+                        {"exp", 1718722804},
+                        {"iat", 1718636404},
+                        {"token_use", "id"}};
   const json rest = rest_authorizer_claims(decoded);
   const json& v1_claims = sample_v1["requestContext"]["authorizer"]["claims"];
-  for (const char* name : {"sub", "auth_time", "exp", "iat", "token_use"}) EXPECT_EQ(rest[name], v1_claims[name]) << name;
+  for (const char* name : {"sub", "auth_time", "exp", "iat", "token_use"})
+    EXPECT_EQ(rest[name], v1_claims[name]) << name;
   const json http = http_api_authorizer_claims(decoded);
   const json& v2_claims = sample_v2["requestContext"]["authorizer"]["jwt"]["claims"];
-  for (const char* name : {"sub", "auth_time", "exp", "iat", "token_use"}) EXPECT_EQ(http[name], v2_claims[name]) << name;
+  for (const char* name : {"sub", "auth_time", "exp", "iat", "token_use"})
+    EXPECT_EQ(http[name], v2_claims[name]) << name;
   EXPECT_EQ(clf_time_utc(1718636426), sample_v1["requestContext"]["requestTime"]);
   EXPECT_EQ(http_api_authorizer_claims(json{{"groups", {"a", "b"}}})["groups"], "[a b]");
-  EXPECT_EQ(rest_authorizer_claims(json{{"groups", {"a", "b"}}, {"ok", true}}), (json{{"groups", "a,b"}, {"ok", "true"}}));
+  EXPECT_EQ(rest_authorizer_claims(json{{"groups", {"a", "b"}}, {"ok", true}}),
+            (json{{"groups", "a,b"}, {"ok", "true"}}));
 }
 
 TEST(gateway_logic, routes_match_the_deployed_resources) {
@@ -227,8 +244,8 @@ HttpRequest sample_request() {
   HttpRequest request;
   request.method = "POST";
   request.target = "/users/abc?limit=5&role=admin&role=viewer&q=a+b";
-  request.headers = {{"Host", "127.0.0.1:3000"}, {"Content-Type", "application/json"}, {"X-Custom", "1"},
-                     {"x-custom", "2"}, {"Cookie", "session=abc; theme=dark"}, {"Accept-Encoding", "gzip"}};
+  request.headers = {{"Host", "127.0.0.1:3000"}, {"Content-Type", "application/json"},  {"X-Custom", "1"},
+                     {"x-custom", "2"},          {"Cookie", "session=abc; theme=dark"}, {"Accept-Encoding", "gzip"}};
   request.body = R"({"name":"Ann"})";
   request.source_ip = "127.0.0.1";
   request.host = "127.0.0.1:3000";
@@ -336,9 +353,9 @@ TEST(gateway_logic, http_api_responses_infer_a_json_body_and_carry_cookies) {
   ASSERT_TRUE(full.ok());
   EXPECT_EQ(full->status, 302);
   EXPECT_EQ(*full->header("location"), "/x");
-  EXPECT_EQ(std::count_if(full->headers.begin(), full->headers.end(),
-                          [](const auto& h) { return h.first == "Set-Cookie"; }),
-            2);
+  EXPECT_EQ(
+      std::count_if(full->headers.begin(), full->headers.end(), [](const auto& h) { return h.first == "Set-Cookie"; }),
+      2);
   EXPECT_FALSE(map_function_response(PayloadFormat::kHttpApi, "not json").ok());
   EXPECT_FALSE(map_function_response(PayloadFormat::kHttpApi, R"({"statusCode":200,"multiValueHeaders":{}})").ok());
 }
@@ -381,12 +398,13 @@ TEST_F(recorder_dir, records_events_and_goldens_replay_can_compare) {
   emulator::InvocationResult result;
   result.outcome = emulator::InvocationResult::Outcome::kResponse;
   const std::string created = "/users/7b4186e2-f504-4717-9689-378d404741c1";  // not in the event
-  result.body = json{{"statusCode", 200},
-                     {"headers", {{"Content-Type", "application/json"}, {"Location", created}}},
-                     {"multiValueHeaders", {{"Content-Type", {"application/json"}}, {"Location", {created}}}},
-                     {"body", R"({"status":"ok","coldStart":true,"version":"1.2.3","id":"0c7e3e1e-5b5a-4c1e-9d1e-6a5b4c3d2e1f"})"},
-                     {"isBase64Encoded", false}}
-                    .dump();
+  result.body = json{
+      {"statusCode", 200},
+      {"headers", {{"Content-Type", "application/json"}, {"Location", created}}},
+      {"multiValueHeaders", {{"Content-Type", {"application/json"}}, {"Location", {created}}}},
+      {"body", R"({"status":"ok","coldStart":true,"version":"1.2.3","id":"0c7e3e1e-5b5a-4c1e-9d1e-6a5b4c3d2e1f"})"},
+      {"isBase64Encoded",
+       false}}.dump();
   auto recorded = (*recorder)->record(event, result, "GET", "/health");
   ASSERT_TRUE(recorded.ok()) << recorded.error().message;
   EXPECT_EQ(recorded->event_file.filename(), "0001-get-health.json");
@@ -399,11 +417,13 @@ TEST_F(recorder_dir, records_events_and_goldens_replay_can_compare) {
   EXPECT_EQ(golden["response"]["statusCode"], 200);
   EXPECT_EQ(golden["response"]["headers"]["content-type"], "application/json");  // stable headers stay compared
   const auto masked = replay::string_list(golden, "$masked");
-  for (const char* path : {"body.coldStart", "body.version", "body.id", "headers.location", "multiValueHeaders.location"}) {
+  for (const char* path :
+       {"body.coldStart", "body.version", "body.id", "headers.location", "multiValueHeaders.location"}) {
     EXPECT_NE(std::find(masked.begin(), masked.end(), path), masked.end()) << path;
   }
   // The golden matches what produced it (replay's own comparison).
-  const json actual = replay::normalise(replay::classify_event(event_text), replay::Observed{false, result.body, ""}, {});
+  const json actual =
+      replay::normalise(replay::classify_event(event_text), replay::Observed{false, result.body, ""}, {});
   EXPECT_TRUE(replay::compare(golden, actual).passed) << replay::compare(golden, actual).report;
   EXPECT_TRUE(read_json(dir_ / "suite.json")["needs_postgres"].get<bool>());
 

@@ -211,8 +211,8 @@ class FakeAwsProcess {
         {"quicksight_account_id", kAccount},
         {"dashboards", {"sales-overview", "marketing-performance", "fulfillment-operations", "finance-executive"}}};
     write_file(dir / "fake-aws-state.json", state.dump());
-    auto process = Spawned::start(SHOPPULSE_FAKE_AWS, {"--port", "0", "--state", (dir / "fake-aws-state.json").string()},
-                                  base_env());
+    auto process = Spawned::start(SHOPPULSE_FAKE_AWS,
+                                  {"--port", "0", "--state", (dir / "fake-aws-state.json").string()}, base_env());
     if (!process) return nullptr;
     const std::string prefix = "fake_aws listening on ";
     const auto line = process->wait_for_line([&](const std::string& l) { return l.rfind(prefix, 0) == 0; }, 20s);
@@ -229,9 +229,11 @@ class FakeAwsProcess {
   [[nodiscard]] const std::string& url() const noexcept { return url_; }
   // The environment bootstrap needs to call QuickSight at this fake.
   [[nodiscard]] std::vector<std::string> gateway_env_args() const {
-    return {"--env", "AWS_ENDPOINT_URL_QUICKSIGHT=" + url_, "--env", "AWS_REGION=us-east-1",
-            "--env", std::string("AWS_ACCESS_KEY_ID=") + kAccessKey, "--env",
-            std::string("AWS_SECRET_ACCESS_KEY=") + kSecretKey, "--env", std::string("QUICKSIGHT_ACCOUNT_ID=") + kAccount};
+    return {"--env", "AWS_ENDPOINT_URL_QUICKSIGHT=" + url_,
+            "--env", "AWS_REGION=us-east-1",
+            "--env", std::string("AWS_ACCESS_KEY_ID=") + kAccessKey,
+            "--env", std::string("AWS_SECRET_ACCESS_KEY=") + kSecretKey,
+            "--env", std::string("QUICKSIGHT_ACCOUNT_ID=") + kAccount};
   }
   nlohmann::json stats() const {
     const auto colon = url_.rfind(':');

@@ -27,9 +27,9 @@ class AuditLogIndexes : public ::testing::Test {
 
   // The plan of a filtered page, as JSON text.
   std::string plan(const std::string& filter) {
-    const auto explained = db_.exec(
-        "EXPLAIN (FORMAT JSON) SELECT a.id FROM audit_logs a WHERE a.tenant_id = '" + std::string(kAcme) +
-        "'::uuid AND " + filter + " ORDER BY a.created_at DESC, a.id DESC LIMIT 26");
+    const auto explained =
+        db_.exec("EXPLAIN (FORMAT JSON) SELECT a.id FROM audit_logs a WHERE a.tenant_id = '" + std::string(kAcme) +
+                 "'::uuid AND " + filter + " ORDER BY a.created_at DESC, a.id DESC LIMIT 26");
     EXPECT_TRUE(explained.ok) << explained.error;
     return explained.ok ? explained.value() : std::string();
   }

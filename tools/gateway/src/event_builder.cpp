@@ -120,11 +120,18 @@ json rest_event(const EventInput& input, const EventSettings& settings) {
   if (input.route.proxy) path_params = json{{"proxy", *input.route.proxy}};
 
   const std::int64_t epoch_s = input.epoch_ms / 1000;
-  json identity = {{"cognitoIdentityPoolId", nullptr}, {"accountId", nullptr}, {"cognitoIdentityId", nullptr},
-                   {"caller", nullptr}, {"sourceIp", request.source_ip}, {"principalOrgId", nullptr},
-                   {"accessKey", nullptr}, {"cognitoAuthenticationType", nullptr},
-                   {"cognitoAuthenticationProvider", nullptr}, {"userArn", nullptr},
-                   {"userAgent", header_or(request, "User-Agent", "")}, {"user", nullptr}};
+  json identity = {{"cognitoIdentityPoolId", nullptr},
+                   {"accountId", nullptr},
+                   {"cognitoIdentityId", nullptr},
+                   {"caller", nullptr},
+                   {"sourceIp", request.source_ip},
+                   {"principalOrgId", nullptr},
+                   {"accessKey", nullptr},
+                   {"cognitoAuthenticationType", nullptr},
+                   {"cognitoAuthenticationProvider", nullptr},
+                   {"userArn", nullptr},
+                   {"userAgent", header_or(request, "User-Agent", "")},
+                   {"user", nullptr}};
   json context = {{"resourceId", "local0"},
                   {"resourcePath", input.route.resource},
                   {"httpMethod", request.method},
@@ -186,15 +193,9 @@ json http_api_event(const EventInput& input, const EventSettings& settings) {
                {"protocol", "HTTP/1.1"},
                {"sourceIp", request.source_ip},
                {"userAgent", header_or(request, "User-Agent", "")}};
-  json context = {{"accountId", settings.account_id},
-                  {"apiId", settings.api_id},
-                  {"domainName", request.host},
-                  {"domainPrefix", settings.api_id},
-                  {"http", std::move(http)},
-                  {"requestId", input.request_id},
-                  {"routeKey", input.route.route_key},
-                  {"stage", "$default"},
-                  {"time", clf_time_utc(epoch_s)},
+  json context = {{"accountId", settings.account_id},  {"apiId", settings.api_id}, {"domainName", request.host},
+                  {"domainPrefix", settings.api_id},   {"http", std::move(http)},  {"requestId", input.request_id},
+                  {"routeKey", input.route.route_key}, {"stage", "$default"},      {"time", clf_time_utc(epoch_s)},
                   {"timeEpoch", input.epoch_ms}};
   if (input.claims) {
     context["authorizer"] = {{"jwt", {{"claims", http_api_authorizer_claims(*input.claims)}, {"scopes", nullptr}}}};

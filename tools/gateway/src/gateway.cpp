@@ -142,8 +142,8 @@ HttpResponse Gateway::handle(const HttpRequest& request) {
             if (auto recorded = recorder_->record(event, result, request.method, path); !recorded) {
               log_.warn("recording failed", {{"error", recorded.error().message}});
             } else {
-              log_.info("recorded", {{"event", recorded->event_file.filename().string()},
-                                     {"masked", recorded->masked}});
+              log_.info("recorded",
+                        {{"event", recorded->event_file.filename().string()}, {"masked", recorded->masked}});
             }
           }
           break;

@@ -101,11 +101,13 @@ HttpServer::HttpServer(Gateway& gateway) : impl_(std::make_unique<Impl>(gateway)
   self.server.Options(any, handler);
 }
 
-HttpServer::~HttpServer() { stop(); }
+HttpServer::~HttpServer() {
+  stop();
+}
 
 Result<int> HttpServer::bind(const std::string& host, int port) {
-  const bool ok = port == 0 ? (impl_->port = impl_->server.bind_to_any_port(host)) > 0
-                            : impl_->server.bind_to_port(host, port);
+  const bool ok =
+      port == 0 ? (impl_->port = impl_->server.bind_to_any_port(host)) > 0 : impl_->server.bind_to_port(host, port);
   if (!ok) {
     return fail(Error::make(ErrorKind::kUnavailable, "bind_failed",
                             "cannot listen on " + host + ":" + std::to_string(port) + " (in use?)"));
@@ -114,7 +116,9 @@ Result<int> HttpServer::bind(const std::string& host, int port) {
   return impl_->port;
 }
 
-bool HttpServer::serve() { return impl_->server.listen_after_bind(); }
+bool HttpServer::serve() {
+  return impl_->server.listen_after_bind();
+}
 
 void HttpServer::stop() {
   if (impl_->server.is_running()) impl_->server.stop();

@@ -62,7 +62,11 @@ std::string HttpRequest::raw_query() const {
   return q == std::string::npos ? std::string() : target.substr(q + 1);
 }
 
-const std::string* HttpRequest::header(std::string_view name) const { return find_header(headers, name); }
-const std::string* HttpResponse::header(std::string_view name) const { return find_header(headers, name); }
+const std::string* HttpRequest::header(std::string_view name) const {
+  return find_header(headers, name);
+}
+const std::string* HttpResponse::header(std::string_view name) const {
+  return find_header(headers, name);
+}
 
 }  // namespace shoppulse::gateway

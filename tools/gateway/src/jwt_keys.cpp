@@ -16,7 +16,9 @@ using detail::BnPtr;
 using detail::PkeyCtxPtr;
 using detail::PkeyPtr;
 
-Error key_error(std::string message) { return Error::make(ErrorKind::kInvalidInput, "invalid_key", std::move(message)); }
+Error key_error(std::string message) {
+  return Error::make(ErrorKind::kInvalidInput, "invalid_key", std::move(message));
+}
 
 BioPtr memory_bio(std::string_view text) {
   return BioPtr(BIO_new_mem_buf(text.data(), static_cast<int>(text.size())));
@@ -35,12 +37,15 @@ Result<std::string> write_public_pem(EVP_PKEY* key) {
   return bio_text(out.get());
 }
 
-bool is_rsa(EVP_PKEY* key) { return EVP_PKEY_is_a(key, "RSA") == 1; }
+bool is_rsa(EVP_PKEY* key) {
+  return EVP_PKEY_is_a(key, "RSA") == 1;
+}
 
 BnPtr bignum_from_base64url(const std::string& text) {
   auto bytes = base64url_decode(text);
   if (!bytes || bytes->empty()) return nullptr;
-  return BnPtr(BN_bin2bn(reinterpret_cast<const unsigned char*>(bytes->data()), static_cast<int>(bytes->size()), nullptr));
+  return BnPtr(
+      BN_bin2bn(reinterpret_cast<const unsigned char*>(bytes->data()), static_cast<int>(bytes->size()), nullptr));
 }
 
 Result<std::string> pem_from_modulus(const std::string& n64, const std::string& e64) {
@@ -77,7 +82,8 @@ Result<std::string> public_key_pem(std::string_view pem) {
   BioPtr in = memory_bio(pem);
   // An empty passphrase callback result: encrypted private keys are refused
   // instead of prompting on the terminal.
-  PkeyPtr key(in ? PEM_read_bio_PrivateKey(in.get(), nullptr, [](char*, int, int, void*) { return 0; }, nullptr)
+  PkeyPtr key(in ? PEM_read_bio_PrivateKey(
+                       in.get(), nullptr, [](char*, int, int, void*) { return 0; }, nullptr)
                  : nullptr);
   if (!key) return fail(key_error("not an RSA public or private key in PEM form"));
   if (!is_rsa(key.get())) return fail(key_error("the private key is not an RSA key"));

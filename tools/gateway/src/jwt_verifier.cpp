@@ -11,7 +11,9 @@ namespace {
 
 constexpr std::size_t kMaxTokenBytes = 16 * 1024;
 
-Error unauthorized(std::string reason) { return Error::make(ErrorKind::kUnauthorized, "unauthorized", std::move(reason)); }
+Error unauthorized(std::string reason) {
+  return Error::make(ErrorKind::kUnauthorized, "unauthorized", std::move(reason));
+}
 
 bool base64url_chars(std::string_view text) {
   return std::all_of(text.begin(), text.end(), [](char c) {
@@ -46,8 +48,8 @@ bool audience_matches(const nlohmann::json& claims, const std::string& audience)
 // chose from the header (never trust the token to pick how it is checked).
 std::optional<nlohmann::json> decode_with(const std::string& token, const std::string& key, jwt_alg_t expected) {
   jwt_t* raw = nullptr;
-  const int rc = jwt_decode(&raw, token.c_str(), reinterpret_cast<const unsigned char*>(key.data()),
-                            static_cast<int>(key.size()));
+  const int rc =
+      jwt_decode(&raw, token.c_str(), reinterpret_cast<const unsigned char*>(key.data()), static_cast<int>(key.size()));
   detail::JwtPtr jwt(raw);
   if (rc != 0 || !jwt || jwt_get_alg(jwt.get()) != expected) return std::nullopt;
   detail::MallocString grants(jwt_get_grants_json(jwt.get(), nullptr));

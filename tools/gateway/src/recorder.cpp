@@ -51,7 +51,8 @@ int next_number_in(const fs::path& dir) {
     const std::string name = entry.path().filename().string();
     if (name.size() < 5 || name[4] != '-') continue;
     bool digits = true;
-    for (int i = 0; i < 4; ++i) digits = digits && std::isdigit(static_cast<unsigned char>(name[static_cast<std::size_t>(i)])) != 0;
+    for (int i = 0; i < 4; ++i)
+      digits = digits && std::isdigit(static_cast<unsigned char>(name[static_cast<std::size_t>(i)])) != 0;
     if (digits) highest = std::max(highest, std::stoi(name.substr(0, 4)));
   }
   return highest + 1;
@@ -122,7 +123,8 @@ json redact_event(json event) {
   return event;
 }
 
-Recorder::Recorder(RecorderOptions options, int next_number) : options_(std::move(options)), next_number_(next_number) {}
+Recorder::Recorder(RecorderOptions options, int next_number)
+    : options_(std::move(options)), next_number_(next_number) {}
 
 Result<std::unique_ptr<Recorder>> Recorder::open(RecorderOptions options) {
   std::error_code ec;
@@ -132,8 +134,7 @@ Result<std::unique_ptr<Recorder>> Recorder::open(RecorderOptions options) {
   }
   const fs::path suite = options.dir / "suite.json";
   if (!fs::exists(suite)) {
-    json config = {{"$comment",
-                    "written by local_gateway --record; replay with tools/replay (tests/replay/README.md)"},
+    json config = {{"$comment", "written by local_gateway --record; replay with tools/replay (tests/replay/README.md)"},
                    {"needs_postgres", options.needs_postgres}};
     if (options.timeout_ms > 0) config["timeout_ms"] = options.timeout_ms;
     if (!options.suite_env.empty()) config["env"] = options.suite_env;

@@ -47,8 +47,9 @@ std::size_t SandboxPool::wait_ready(std::chrono::milliseconds timeout) {
   std::size_t ready = 0;
   for (std::size_t i = 0; i < sandboxes_.size(); ++i) {
     RuntimeEmulator& sandbox = *sandboxes_[i];
-    const auto left = std::max(std::chrono::milliseconds(0), std::chrono::duration_cast<std::chrono::milliseconds>(
-                                                                 deadline - std::chrono::steady_clock::now()));
+    const auto left =
+        std::max(std::chrono::milliseconds(0),
+                 std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()));
     if (sandbox.wait_for_next_poll(left)) {
       ++ready;
       logger_.info("sandbox ready", {{"sandbox", i}, {"pid", sandbox.pid()}});

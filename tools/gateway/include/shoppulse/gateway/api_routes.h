@@ -17,9 +17,9 @@ enum class RouteAccess { kPublic, kAuthorized, kNoMethod };
 
 struct ApiRoute {
   RouteAccess access = RouteAccess::kNoMethod;
-  std::string resource;                // REST `resource`: "/health" or "/{proxy+}"
-  std::string route_key;               // HTTP API `routeKey`, e.g. "GET /health", "ANY /{proxy+}"
-  std::optional<std::string> proxy;    // {proxy+} value (path without the leading '/'), decoded
+  std::string resource;              // REST `resource`: "/health" or "/{proxy+}"
+  std::string route_key;             // HTTP API `routeKey`, e.g. "GET /health", "ANY /{proxy+}"
+  std::optional<std::string> proxy;  // {proxy+} value (path without the leading '/'), decoded
 };
 
 // `path` is the decoded request path (no query).

@@ -16,11 +16,11 @@ inline constexpr const char* kDevIssuer = "https://cognito-idp.local.shoppulse.d
 inline constexpr const char* kDevAudience = "shoppulse-local-dev";
 
 struct TokenSpec {
-  std::string alg = "RS256";    // RS256 (key = private key PEM) or HS256 (key = shared secret)
+  std::string alg = "RS256";  // RS256 (key = private key PEM) or HS256 (key = shared secret)
   std::string key;
-  std::string kid;              // header "kid" (RS256); empty: none
+  std::string kid;                                   // header "kid" (RS256); empty: none
   nlohmann::json claims = nlohmann::json::object();  // strings, integers, booleans, arrays
-  std::int64_t issued_at = 0;   // iat; exp = iat + ttl
+  std::int64_t issued_at = 0;                        // iat; exp = iat + ttl
   std::int64_t ttl_seconds = 12 * 3600;
 };
 

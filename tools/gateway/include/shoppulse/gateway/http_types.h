@@ -12,12 +12,12 @@ namespace shoppulse::gateway {
 using HeaderList = std::vector<std::pair<std::string, std::string>>;  // arrival order, names as sent
 
 struct HttpRequest {
-  std::string method;      // upper-case
-  std::string target;      // request target as sent: raw path, '?', raw query
+  std::string method;  // upper-case
+  std::string target;  // request target as sent: raw path, '?', raw query
   HeaderList headers;
-  std::string body;        // already de-chunked and de-compressed by the HTTP server
+  std::string body;  // already de-chunked and de-compressed by the HTTP server
   std::string source_ip;
-  std::string host;        // Host header or "127.0.0.1:<port>"
+  std::string host;  // Host header or "127.0.0.1:<port>"
   int server_port = 0;
 
   [[nodiscard]] std::string raw_path() const;   // target up to '?'
