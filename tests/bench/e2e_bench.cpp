@@ -30,13 +30,31 @@ constexpr int kMaxSandboxes = 4;
 
 // Warm sandboxes shared by every benchmark of this process: thread i of a
 // Threads(N) run always uses sandbox i.
+struct Sandboxes {
+  std::mutex mutex;
+  std::vector<std::unique_ptr<emulator::RuntimeEmulator>> slots{kMaxSandboxes};
+};
+
+Sandboxes& sandboxes() {
+  static Sandboxes all;
+  return all;
+}
+
 emulator::RuntimeEmulator& sandbox(int index) {
-  static std::mutex mutex;
-  static std::vector<std::unique_ptr<emulator::RuntimeEmulator>> sandboxes(kMaxSandboxes);
-  std::lock_guard lock(mutex);
-  auto& slot = sandboxes.at(static_cast<std::size_t>(index));
+  Sandboxes& all = sandboxes();
+  std::lock_guard lock(all.mutex);
+  auto& slot = all.slots.at(static_cast<std::size_t>(index));
   if (!slot || !slot->running()) slot = BenchWorld::get().start_sandbox();
   return *slot;
+}
+
+// Stops the sandboxes before main returns: torn down during static
+// destruction, an emulator's HTTP workers could still parse a request (the
+// bootstrap's next /next) with httplib's function-local statics already gone.
+void stop_sandboxes() {
+  Sandboxes& all = sandboxes();
+  std::lock_guard lock(all.mutex);
+  for (auto& slot : all.slots) slot.reset();
 }
 
 std::atomic<std::uint64_t> g_email_counter{0};
@@ -130,6 +148,7 @@ int main(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   benchmark::RunSpecifiedBenchmarks();
+  stop_sandboxes();
   benchmark::Shutdown();
   return 0;
 }
