@@ -20,8 +20,6 @@ namespace shoppulse::bootstrap {
 
 std::string env_or_empty(const char* name);
 
-// Adapts the handlers' Application to the runtime's one dispatch interface
-// and writes the access log and EMF metric line for each invocation.
 // Work started during init that the first invocation waits for: the database
 // handshake runs while the runtime asks for its first event, so init (exec ->
 // first /next) does not include it. Joined before the first invocation touches
@@ -33,7 +31,12 @@ class InitTask {
   InitTask& operator=(const InitTask&) = delete;
   ~InitTask() { finish(); }
 
-  void start(std::function<void()> work) { thread_ = std::thread(std::move(work)); }
+  // A second start() waits for the first task: assigning over a joinable
+  // std::thread would terminate the process.
+  void start(std::function<void()> work) {
+    finish();
+    thread_ = std::thread(std::move(work));
+  }
   void finish() {
     if (thread_.joinable()) thread_.join();
   }
@@ -42,6 +45,8 @@ class InitTask {
   std::thread thread_;
 };
 
+// Adapts the handlers' Application to the runtime's one dispatch interface
+// and writes the access log and EMF metric line for each invocation.
 class InvocationAdapter final : public runtime::InvocationHandler {
  public:
   InvocationAdapter(handlers::Application& application, Logger& logger, const config::Config& config,
