@@ -5,8 +5,14 @@
 # end-to-end, cold-start and memory drivers run the unpacked zip's `bootstrap`
 # (the artifact Lambda runs); SHOPPULSE_BENCH_BOOTSTRAP overrides it.
 #
-#   ./bench.sh           full run (about 5-10 minutes on 2 cores)
-#   ./bench.sh --quick   fast pass, few samples (about 1-2 minutes after the build)
+# Before/after: the full run also builds the baseline commit (default: the one
+# in tests/bench/baseline-ref) from git, its deployment zip and its
+# alloc_bench, and measures it in the same run, interleaved route by route.
+#
+#   ./bench.sh                  full run with the baseline (about 15 minutes on 2 cores)
+#   ./bench.sh --quick          fast pass, few samples, no baseline (a few minutes after the build)
+#   ./bench.sh --baseline REF   compare with REF (any commit; --quick too)
+#   ./bench.sh --no-baseline    measure this tree only
 #
 # Environment: JOBS (build parallelism, default nproc), BENCH_BUILD_DIR.
 set -euo pipefail
@@ -15,39 +21,55 @@ readonly ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 readonly BUILD=${BENCH_BUILD_DIR:-$ROOT/build/bench}
 readonly RESULTS=$BUILD/results
 QUICK=0
+BASELINE=default
 
-for arg in "$@"; do
-  case $arg in
+while [[ $# -gt 0 ]]; do
+  case $1 in
     --quick) QUICK=1 ;;
+    --baseline)
+      [[ $# -ge 2 ]] || { echo "bench.sh: --baseline needs a commit" >&2; exit 2; }
+      BASELINE=$2
+      shift
+      ;;
+    --no-baseline) BASELINE= ;;
     -h | --help)
-      sed -n '2,9p' "$0"
+      sed -n '2,17p' "$0"
       exit 0
       ;;
     *)
-      echo "bench.sh: unknown argument: $arg" >&2
+      echo "bench.sh: unknown argument: $1" >&2
       exit 2
       ;;
   esac
+  shift
 done
+if [[ $BASELINE == default ]]; then
+  if ((QUICK)); then BASELINE=; else BASELINE=$(tr -d '[:space:]' <"$ROOT/tests/bench/baseline-ref"); fi
+fi
 
 log() { echo "bench.sh: $*" >&2; }
 
-# Charts need gnuplot; install it when we can (Debian, as root).
-if ! command -v gnuplot >/dev/null 2>&1; then
+# Charts need gnuplot and the profile perf; install them when we can (Debian, as root).
+install_tool() {
+  local tool=$1 package=$2
+  command -v "$tool" >/dev/null 2>&1 && return 0
   if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
-    log "installing gnuplot-nox"
-    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends gnuplot-nox >/dev/null ||
-      { apt-get update >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends gnuplot-nox >/dev/null; } ||
-      log "warning: could not install gnuplot-nox; charts will be skipped"
+    log "installing $package"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "$package" >/dev/null ||
+      { apt-get update >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "$package" >/dev/null; } ||
+      log "warning: could not install $package; its part of the report will be skipped"
   else
-    log "warning: gnuplot not found; charts will be skipped (apt-get install gnuplot-nox)"
+    log "warning: $tool not found; its part of the report will be skipped (apt-get install $package)"
   fi
-fi
+}
+install_tool gnuplot gnuplot-nox
+install_tool perf linux-perf
 
 log "configuring $BUILD (Release)"
 cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release \
   -DSHOPPULSE_BUILD_TESTS=ON -DSHOPPULSE_BUILD_TOOLS=ON -DSHOPPULSE_BUILD_BENCHMARKS=ON >/dev/null
-readonly TARGETS=(bootstrap invocation_overhead_bench micro_bench e2e_bench cold_start_bench memory_bench round_trips_bench)
+readonly TARGETS=(bootstrap invocation_overhead_bench micro_bench e2e_bench cold_start_bench memory_bench
+  round_trips_bench alloc_bench)
 log "building ${TARGETS[*]}"
 cmake --build "$BUILD" -j "${JOBS:-$(nproc)}" --target "${TARGETS[@]}" >"$BUILD/bench-build.log" 2>&1 ||
   { tail -n 40 "$BUILD/bench-build.log" >&2; exit 1; }
@@ -65,6 +87,45 @@ if [[ -z ${SHOPPULSE_BENCH_BOOTSTRAP:-} ]]; then
 fi
 log "bootstrap under test: $SHOPPULSE_BENCH_BOOTSTRAP"
 
+# The baseline: its own sources from git, its own build and deployment zip,
+# plus this tree's alloc_bench harness compiled against it.
+BASELINE_ALLOC=
+if [[ -n $BASELINE ]]; then
+  base_commit=$(git -C "$ROOT" rev-parse --verify --quiet "$BASELINE^{commit}") ||
+    { log "unknown baseline commit: $BASELINE"; exit 2; }
+  base_src=$BUILD/baseline-src
+  if [[ $(cat "$base_src/.bench-commit" 2>/dev/null) != "$base_commit" ]]; then
+    log "extracting baseline ${base_commit:0:12}"
+    rm -rf "$base_src" "$BUILD/baseline-build"
+    mkdir -p "$base_src"
+    git -C "$ROOT" archive "$base_commit" | tar -x -C "$base_src"
+    echo "$base_commit" >"$base_src/.bench-commit"
+  fi
+  # The extracted tree is not a git checkout; keep its scripts from finding ours.
+  export GIT_CEILING_DIRECTORIES=$BUILD
+  log "building the baseline's alloc_bench"
+  cmake -S "$base_src" -B "$BUILD/baseline-build" -DCMAKE_BUILD_TYPE=Release -DSHOPPULSE_BUILD_TESTS=ON \
+    -DSHOPPULSE_BUILD_TOOLS=ON -DSHOPPULSE_BUILD_BENCHMARKS=ON \
+    -DCMAKE_PROJECT_INCLUDE="$ROOT/tests/bench/alloc/inject_baseline.cmake" >"$BUILD/baseline-build.log" 2>&1 &&
+    cmake --build "$BUILD/baseline-build" -j "${JOBS:-$(nproc)}" --target alloc_bench >>"$BUILD/baseline-build.log" 2>&1 ||
+    { tail -n 40 "$BUILD/baseline-build.log" >&2; exit 1; }
+  BASELINE_ALLOC=$BUILD/baseline-build/alloc_bench
+  log "building the baseline's deployment zip"
+  "$base_src/package.sh" --out "$BUILD/baseline-package" --build-dir "$BUILD/baseline-package-build" \
+    --jobs "${JOBS:-$(nproc)}" >"$BUILD/baseline-package.log" 2>&1 ||
+    { tail -n 40 "$BUILD/baseline-package.log" >&2; exit 1; }
+  unset GIT_CEILING_DIRECTORIES
+  rm -rf "$BUILD/baseline-root"
+  mkdir -p "$BUILD/baseline-root"
+  unzip -q "$BUILD/baseline-package/shoppulse-api.zip" -d "$BUILD/baseline-root"
+  export SHOPPULSE_BENCH_BASELINE_BOOTSTRAP=$BUILD/baseline-root/bootstrap
+  echo "$base_commit" >"$BUILD/baseline-commit"
+  log "baseline ${base_commit:0:12}: $SHOPPULSE_BENCH_BASELINE_BOOTSTRAP"
+else
+  unset SHOPPULSE_BENCH_BASELINE_BOOTSTRAP
+  rm -f "$BUILD/baseline-commit"
+fi
+
 PG_DIR=$(mktemp -d /tmp/sp-bench-pg.XXXXXX)
 cleanup() {
   "$ROOT/tests/support/pg.sh" stop "$PG_DIR" >/dev/null 2>&1 || true
@@ -81,9 +142,9 @@ mkdir -p "$RESULTS"
 # End-to-end numbers are the median of E2E_REPETITIONS runs: one noisy second
 # on a shared VM then cannot become the headline number.
 if ((QUICK)); then
-  MIN_TIME=0.05 E2E_MIN_TIME=0.2 E2E_REPETITIONS=1 COLD_RUNS=5 MEMORY_CHECKPOINTS=1000,3000
+  MIN_TIME=0.05 E2E_MIN_TIME=0.2 E2E_REPETITIONS=1 COLD_RUNS=5 MEMORY_CHECKPOINTS=1000,3000 ALLOC_INVOCATIONS=200
 else
-  MIN_TIME=0.5 E2E_MIN_TIME=1 E2E_REPETITIONS=3 COLD_RUNS=25 MEMORY_CHECKPOINTS=10000,50000
+  MIN_TIME=0.5 E2E_MIN_TIME=1 E2E_REPETITIONS=3 COLD_RUNS=25 MEMORY_CHECKPOINTS=10000,50000 ALLOC_INVOCATIONS=1000
 fi
 
 # run NAME BINARY ARGS...: console output to the terminal, JSON to results/NAME.json
@@ -102,7 +163,55 @@ run round_trips round_trips_bench --benchmark_min_time="$MIN_TIME"
 run e2e e2e_bench --benchmark_min_time="$E2E_MIN_TIME" \
   --benchmark_repetitions="$E2E_REPETITIONS" --benchmark_report_aggregates_only="$((E2E_REPETITIONS > 1))"
 SHOPPULSE_BENCH_COLD_RUNS=$COLD_RUNS run cold_start cold_start_bench
+if [[ -n ${SHOPPULSE_BENCH_BASELINE_BOOTSTRAP:-} ]]; then
+  SHOPPULSE_BENCH_BOOTSTRAP=$SHOPPULSE_BENCH_BASELINE_BOOTSTRAP SHOPPULSE_BENCH_COLD_RUNS=$COLD_RUNS \
+    run cold_start-baseline cold_start_bench
+fi
 SHOPPULSE_BENCH_MEMORY_CHECKPOINTS=$MEMORY_CHECKPOINTS run memory memory_bench
+
+# Where a warm GET /users?limit=50 spends its CPU: perf on the bootstrap under
+# test during a one-sandbox run (full runs; needs perf's software clock).
+profile_users() {
+  command -v perf >/dev/null 2>&1 || return 0
+  local pid_file=$RESULTS/profile.pid data=$RESULTS/perf.data
+  rm -f "$pid_file"
+  SHOPPULSE_BENCH_PID_FILE=$pid_file SHOPPULSE_BENCH_BASELINE_BOOTSTRAP= "$BUILD/tests/bench/e2e_bench" \
+    --benchmark_filter='^BM_E2E/list_users_50/real_time/threads:1$' --benchmark_min_time=10 >/dev/null 2>&1 &
+  local driver=$!
+  for _ in $(seq 100); do [[ -s $pid_file ]] && break; sleep 0.1; done
+  if [[ ! -s $pid_file ]]; then
+    wait "$driver" || true
+    return 0
+  fi
+  sleep 3  # past the warm-up
+  perf record -q -F 2999 -g -p "$(head -n 1 "$pid_file")" -o "$data" -- sleep 5 >/dev/null 2>&1 || true
+  wait "$driver" || true
+  [[ -s $data ]] || return 0
+  # The zip's binary is stripped; its unstripped twin (same build id) names the symbols.
+  perf buildid-cache -a "$BUILD/package-build/bootstrap/bootstrap" >/dev/null 2>&1 || true
+  {
+    echo "by library:"
+    perf report -i "$data" --no-children --sort dso --stdio -g none 2>/dev/null | grep -v '^#' | grep -v '^$' | head -n 12
+    echo
+    echo "top functions:"
+    perf report -i "$data" --no-children --sort dso,sym --stdio -g none 2>/dev/null | grep -v '^#' | grep -v '^$' |
+      head -n 30 | cut -c1-150
+  } >"$RESULTS/profile.txt"
+  rm -f "$data" "$data.old"
+}
+if ((!QUICK)) && [[ -z ${SHOPPULSE_BENCH_SKIP_PROFILE:-} ]]; then
+  log "profiling GET /users?limit=50"
+  profile_users
+fi
+
+# Heap allocations per invocation: deterministic counts, same harness for both.
+log "running alloc"
+"$BUILD/tests/bench/alloc_bench" --invocations "$ALLOC_INVOCATIONS" --out "$RESULTS/alloc.json" >/dev/null
+if [[ -n $BASELINE_ALLOC ]]; then
+  log "running alloc (baseline)"
+  "$BASELINE_ALLOC" --invocations "$ALLOC_INVOCATIONS" --out "$RESULTS/alloc-baseline.json" >/dev/null
+  cp "$BUILD/baseline-commit" "$RESULTS/baseline-commit"
+fi
 
 report_args=("$RESULTS" "$ROOT")
 ((QUICK)) && report_args+=(--quick)

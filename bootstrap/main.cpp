@@ -4,7 +4,6 @@
 
 #include <curl/curl.h>
 
-#include <atomic>
 #include <csignal>
 #include <cstdlib>
 #include <memory>
@@ -13,36 +12,19 @@
 #include "shoppulse/core/log.h"
 #include "shoppulse/runtime/client.h"
 #include "shoppulse/runtime/loop.h"
+#include "shoppulse/runtime/shutdown.h"
 #include "shoppulse/runtime/transport.h"
 
-namespace {
-
-// The only process-wide mutable state: a flag a signal handler may touch.
-std::atomic<bool> g_shutdown_requested{false};
-
-extern "C" void on_sigterm(int /*signal*/) {
-  g_shutdown_requested.store(true);
-}
-
-void install_signal_handlers() {
+int main() {
   // A peer closing a socket mid-write must be an error value, not process death.
   static_cast<void>(std::signal(SIGPIPE, SIG_IGN));
-  struct sigaction action {};
-  action.sa_handler = on_sigterm;
-  sigemptyset(&action.sa_mask);
-  sigaction(SIGTERM, &action, nullptr);
-  sigaction(SIGINT, &action, nullptr);
-}
-
-}  // namespace
-
-int main() {
-  install_signal_handlers();
+  shoppulse::runtime::ShutdownSignal::install();
+  // libcurl (the AWS calls) must be initialised before any thread starts.
   if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) return 1;
   const shoppulse::Logger bootstrap_logger(shoppulse::LogLevel::kInfo, 2);
 
-  auto transport = shoppulse::runtime::CurlTransport::create(
-      shoppulse::bootstrap::env_or_empty("AWS_LAMBDA_RUNTIME_API"), [] { return g_shutdown_requested.load(); });
+  auto transport =
+      shoppulse::runtime::SocketTransport::create(shoppulse::bootstrap::env_or_empty("AWS_LAMBDA_RUNTIME_API"));
   if (!transport) {
     // Without a Runtime API there is nobody to report an init error to.
     bootstrap_logger.log(shoppulse::LogLevel::kFatal, "cannot start runtime", {{"error", transport.error().message}});
@@ -66,7 +48,7 @@ int main() {
 
   shoppulse::bootstrap::Sandbox& warm = **sandbox;
   const auto exit_reason = shoppulse::runtime::run_loop(client, warm.handler(), warm.retry_policy(), warm.logger(),
-                                                        g_shutdown_requested, warm.hooks());
+                                                        shoppulse::runtime::ShutdownSignal::requested());
   if (exit_reason == shoppulse::runtime::LoopExit::kRuntimeApiUnreachable) {
     warm.logger().log(shoppulse::LogLevel::kFatal, "Runtime API unreachable; exiting so Lambda replaces the sandbox");
     return 1;

@@ -2,6 +2,9 @@
 
 #include <cstdlib>
 #include <exception>
+#include <memory_resource>
+#include <optional>
+#include <utility>
 
 #include "shoppulse/metrics/emf.h"
 
@@ -16,66 +19,104 @@ std::string env_or_empty(const char* name) {
   return value == nullptr ? std::string() : std::string(value);
 }
 
+// The access log line and the EMF line of one invocation, written once its
+// outcome is posted. Holds what the handler learned (route, status, tenant);
+// lives in the invocation's arena, like the result it points into.
+class InvocationAdapter::AccessLog final : public runtime::Completion {
+ public:
+  AccessLog(const InvocationAdapter& adapter, handlers::InvocationResult&& result, bool cold_start,
+            std::pmr::memory_resource& memory)
+      : adapter_(adapter),
+        route_(std::move(result.route), &memory),
+        api_request_id_(std::move(result.api_request_id), &memory),
+        tenant_id_(std::move(result.tenant_id), &memory),
+        status_(result.status),
+        db_time_ms_(result.db_time_ms),
+        cold_start_(cold_start),
+        memory_(memory) {}
+
+  void complete(const runtime::Invocation& invocation, const runtime::Outcome& outcome,
+                std::chrono::nanoseconds elapsed) noexcept override {
+    try {
+      write(invocation, outcome, elapsed);
+    } catch (...) {
+      // A log line that cannot be built (out of memory) must not take the
+      // sandbox down with it.
+    }
+    adapter_.logger_.clear_context();
+  }
+
+ private:
+  void write(const runtime::Invocation& invocation, const runtime::Outcome& outcome,
+             std::chrono::nanoseconds elapsed) const {
+    const double duration_ms = static_cast<double>(elapsed.count()) / 1e6;
+    const bool function_error = !outcome.is_success();
+    const bool failed = function_error || status_ >= 500;
+    const std::string_view route = route_.empty() ? std::string_view("UNHANDLED") : std::string_view(route_);
+    LogContext context{invocation.request_id, api_request_id_, tenant_id_, route_, invocation.trace_id, cold_start_};
+    adapter_.logger_.set_context(context);
+    // The access log and the EMF line leave in one write(2).
+    std::pmr::string lines(&memory_);
+    lines.reserve(1024);
+    adapter_.logger_.append_line(lines, failed ? LogLevel::kError : LogLevel::kInfo, "invocation completed",
+                                 [&](ArenaJsonWriter& w) {
+                                   w.field("status", status_).field("durationMs", duration_ms);
+                                   if (function_error) w.field("errorType", outcome.error().error_type);
+                                 });
+    if (adapter_.config_.metrics_enabled) {
+      if (!lines.empty()) lines.push_back('\n');
+      const metrics::InvocationMetrics metrics{route, duration_ms, db_time_ms_, failed ? 1 : 0, cold_start_ ? 1 : 0};
+      metrics::append_emf_line(lines, adapter_.config_.metrics_namespace, metrics, now_epoch_ms());
+    }
+    adapter_.logger_.write_lines(lines);
+  }
+
+  const InvocationAdapter& adapter_;
+  std::pmr::string route_;
+  std::pmr::string api_request_id_;
+  std::pmr::string tenant_id_;
+  int status_;
+  double db_time_ms_;
+  bool cold_start_;
+  std::pmr::memory_resource& memory_;
+};
+
 InvocationAdapter::InvocationAdapter(handlers::Application& application, Logger& logger, const config::Config& config,
                                      InitTask* init_task)
     : application_(application), logger_(logger), config_(config), init_task_(init_task) {}
 
-runtime::Outcome InvocationAdapter::handle(const runtime::Invocation& invocation) {
+runtime::Outcome InvocationAdapter::handle(const runtime::Invocation& invocation, std::pmr::memory_resource& memory) {
   if (cold_start_ && init_task_ != nullptr) init_task_->finish();
-  last_result_.reset();
-  handlers::InvocationContext context{invocation.request_id,
-                                      invocation.trace_id,
-                                      invocation.function_arn,
-                                      invocation.client_context,
-                                      invocation.cognito_identity,
-                                      invocation.deadline_epoch_ms,
-                                      cold_start_};
-  LogContext log_context;
-  log_context.request_id = invocation.request_id;
-  log_context.xray_trace_id = invocation.trace_id;
-  log_context.cold_start = cold_start_;
-  logger_.set_context(std::move(log_context));
+  const bool cold_start = std::exchange(cold_start_, false);
+  const handlers::InvocationContext context{invocation.request_id,
+                                            invocation.trace_id,
+                                            invocation.function_arn,
+                                            invocation.client_context,
+                                            invocation.cognito_identity,
+                                            invocation.deadline_epoch_ms,
+                                            cold_start};
+  logger_.set_context(LogContext{invocation.request_id, {}, {}, {}, invocation.trace_id, cold_start});
 
-  handlers::InvocationResult result = application_.handle(invocation.payload, context);
-  last_result_ = result;
-  if (result.ok) return runtime::InvocationResponse{std::move(result.payload)};
-  return runtime::FunctionError{std::move(result.error_type), std::move(result.error_message)};
-}
-
-void InvocationAdapter::after_invoke(const runtime::Invocation& /*invocation*/, const runtime::Outcome& outcome,
-                                     std::chrono::nanoseconds elapsed) {
-  const double duration_ms = static_cast<double>(elapsed.count()) / 1e6;
-  const bool function_error = !outcome.is_success();
-  std::string route = "UNHANDLED";
-  int status = 0;
-  if (last_result_) {
-    route = last_result_->route;
-    status = last_result_->status;
-    if (auto& context = logger_.context(); context) {
-      LogContext updated = *context;
-      updated.api_request_id = last_result_->api_request_id;
-      updated.tenant_id = last_result_->tenant_id;
-      updated.route = route;
-      logger_.set_context(std::move(updated));
-    }
+  handlers::InvocationResult result(&memory);
+  std::optional<runtime::Outcome> outcome;
+  try {
+    result = application_.handle(invocation.payload, context, memory);
+    outcome =
+        result.ok
+            ? runtime::Outcome(runtime::InvocationResponse{std::move(result.payload)})
+            : runtime::Outcome(runtime::FunctionError{std::move(result.error_type), std::move(result.error_message)});
+  } catch (const std::exception& e) {
+    // Handled here, not by the loop, so the line carries this invocation's
+    // context and the access log still follows.
+    logger_.error("handler threw an exception", {{"exception", e.what()}});
+    outcome = runtime::FunctionError{runtime::error_types::kUnhandled, "Unhandled exception in handler"};
+  } catch (...) {
+    logger_.error("handler threw a non-standard exception");
+    outcome = runtime::FunctionError{runtime::error_types::kUnhandled, "Unhandled exception in handler"};
   }
-  const bool failed = function_error || status >= 500;
-  // The access log and the EMF line leave in one write(2): a syscall saved on
-  // every invocation.
-  std::string lines =
-      logger_.format_with(failed ? LogLevel::kError : LogLevel::kInfo, "invocation completed", [&](JsonWriter& w) {
-        w.field("status", status).field("durationMs", duration_ms);
-        if (function_error) w.field("errorType", outcome.error().error_type);
-      });
-  if (config_.metrics_enabled) {
-    const double db_ms = last_result_ ? last_result_->db_time_ms : 0.0;
-    const metrics::InvocationMetrics metrics{route, duration_ms, db_ms, failed ? 1 : 0, cold_start_ ? 1 : 0};
-    if (!lines.empty()) lines.push_back('\n');
-    lines += metrics::emf_line(config_.metrics_namespace, metrics, now_epoch_ms());
-  }
-  if (!lines.empty()) logger_.write_raw_line(std::move(lines));
-  logger_.clear_context();
-  cold_start_ = false;
+  std::pmr::polymorphic_allocator<> allocator(&memory);
+  outcome->set_completion(allocator.new_object<AccessLog>(*this, std::move(result), cold_start, memory));
+  return std::move(*outcome);
 }
 
 namespace {
@@ -172,11 +213,6 @@ Result<std::unique_ptr<Sandbox>> Sandbox::create() {
       handlers::AppSettings{SHOPPULSE_VERSION, cfg.diagnostic_actions, {}, std::chrono::milliseconds(150)},
       std::move(dependencies), logger);
   sandbox->adapter_ = std::make_unique<InvocationAdapter>(*sandbox->application_, logger, cfg, &sandbox->init_task_);
-  InvocationAdapter* adapter = sandbox->adapter_.get();
-  sandbox->hooks_.after_invoke = [adapter](const runtime::Invocation& invocation, const runtime::Outcome& outcome,
-                                           std::chrono::nanoseconds elapsed) {
-    adapter->after_invoke(invocation, outcome, elapsed);
-  };
   return sandbox;
 }
 

@@ -45,24 +45,25 @@ class InitTask {
   std::thread thread_;
 };
 
-// Adapts the handlers' Application to the runtime's one dispatch interface
-// and writes the access log and EMF metric line for each invocation.
+// Adapts the handlers' Application to the runtime's one dispatch interface.
+// Each invocation's access log and EMF metric line are written by a
+// Completion that lives in the invocation's arena, after the response is
+// posted (so they are not billed before it).
 class InvocationAdapter final : public runtime::InvocationHandler {
  public:
   InvocationAdapter(handlers::Application& application, Logger& logger, const config::Config& config,
                     InitTask* init_task = nullptr);
 
-  runtime::Outcome handle(const runtime::Invocation& invocation) override;
-  void after_invoke(const runtime::Invocation& invocation, const runtime::Outcome& outcome,
-                    std::chrono::nanoseconds elapsed);
+  runtime::Outcome handle(const runtime::Invocation& invocation, std::pmr::memory_resource& memory) override;
 
  private:
+  class AccessLog;
+
   handlers::Application& application_;
   Logger& logger_;
   const config::Config& config_;
   InitTask* init_task_;
   bool cold_start_ = true;
-  std::optional<handlers::InvocationResult> last_result_;
 };
 
 // The warm dependencies, in construction order (destroyed in reverse: the
@@ -79,7 +80,6 @@ class Sandbox {
 
   runtime::InvocationHandler& handler() { return *adapter_; }
   [[nodiscard]] const runtime::RetryPolicy& retry_policy() const { return retry_policy_; }
-  [[nodiscard]] const runtime::LoopHooks& hooks() const { return hooks_; }
   [[nodiscard]] const Logger& logger() const { return *logger_; }
 
  private:
@@ -92,7 +92,6 @@ class Sandbox {
   InitTask init_task_;  // after services_: joined before the pool is destroyed
   std::unique_ptr<handlers::Application> application_;
   std::unique_ptr<InvocationAdapter> adapter_;
-  runtime::LoopHooks hooks_;
 };
 
 }  // namespace shoppulse::bootstrap

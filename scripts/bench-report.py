@@ -25,6 +25,22 @@ def load(results, name):
     return out
 
 
+def load_alloc(results, name):
+    path = os.path.join(results, name + ".json")
+    if not os.path.exists(path):
+        return {}
+    with open(path) as f:
+        return json.load(f)
+
+
+def read_text(results, name):
+    path = os.path.join(results, name)
+    if not os.path.exists(path):
+        return ""
+    with open(path) as f:
+        return f.read()
+
+
 def sh(cmd, cwd=None):
     try:
         return subprocess.run(cmd, shell=True, cwd=cwd, capture_output=True, text=True, check=False).stdout.strip()
@@ -103,8 +119,22 @@ E2E_ROUTES = [
 ]
 
 
-def e2e_name(route, threads):
-    return f"BM_E2E/{route}/real_time/threads:{threads}"
+def e2e_name(route, threads, baseline=False):
+    return f"BM_E2E{'_Baseline' if baseline else ''}/{route}/real_time/threads:{threads}"
+
+
+def change(before, after, digits=0, unit=""):
+    """'before -> after (x-fold)' for a smaller-is-better value."""
+    if after is None:
+        return "n/a"
+    if before is None:
+        return fmt(after, digits, unit)
+    ratio = ""
+    if after > 0 and before > 0:
+        ratio = f" ({before / after:.1f}x)" if before >= after else f" ({after / before:.1f}x more)"
+    elif after == 0 and before > 0:
+        ratio = " (none)"
+    return f"{fmt(before, digits, unit)} -> **{fmt(after, digits, unit)}**{ratio}"
 
 
 def charts(e2e, cold, out_dir):
@@ -213,15 +243,143 @@ plot "{data}" using 2:xtic(1) title "first /next (init)" lc rgb "#2b8cbe", \\
     return made
 
 
+def alloc_of(data, route):
+    return ((data.get("routes") or {}).get(route) or {}).get("allocations_per_invocation")
+
+
+def warm_path_section(e2e, alloc, alloc_base, baseline_commit, profile, quick):
+    """The warm-path targets (issue 14) and every route before and after."""
+    L = []
+    has_base = any(e2e_name(route, 1, True) in e2e for route, _ in E2E_ROUTES)
+    L.append("## Warm path: every route before and after")
+    L.append("")
+    if has_base:
+        L.append(f"Both columns come from this one run on this machine: the bootstrap under test and the baseline, "
+                 f"commit `{baseline_commit[:12] or '?'}`, which `bench.sh` built from git (its own deployment zip, "
+                 "and its own code under the same allocation harness), measured route by route in turn against the "
+                 "same PostgreSQL. One sandbox, warm, REST v1 events, the Acme tenant holding 500 users.")
+    else:
+        L.append("No baseline in this run (`./bench.sh --quick` skips it; `--baseline REF` adds one): after only.")
+    L.append("")
+    L.append("- *CPU*: `bootstrap`'s on-CPU time per invocation, all threads, from the scheduler's exact account.")
+    L.append("- *billed*: event delivered on `/next` -> response received by the Runtime API, what Lambda bills.")
+    L.append("- *PostgreSQL*: planning + execution time of every statement the request ran (`pg_stat_statements`, "
+             "track = top), per request. Parse time is not in it; it fell too, with the statements.")
+    L.append("- *allocations*: malloc-family calls on the invocation's thread per invocation, ours and libpq's, "
+             "counted in process (`tests/bench/alloc`), deterministic.")
+    L.append("")
+
+    def row(route, baseline=False):
+        return e2e.get(e2e_name(route, 1, baseline)) or {}
+
+    health, health_b = row("health"), row("health", True)
+    users, users_b = row("list_users_50"), row("list_users_50", True)
+
+    def v(b, key, scale=1.0):
+        x = b.get(key)
+        return None if x is None else x * scale
+
+    def check(value, limit, strict=False):
+        if value is None:
+            return "not measured"
+        ok = value < limit if strict else value <= limit
+        return "met" if ok else "**missed**"
+
+    others = []
+    for route, label in E2E_ROUTES:
+        if route in ("list_users_50", "quicksight_embed_url"):
+            continue
+        p50 = row(route).get("duration_us_p50")
+        if p50 is not None:
+            others.append((label, p50))
+    worst_other = max(others, key=lambda x: x[1]) if others else None
+    pg_ratios = []
+    for route, label in E2E_ROUTES:
+        before, after = row(route, True).get("pg_time_us"), row(route).get("pg_time_us")
+        if before and after is not None and before > 0:
+            pg_ratios.append((label, before / after if after > 0 else float("inf")))
+    missed_pg = [f"{label} ({r:.1f}x)" for label, r in pg_ratios if r < 2.0]
+    alloc_cuts = []
+    for route in ("list_users_50", "health"):
+        before, after = alloc_of(alloc_base, route), alloc_of(alloc, route)
+        if before and after is not None:
+            alloc_cuts.append((route, before / after if after > 0 else float("inf")))
+
+    L.append("| target | before | after | verdict |")
+    L.append("| --- | ---: | ---: | --- |")
+    L.append(f"| `GET /health` CPU per invocation <= 0.15 ms | {fmt(v(health_b, 'bootstrap_cpu_us', 1e-3), 3, ' ms')} | "
+             f"{fmt(v(health, 'bootstrap_cpu_us', 1e-3), 3, ' ms')} | {check(v(health, 'bootstrap_cpu_us', 1e-3), 0.15)} |")
+    L.append(f"| `GET /users?limit=50` CPU per invocation <= 0.2 ms | {fmt(v(users_b, 'bootstrap_cpu_us', 1e-3), 3, ' ms')} | "
+             f"{fmt(v(users, 'bootstrap_cpu_us', 1e-3), 3, ' ms')} | {check(v(users, 'bootstrap_cpu_us', 1e-3), 0.2)} |")
+    L.append(f"| `GET /users?limit=50` billed p50 <= 0.6 ms | {fmt(v(users_b, 'duration_us_p50', 1e-3), 3, ' ms')} | "
+             f"{fmt(v(users, 'duration_us_p50', 1e-3), 3, ' ms')} | {check(v(users, 'duration_us_p50', 1e-3), 0.6)} |")
+    L.append(f"| `GET /users?limit=50` billed p99 < 1.0 ms | {fmt(v(users_b, 'duration_us_p99', 1e-3), 3, ' ms')} | "
+             f"{fmt(v(users, 'duration_us_p99', 1e-3), 3, ' ms')} | "
+             f"{check(v(users, 'duration_us_p99', 1e-3), 1.0, strict=True)} |")
+    if worst_other:
+        before_worst = max((row(r, True).get("duration_us_p50") or 0) for r, _ in E2E_ROUTES
+                           if r not in ("list_users_50", "quicksight_embed_url")) or None
+        L.append(f"| every other route's billed p50 < 1.0 ms (not the QuickSight embed) | "
+                 f"{fmt(before_worst / 1000 if before_worst else None, 3, ' ms')} (slowest) | "
+                 f"{fmt(worst_other[1] / 1000, 3, ' ms')} ({worst_other[0]}) | "
+                 f"{check(worst_other[1] / 1000, 1.0, strict=True)} |")
+    if pg_ratios:
+        smallest = min(r for _, r in pg_ratios)
+        L.append(f"| PostgreSQL time per request at least halved, every route | | smallest cut "
+                 f"{'none left' if smallest == float('inf') else f'{smallest:.1f}x'} | "
+                 f"{'met' if not missed_pg else '**missed**: ' + ', '.join(missed_pg)} |")
+    for route, cut in alloc_cuts:
+        L.append(f"| allocations per invocation cut >= 10x, `{route}` | {fmt(alloc_of(alloc_base, route), 0)} | "
+                 f"{fmt(alloc_of(alloc, route), 0)} ({'inf' if cut == float('inf') else f'{cut:.0f}'}x) | "
+                 f"{'met' if cut >= 10 else '**missed**'} |")
+    L.append("")
+
+    L.append("| route | CPU / invocation (us) | billed p50 (us) | p90 | p99 | PostgreSQL / request (us) | "
+             "statements / request | allocations / invocation |")
+    L.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for route, label in E2E_ROUTES:
+        a, b = row(route), row(route, True)
+        if not a:
+            continue
+        L.append(f"| {label} | {change(b.get('bootstrap_cpu_us'), a.get('bootstrap_cpu_us'))} | "
+                 f"{change(b.get('duration_us_p50'), a.get('duration_us_p50'))} | "
+                 f"{change(b.get('duration_us_p90'), a.get('duration_us_p90'))} | "
+                 f"{change(b.get('duration_us_p99'), a.get('duration_us_p99'))} | "
+                 f"{change(b.get('pg_time_us'), a.get('pg_time_us'), 1)} | "
+                 f"{change(b.get('pg_statements'), a.get('pg_statements'), 1)} | "
+                 f"{change(alloc_of(alloc_base, route), alloc_of(alloc, route))} |")
+    L.append("")
+    if alloc.get("counting") == "n/a":
+        L.append("Allocation counts are not available in this build (sanitizers own the allocator).")
+        L.append("")
+    if profile:
+        L.append("### Where the CPU of a warm `GET /users?limit=50` goes")
+        L.append("")
+        L.append("`perf record` on the deployment zip's `bootstrap` during a one-sandbox run of the route, "
+                 "written by this `./bench.sh` run (share of the process's samples; kernel = TCP, wake-ups and "
+                 "syscalls):")
+        L.append("")
+        L.append("```")
+        L.extend(profile.rstrip().split("\n"))
+        L.append("```")
+        L.append("")
+    return L
+
+
 def main():
     results, root = sys.argv[1], sys.argv[2]
     quick = "--quick" in sys.argv
     overhead = load(results, "invocation_overhead")
     e2e = load(results, "e2e")
     cold = load(results, "cold_start")
+    cold_base = load(results, "cold_start-baseline")
     mem = load(results, "memory")
     rt = load(results, "round_trips")
     micro = load(results, "micro")
+    alloc = load_alloc(results, "alloc")
+    alloc_base = load_alloc(results, "alloc-baseline")
+    baseline_commit = read_text(results, "baseline-commit").strip()
+    profile = read_text(results, "profile.txt")
     m = machine(root)
     out_dir = os.path.join(root, "docs", "bench")
     made = charts(e2e, cold, out_dir)
@@ -273,6 +431,7 @@ def main():
     if quick:
         L.append("- **Quick pass** (`--quick`): few samples; run `./bench.sh` for the full numbers.")
     L.append("")
+    L.extend(warm_path_section(e2e, alloc, alloc_base, baseline_commit, profile, quick))
     L.append("## Targets")
     L.append("")
     L.append("| measure | target | measured | verdict |")
@@ -343,23 +502,26 @@ def main():
     L.append("Real `bootstrap` under the local runtime emulator, recorded REST v1 events, real PostgreSQL 15 "
              "(seeded clone), QuickSight via the SigV4-verifying local stand-in. *duration* = event delivered on "
              "`/next` -> response received (what Lambda bills); *total* adds the emulator's hand-off. "
-             "CPU = utime+stime of the bootstrap process per invocation (10 ms tick resolution, averaged). "
+             "CPU = the bootstrap process's on-CPU time per invocation, all threads, from the scheduler's exact "
+             "account (`/proc/<pid>/task/*/schedstat`); PostgreSQL = planning + execution time of the statements "
+             "the requests ran (`pg_stat_statements`), per request, one-sandbox rows only. "
              "A full run reports the median of 3 repetitions of each row. Microseconds.")
     L.append("")
-    L.append("| route | sandboxes | duration p50 | p90 | p99 | mean | total p50 | bootstrap CPU / inv | invocations/s |")
-    L.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    L.append("| route | sandboxes | duration p50 | p90 | p99 | mean | total p50 | bootstrap CPU / inv | "
+             "PostgreSQL / request | invocations/s |")
+    L.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for route, label in E2E_ROUTES:
         for n in (1, 2, 4):
             b = e2e.get(e2e_name(route, n))
             if not b:
                 continue
             if b.get("error_occurred"):
-                L.append(f"| {label} | {n} | error: {b.get('error_message', '')[:80]} | | | | | | |")
+                L.append(f"| {label} | {n} | error: {b.get('error_message', '')[:80]} | | | | | | | |")
                 continue
             L.append(f"| {label} | {n} | {fmt(b.get('duration_us_p50'), 0)} | {fmt(b.get('duration_us_p90'), 0)} | "
                      f"{fmt(b.get('duration_us_p99'), 0)} | {fmt(b.get('duration_us_mean'), 0)} | "
                      f"{fmt(b.get('total_us_p50'), 0)} | {fmt(b.get('bootstrap_cpu_us'), 0)} | "
-                     f"{fmt(b.get('items_per_second'), 0)} |")
+                     f"{fmt(b.get('pg_time_us'), 0) if n == 1 else ''} | {fmt(b.get('items_per_second'), 0)} |")
     L.append("")
     L.append("With N > 1 the percentiles are averaged over the N sandboxes; invocations/s is the sum. "
              f"The machine has {m['nproc']} cores for the N bootstraps, the emulators, the driver threads "
@@ -379,7 +541,12 @@ def main():
     L.append("")
     L.append("| variant | runs | init p50 | init p90 | first response p50 | first response p90 | first invocation duration p50 |")
     L.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
-    for b, label in ((cold_db, "`DATABASE_URL`"), (cold_sec, "`RDS_SECRET_ARN` via Secrets Manager stand-in")):
+    cold_rows = [(cold_db, "`DATABASE_URL`"), (cold_sec, "`RDS_SECRET_ARN` via Secrets Manager stand-in")]
+    if cold_base:
+        cold_rows += [(first(cold_base, "BM_ColdStart/database_url") or {}, "baseline, `DATABASE_URL`"),
+                      (first(cold_base, "BM_ColdStart/secrets_manager") or {},
+                       "baseline, `RDS_SECRET_ARN` via Secrets Manager stand-in")]
+    for b, label in cold_rows:
         if b:
             L.append(f"| {label} | {fmt(b.get('runs'), 0)} | {fmt(b.get('init_ms_p50'), 2)} | {fmt(b.get('init_ms_p90'), 2)} | "
                      f"{fmt(b.get('first_response_ms_p50'), 2)} | {fmt(b.get('first_response_ms_p90'), 2)} | "

@@ -1,11 +1,27 @@
 #include "shoppulse/handlers/application.h"
 
 #include <algorithm>
+#include <optional>
 
 #include "shoppulse/handlers/caller.h"
 #include "shoppulse/handlers/direct_actions.h"
+#include "shoppulse/core/json_writer.h"
 
 namespace shoppulse::handlers {
+namespace {
+
+// The metrics dimension of a direct action: its name when it is one we know,
+// so an arbitrary payload cannot create CloudWatch dimensions.
+std::string_view known_action_route(std::string_view action) {
+  if (action == "migrate") return "action:migrate";
+  if (action == "diagnostic.throw") return "action:diagnostic.throw";
+  if (action == "diagnostic.oversize") return "action:diagnostic.oversize";
+  if (action == "diagnostic.sleep") return "action:diagnostic.sleep";
+  if (action == "diagnostic.context") return "action:diagnostic.context";
+  return "action:unknown";
+}
+
+}  // namespace
 
 std::chrono::milliseconds InvocationContext::remaining() const {
   if (deadline_epoch_ms <= 0) return std::chrono::hours(24);
@@ -37,22 +53,22 @@ Application::Application(AppSettings settings, Dependencies dependencies, const 
   add("POST", "/quicksight/embed-url", RouteId::kEmbed);
 }
 
-InvocationResult Application::handle(std::string_view payload, const InvocationContext& context) {
-  db_.reset_timer();
-  nlohmann::json event = nlohmann::json::parse(payload, nullptr, /*allow_exceptions=*/false);
-  InvocationResult result;
-  if (event.is_discarded()) {
+InvocationResult Application::handle(std::string_view payload, const InvocationContext& context,
+                                     std::pmr::memory_resource& memory) {
+  InvocationResult result(&memory);
+  json::Document event(&memory);
+  if (!event.parse(payload)) {
     result.ok = false;
     result.error_type = "Function.InvalidEvent";
     result.error_message = "The invocation payload is not valid JSON";
     result.route = "INVALID_EVENT";
     return result;
   }
-  const EventKind kind = classify_event(event);
+  const EventKind kind = classify_event(event.root());
   switch (kind) {
     case EventKind::kApiGatewayV1:
-    case EventKind::kApiGatewayV2: result = handle_api(event, kind, context); break;
-    case EventKind::kDirectAction: result = handle_direct(event, context); break;
+    case EventKind::kApiGatewayV2: handle_api(event.root(), kind, context, memory, result); break;
+    case EventKind::kDirectAction: handle_direct(event.root(), context, result); break;
     case EventKind::kUnsupported:
       result.ok = false;
       result.error_type = "Function.UnsupportedEvent";
@@ -61,72 +77,78 @@ InvocationResult Application::handle(std::string_view payload, const InvocationC
       result.route = "UNSUPPORTED_EVENT";
       break;
   }
-  result.db_time_ms = static_cast<double>(db_.elapsed().count()) / 1e6;
   return result;
 }
 
-InvocationResult Application::handle_api(const nlohmann::json& event, EventKind kind,
-                                         const InvocationContext& context) {
-  InvocationResult result;
+void Application::handle_api(json::Value event, EventKind kind, const InvocationContext& context,
+                             std::pmr::memory_resource& memory, InvocationResult& result) {
   const EventFormat format = kind == EventKind::kApiGatewayV2 ? EventFormat::kHttpV2 : EventFormat::kRestV1;
-  auto request = parse_api_request(event, kind, settings_.limits);
-  ApiResponse response;
+  RequestStats stats;
+  auto request = parse_api_request(event, kind, settings_.limits, &memory);
+  ApiResponse response(&memory);
   if (!request) {
     result.api_request_id = extract_request_id(event);
     result.route = "MALFORMED_REQUEST";
-    response = error_response(request.error(), result.api_request_id);
+    response = error_response(request.error(), result.api_request_id, nullptr, &memory);
   } else {
     result.api_request_id = request->request_id;
-    response = route(*request, context, result);
+    response = route(*request, context, memory, stats, result);
     apply_cors(response, *request, dependencies_.cors);
     maybe_gzip(response, *request, gzip_);
   }
   result.status = response.status;
-  result.payload = serialize_response(response, format);
-  return result;
+  result.db_time_ms = std::chrono::duration<double, std::milli>(stats.db_time).count();
+  serialize_response(response, format, result.payload);
 }
 
-ApiResponse Application::route(const ApiRequest& request, const InvocationContext& context, InvocationResult& result) {
+ApiResponse Application::route(ApiRequest& request, const InvocationContext& context, std::pmr::memory_resource& memory,
+                               RequestStats& stats, InvocationResult& result) {
   if (request.method == "OPTIONS") {
     const auto methods = router_.methods_for(request.path);
     if (!methods.empty()) {
       result.route = "OPTIONS";
-      return preflight_response(request, dependencies_.cors, methods);
+      return preflight_response(request, dependencies_.cors, methods, &memory);
     }
   }
   const RouteMatch match = router_.match(request.method, request.path);
   if (match.kind == RouteMatch::Kind::kNotFound) {
     result.route = "NOT_FOUND";
-    return error_response(Error::make(ErrorKind::kNotFound, "not_found", "No route for this path"), request.request_id);
+    return error_response(Error::make(ErrorKind::kNotFound, "not_found", "No route for this path"), request.request_id,
+                          nullptr, &memory);
   }
   if (match.kind == RouteMatch::Kind::kMethodNotAllowed) {
     result.route = "METHOD_NOT_ALLOWED";
-    ApiResponse response = error_response(Error::make(ErrorKind::kMethodNotAllowed, "method_not_allowed",
-                                                      "Method " + request.method + " is not allowed on this resource"),
-                                          request.request_id);
+    ApiResponse response =
+        error_response(Error::make(ErrorKind::kMethodNotAllowed, "method_not_allowed",
+                                   "Method " + std::string(request.method) + " is not allowed on this resource"),
+                       request.request_id, nullptr, &memory);
     std::string allow;
-    for (const auto& method : match.allowed_methods) allow += (allow.empty() ? "" : ", ") + method;
+    for (const auto method : match.allowed_methods) {
+      if (!allow.empty()) allow.append(", ");
+      allow.append(method);
+    }
     response.set_header("Allow", allow);
     return response;
   }
   result.route = match.route_name;
   const RouteId id = route_ids_[match.route_index];
-  if (id == RouteId::kHealth) return health(request, context);
+  if (id == RouteId::kHealth) return health(context, memory);
 
   auto caller = caller_from_claims(request);
-  if (!caller) return to_response(ApiError(caller.error()), request.request_id);
+  if (!caller) return to_response(ApiError(caller.error()), request.request_id, &memory);
   result.tenant_id = caller->tenant_id;
 
   const auto remaining = context.remaining();
   if (remaining <= settings_.deadline_margin) {
     return to_response(
         ApiError(Error::make(ErrorKind::kTimeout, "timeout", "Not enough time left to serve the request")),
-        request.request_id);
+        request.request_id, &memory);
   }
-  const RequestContext request_context{request, match.params, *caller, context,
-                                       std::chrono::steady_clock::now() + (remaining - settings_.deadline_margin)};
+  const RequestContext request_context{
+      request, match, *caller, context, std::chrono::steady_clock::now() + (remaining - settings_.deadline_margin),
+      memory,  stats};
   HandlerResult handled = dispatch(id, request_context);
-  if (!handled) return to_response(handled.error(), request.request_id);
+  if (!handled) return to_response(handled.error(), request.request_id, &memory);
   return std::move(handled).value();
 }
 
@@ -145,34 +167,32 @@ HandlerResult Application::dispatch(RouteId id, const RequestContext& context) {
   return fail(ApiError(Error::make(ErrorKind::kInternal, "internal_error", "An internal error occurred")));
 }
 
-ApiResponse Application::health(const ApiRequest& /*request*/, const InvocationContext& context) {
-  nlohmann::json body = {{"status", "ok"}, {"version", settings_.version}, {"coldStart", context.cold_start}};
-  if (dependencies_.pool == nullptr) {
-    body["database"] = "not_configured";
-    return json_response(200, body);
-  }
+ApiResponse Application::health(const InvocationContext& context, std::pmr::memory_resource& memory) {
+  // Keys in sorted order, as the body has always been rendered.
+  const auto render = [&](int status, std::string_view database, std::optional<double> latency_ms) {
+    ApiResponse response = json_response(status, &memory);
+    ArenaJsonWriter w(response.body);
+    w.begin_object().field("coldStart", context.cold_start).field("database", database);
+    if (latency_ms) w.field("databaseLatencyMs", *latency_ms);
+    w.field("status", status == 200 ? "ok" : "degraded").field("version", settings_.version).end_object();
+    return response;
+  };
+  if (dependencies_.pool == nullptr) return render(200, "not_configured", std::nullopt);
   const auto budget = std::clamp(context.remaining() - settings_.deadline_margin, std::chrono::milliseconds(50),
                                  std::chrono::milliseconds(2000));
   const auto started = std::chrono::steady_clock::now();
   Status database = dependencies_.pool->health_check(budget);
   const double db_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
-  body["databaseLatencyMs"] = db_ms;
-  if (database) {
-    body["database"] = "ok";
-    return json_response(200, body);
-  }
+  if (database) return render(200, "ok", db_ms);
   logger_.warn("health check: database unreachable", {{"dbCode", database.error().code}});
-  body["status"] = "degraded";
-  body["database"] = "unavailable";
-  ApiResponse response = json_response(503, body);
+  ApiResponse response = render(503, "unavailable", db_ms);
   response.set_header("Retry-After", "5");
   return response;
 }
 
-InvocationResult Application::handle_direct(const nlohmann::json& event, const InvocationContext& context) {
-  const std::string action = event.at("action").get<std::string>();
-  InvocationResult result;
-  result.route = "action:" + action;
+void Application::handle_direct(json::Value event, const InvocationContext& context, InvocationResult& result) {
+  const std::string action(event["action"].string());
+  result.route = known_action_route(action);
   Result<std::string> payload = fail(Error::make(ErrorKind::kInvalidInput, "unknown_action", "Unknown direct action"));
   std::string failure_type = "Function.UnknownAction";
   if (action == "migrate") {
@@ -183,13 +203,12 @@ InvocationResult Application::handle_direct(const nlohmann::json& event, const I
     failure_type = "Function.InvalidAction";
   }
   if (payload) {
-    result.payload = std::move(payload).value();
-    return result;
+    result.payload.assign(*payload);
+    return;
   }
   result.ok = false;
   result.error_type = failure_type;
   result.error_message = payload.error().message;
-  return result;
 }
 
 }  // namespace shoppulse::handlers

@@ -42,19 +42,37 @@ bool parse_uuid(std::string_view text, std::string& out) {
   return true;
 }
 
-Result<Caller> caller_from_claims(const ApiRequest& request) {
+bool is_canonical_uuid(std::string_view text) noexcept {
+  if (text.size() != 36) return false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (i == 8 || i == 13 || i == 18 || i == 23) {
+      if (c != '-') return false;
+    } else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+Result<Caller> caller_from_claims(ApiRequest& request) {
   const auto unauthorized = [](std::string message) {
     return fail(Error::make(ErrorKind::kUnauthorized, "unauthorized", std::move(message)));
   };
   Caller caller;
-  const std::string* tenant = request.claim("custom:tenant_id");
-  if (tenant == nullptr || !parse_uuid(*tenant, caller.tenant_id)) {
+  const std::string_view* tenant = request.claim("custom:tenant_id");
+  if (tenant == nullptr) return unauthorized("The token has no valid custom:tenant_id claim");
+  if (is_canonical_uuid(*tenant)) {
+    caller.tenant_id = *tenant;
+  } else if (std::string canonical; parse_uuid(*tenant, canonical)) {
+    caller.tenant_id = request.keep(canonical);
+  } else {
     return unauthorized("The token has no valid custom:tenant_id claim");
   }
-  const std::string* sub = request.claim("sub");
+  const std::string_view* sub = request.claim("sub");
   if (sub == nullptr || sub->empty() || sub->size() > 128) return unauthorized("The token has no valid sub claim");
   caller.sub = *sub;
-  if (const std::string* role = request.claim("custom:role"); role != nullptr && !role->empty()) {
+  if (const std::string_view* role = request.claim("custom:role"); role != nullptr && !role->empty()) {
     if (!parse_role(*role, caller.role)) return unauthorized("The token's custom:role claim is not a known role");
   }
   return caller;

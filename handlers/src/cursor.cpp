@@ -2,16 +2,17 @@
 
 #include <openssl/crypto.h>
 
-#include <nlohmann/json.hpp>
+#include <cstring>
 
 #include "shoppulse/aws/crypto.h"
 #include "shoppulse/core/codec.h"
+#include "shoppulse/core/json_reader.h"
+#include "shoppulse/core/json_writer.h"
 #include "shoppulse/handlers/caller.h"
 
 namespace shoppulse::handlers {
 namespace {
 
-constexpr std::size_t kMacBytes = 16;
 constexpr std::size_t kMaxCursorLength = 512;
 
 Error invalid_cursor() {
@@ -31,20 +32,34 @@ bool plausible_timestamp(std::string_view text) {
 
 }  // namespace
 
-CursorCodec::CursorCodec(std::string signing_key) : key_(std::move(signing_key)) {}
+CursorCodec::CursorCodec(std::string_view signing_key) : key_(signing_key) {}
 
-std::string CursorCodec::mac(std::string_view payload) const {
-  auto digest = aws::crypto::hmac_sha256(key_, payload);
-  if (!digest) return {};
-  return std::string(aws::crypto::as_bytes(*digest).substr(0, kMacBytes));
+std::array<char, CursorCodec::kMacBytes> CursorCodec::mac(std::string_view payload) const noexcept {
+  const aws::crypto::Sha256Digest digest = key_.mac(payload);
+  std::array<char, kMacBytes> truncated{};
+  std::memcpy(truncated.data(), digest.data(), kMacBytes);
+  return truncated;
+}
+
+void CursorCodec::encode(std::string_view tenant_id, std::string_view scope, std::string_view created_at,
+                         std::string_view id, std::pmr::string& out) const {
+  // Keys in sorted order, byte for byte what nlohmann rendered before.
+  std::pmr::string payload(out.get_allocator().resource());
+  payload.reserve(64 + tenant_id.size() + scope.size() + created_at.size() + id.size());
+  ArenaJsonWriter writer(payload);
+  writer.begin_object().field("c", created_at).field("i", id).field("s", scope).field("t", tenant_id);
+  writer.field("v", 1).end_object();
+  base64url_encode(payload, out);
+  out.push_back('.');
+  const auto tag = mac(payload);
+  base64url_encode(std::string_view(tag.data(), tag.size()), out);
 }
 
 std::string CursorCodec::encode(std::string_view tenant_id, std::string_view scope,
                                 const CursorPosition& position) const {
-  const nlohmann::json body = {
-      {"v", 1}, {"t", tenant_id}, {"s", scope}, {"c", position.created_at}, {"i", position.id}};
-  const std::string payload = body.dump();
-  return base64url_encode(payload) + "." + base64url_encode(mac(payload));
+  std::pmr::string out;
+  encode(tenant_id, scope, position.created_at, position.id, out);
+  return std::string(out);
 }
 
 Result<CursorPosition> CursorCodec::decode(std::string_view cursor, std::string_view tenant_id,
@@ -55,21 +70,20 @@ Result<CursorPosition> CursorCodec::decode(std::string_view cursor, std::string_
   auto payload = base64url_decode(cursor.substr(0, dot));
   auto tag = base64url_decode(cursor.substr(dot + 1));
   if (!payload || !tag || tag->size() != kMacBytes) return fail(invalid_cursor());
-  const std::string expected = mac(*payload);
-  if (expected.size() != kMacBytes || CRYPTO_memcmp(expected.data(), tag->data(), kMacBytes) != 0) {
+  const auto expected = mac(*payload);
+  if (CRYPTO_memcmp(expected.data(), tag->data(), kMacBytes) != 0) {
     return fail(invalid_cursor());
   }
-  const auto body = nlohmann::json::parse(*payload, nullptr, false);
-  if (!body.is_object()) return fail(invalid_cursor());
-  const auto text = [&body](const char* key) -> std::string {
-    const auto it = body.find(key);
-    return (it != body.end() && it->is_string()) ? it->get<std::string>() : std::string();
-  };
+  json::Document document;
+  if (!document.parse(*payload) || !document.root().is_object()) return fail(invalid_cursor());
+  const json::Value body = document.root();
   // A cursor from another tenant or another listing is refused even though
   // its MAC is genuine.
-  if (text("t") != tenant_id || text("s") != scope) return fail(invalid_cursor());
-  CursorPosition position{text("c"), {}};
-  if (!parse_uuid(text("i"), position.id) || !plausible_timestamp(position.created_at)) return fail(invalid_cursor());
+  if (body["t"].string() != tenant_id || body["s"].string() != scope) return fail(invalid_cursor());
+  CursorPosition position{std::string(body["c"].string()), {}};
+  if (!parse_uuid(body["i"].string(), position.id) || !plausible_timestamp(position.created_at)) {
+    return fail(invalid_cursor());
+  }
   return position;
 }
 

@@ -31,9 +31,8 @@ ApiError DbAccess::map_error(const db::DbError& error) const {
   return ApiError(Error::make(ErrorKind::kInternal, "internal_error", "An internal error occurred"));
 }
 
-Result<std::vector<db::QueryResult>, ApiError> DbAccess::run(const RequestContext& context,
-                                                             const std::vector<db::Statement>& statements,
-                                                             bool read_only) {
+Result<db::QueryResult, ApiError> DbAccess::run(const RequestContext& context, const db::Statement& statement,
+                                                bool read_only) {
   if (pool_ == nullptr) {
     ApiError error(Error::make(ErrorKind::kUnavailable, "database_unavailable", "No database is configured"));
     error.retry_after_seconds = 30;
@@ -44,10 +43,10 @@ Result<std::vector<db::QueryResult>, ApiError> DbAccess::run(const RequestContex
   tx.deadline = context.deadline;
   tx.read_only = read_only;
   const auto started = std::chrono::steady_clock::now();
-  auto results = pool_->run_tenant_transaction(tx, statements);
-  elapsed_ += std::chrono::steady_clock::now() - started;
-  if (!results) return fail(map_error(results.error()));
-  return std::move(results).value();
+  auto result = pool_->run_tenant_transaction(tx, statement);
+  context.stats.db_time += std::chrono::steady_clock::now() - started;
+  if (!result) return fail(map_error(result.error()));
+  return std::move(result).value();
 }
 
 }  // namespace shoppulse::handlers

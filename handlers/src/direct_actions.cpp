@@ -4,6 +4,8 @@
 #include <stdexcept>
 #include <thread>
 
+#include <nlohmann/json.hpp>
+
 #include "shoppulse/core/log.h"
 #include "shoppulse/handlers/application.h"
 
@@ -13,12 +15,12 @@ namespace {
 constexpr long long kMaxDiagnosticBytes = 16LL * 1024 * 1024;
 constexpr long long kMaxDiagnosticSleepMs = 15LL * 60 * 1000;
 
-Result<long long> bounded_integer(const nlohmann::json& event, const char* key, long long max) {
-  const auto it = event.find(key);
-  if (it == event.end() || !it->is_number_integer()) {
+Result<long long> bounded_integer(json::Value event, const char* key, long long max) {
+  const std::optional<std::int64_t> number = event[key].int64();
+  if (!number) {
     return fail(Error::make(ErrorKind::kInvalidInput, "invalid_action", std::string("missing integer field ") + key));
   }
-  const long long value = it->get<long long>();
+  const long long value = *number;
   if (value < 0 || value > max) {
     return fail(Error::make(ErrorKind::kInvalidInput, "invalid_action", std::string(key) + " is out of range"));
   }
@@ -27,7 +29,7 @@ Result<long long> bounded_integer(const nlohmann::json& event, const char* key, 
 
 }  // namespace
 
-Result<std::string> run_diagnostic_action(const std::string& action, const nlohmann::json& event,
+Result<std::string> run_diagnostic_action(const std::string& action, json::Value event,
                                           const InvocationContext& context) {
   if (action == "diagnostic.throw") throw std::runtime_error("diagnostic.throw requested");
   if (action == "diagnostic.oversize") {

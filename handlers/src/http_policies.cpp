@@ -1,31 +1,26 @@
 #include "shoppulse/handlers/http_policies.h"
 
 #include <algorithm>
-#include <cctype>
 
+#include "shoppulse/core/ascii.h"
 #include "shoppulse/core/codec.h"
 
 namespace shoppulse::handlers {
 namespace {
 
-std::string trim_lower(std::string_view text) {
+std::string join(const std::vector<std::string_view>& items) {
   std::string out;
-  for (const char c : text) {
-    if (c != ' ' && c != '\t') out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  for (const auto item : items) {
+    if (!out.empty()) out.append(", ");
+    out.append(item);
   }
-  return out;
-}
-
-std::string join(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
   return out;
 }
 
 }  // namespace
 
-std::string CorsPolicy::allow_origin_for(const ApiRequest& request) const {
-  const std::string* origin = request.header("origin");
+std::string_view CorsPolicy::allow_origin_for(const ApiRequest& request) const {
+  const std::string_view* origin = request.header("origin");
   if (origin == nullptr || origin->empty()) return {};
   for (const auto& allowed : allowed_origins) {
     if (allowed == "*") return "*";
@@ -35,66 +30,69 @@ std::string CorsPolicy::allow_origin_for(const ApiRequest& request) const {
 }
 
 void apply_cors(ApiResponse& response, const ApiRequest& request, const CorsPolicy& policy) {
-  const std::string origin = policy.allow_origin_for(request);
+  const std::string_view origin = policy.allow_origin_for(request);
   if (origin.empty()) return;
   response.set_header("Access-Control-Allow-Origin", origin);
   response.set_header("Access-Control-Expose-Headers", "Location, Retry-After");
-  if (origin != "*") response.headers.emplace_back("Vary", "Origin");
+  if (origin != "*") response.add_header("Vary", "Origin");
 }
 
 ApiResponse preflight_response(const ApiRequest& request, const CorsPolicy& policy,
-                               const std::vector<std::string>& methods) {
-  ApiResponse response;
+                               const std::vector<std::string_view>& methods, std::pmr::memory_resource* memory) {
+  ApiResponse response(memory);
   response.status = 204;
-  std::vector<std::string> allowed = methods;
+  std::vector<std::string_view> allowed = methods;
   allowed.emplace_back("OPTIONS");
-  response.set_header("Allow", join(allowed));
-  const std::string origin = policy.allow_origin_for(request);
+  const std::string allow = join(allowed);
+  response.set_header("Allow", allow);
+  const std::string_view origin = policy.allow_origin_for(request);
   if (!origin.empty()) {
     response.set_header("Access-Control-Allow-Origin", origin);
-    response.set_header("Access-Control-Allow-Methods", join(allowed));
+    response.set_header("Access-Control-Allow-Methods", allow);
     response.set_header("Access-Control-Allow-Headers", policy.allowed_headers);
     response.set_header("Access-Control-Max-Age", std::to_string(policy.max_age_seconds));
-    if (origin != "*") response.headers.emplace_back("Vary", "Origin");
+    if (origin != "*") response.add_header("Vary", "Origin");
   }
   return response;
 }
 
 bool accepts_gzip(std::string_view accept_encoding) {
-  std::size_t start = 0;
-  while (start <= accept_encoding.size()) {
-    const auto comma = accept_encoding.find(',', start);
-    const std::string item = trim_lower(
-        accept_encoding.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start));
-    const auto semi = item.find(';');
-    const std::string coding = item.substr(0, semi);
-    if (coding == "gzip" || coding == "*") {
-      if (semi == std::string::npos) return true;
-      const std::string params = item.substr(semi + 1);
-      const auto q = params.find("q=");
-      if (q == std::string::npos) return true;
-      const std::string value = params.substr(q + 2);
-      // q=0, q=0.0, q=0.00 refuse; anything else accepts.
-      return value.find_first_not_of("0.") != std::string::npos;
+  std::string normalized;  // one list item without blanks, lower-case (short: stays inline)
+  while (true) {
+    const auto comma = accept_encoding.find(',');
+    normalized.clear();
+    for (const char c : accept_encoding.substr(0, comma)) {
+      if (c != ' ' && c != '\t') normalized.push_back(ascii::to_lower(c));
     }
-    if (comma == std::string_view::npos) break;
-    start = comma + 1;
+    const std::string_view item = normalized;
+    const auto semi = item.find(';');
+    const std::string_view coding = item.substr(0, semi);
+    if (coding == "gzip" || coding == "*") {
+      if (semi == std::string_view::npos) return true;
+      const std::string_view params = item.substr(semi + 1);
+      const auto q = params.find("q=");
+      if (q == std::string_view::npos) return true;
+      // q=0, q=0.0, q=0.00 refuse; anything else accepts.
+      return params.substr(q + 2).find_first_not_of("0.") != std::string_view::npos;
+    }
+    if (comma == std::string_view::npos) return false;
+    accept_encoding.remove_prefix(comma + 1);
   }
-  return false;
 }
 
 void maybe_gzip(ApiResponse& response, const ApiRequest& request, GzipEncoder& encoder) {
   if (response.is_base64 || response.body.size() < kGzipMinBytes || response.header("content-encoding") != nullptr) {
     return;
   }
-  const std::string* accept = request.header("accept-encoding");
+  const std::string_view* accept = request.header("accept-encoding");
   if (accept == nullptr || !accepts_gzip(*accept)) return;
-  const std::string compressed = encoder.compress(response.body);
-  if (compressed.empty()) return;
-  response.body = base64_encode(compressed);
+  std::pmr::string compressed(response.memory());
+  if (!encoder.compress_into(response.body, compressed)) return;
+  response.body.clear();
+  base64_encode(compressed, response.body);
   response.is_base64 = true;
   response.set_header("Content-Encoding", "gzip");
-  response.headers.emplace_back("Vary", "Accept-Encoding");
+  response.add_header("Vary", "Accept-Encoding");
 }
 
 }  // namespace shoppulse::handlers

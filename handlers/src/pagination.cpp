@@ -1,37 +1,26 @@
 #include "shoppulse/handlers/pagination.h"
 
 #include "shoppulse/core/json_writer.h"
+#include "shoppulse/core/timestamp.h"
+#include "shoppulse/db/binary.h"
 
 namespace shoppulse::handlers {
 
-ApiResponse page_response(const db::QueryResult& rows, int limit, const CursorCodec& cursors,
-                          std::string_view tenant_id, std::string_view scope, const RenderItem& render) {
-  const std::size_t page = std::min(rows.size(), static_cast<std::size_t>(limit));
-  ApiResponse response;
-  response.status = 200;
-  response.headers.emplace_back("Content-Type", kJsonContentType);
-  std::string& body = response.body;
-  body.reserve(page * 256 + 64);
-  body.append("{\"items\":[");
-  for (std::size_t i = 0; i < page; ++i) {
-    if (i > 0) body.push_back(',');
-    if (render) {
-      render(body, rows.row(i));
-    } else {
-      body.append(rows.row(i).text("item").value_or("null"));
-    }
+void append_next_cursor(std::pmr::string& body, const db::QueryResult& rows, std::size_t page_size,
+                        const KeysetColumns& keyset, const CursorCodec& cursors, std::string_view tenant_id,
+                        std::string_view scope) {
+  const std::size_t last = page_size - 1;
+  char id[36];
+  char created_at[kMaxTimestampLength];
+  const auto micros = db::binary::unix_micros(rows.value(last, keyset.created_at).value_or(""));
+  const std::string_view created_text = micros ? format_utc_timestamp(*micros, 6, created_at) : std::string_view();
+  if (created_text.empty() || !db::binary::uuid_text(rows.value(last, keyset.id).value_or(""), id)) {
+    body.append("null");  // a row without a position cannot be continued from
+    return;
   }
-  body.append("],\"nextCursor\":");
-  if (rows.size() > static_cast<std::size_t>(limit) && page > 0) {
-    const db::Row last = rows.row(page - 1);
-    const CursorPosition position{std::string(last.text("cursor_ts").value_or("")),
-                                  std::string(last.text("cursor_id").value_or(""))};
-    append_json_string(body, cursors.encode(tenant_id, scope, position));
-  } else {
-    body.append("null");
-  }
-  body.push_back('}');
-  return response;
+  std::pmr::string cursor(body.get_allocator().resource());
+  cursors.encode(tenant_id, scope, created_text, std::string_view(id, sizeof id), cursor);
+  append_json_string(body, cursor);
 }
 
 }  // namespace shoppulse::handlers

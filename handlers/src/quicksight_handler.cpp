@@ -16,26 +16,10 @@ bool valid_dashboard_id(std::string_view id) {
   });
 }
 
-constexpr const char* kPolicySql = R"(
-SELECT
-  EXISTS (SELECT 1 FROM role_metric_visibility v
-          WHERE v.tenant_id = $1::uuid AND v.role = $2 AND v.dashboard_id = $3
-            AND v.metric_key = '*' AND v.visible) AS visible,
-  t.quicksight_namespace AS namespace,
-  (SELECT round((g.config ->> 'session_lifetime_minutes')::numeric)::int FROM governance_rules g
-    WHERE g.tenant_id = $1::uuid AND g.rule_type = 'embed_session' AND g.enabled) AS session_minutes,
-  (SELECT (g.config -> 'domains')::text FROM governance_rules g
-    WHERE g.tenant_id = $1::uuid AND g.rule_type = 'embed_allowed_domains' AND g.enabled) AS domains,
-  (SELECT u.quicksight_user_arn FROM users u
-    WHERE u.tenant_id = $1::uuid AND u.cognito_sub = $4 AND u.status = 'active') AS user_arn
-FROM tenants t WHERE t.id = $1::uuid AND t.status = 'active')";
-
-constexpr const char* kAuditSql = R"(
-INSERT INTO audit_logs (tenant_id, actor_user_id, actor_sub, actor_role, action, resource_type, resource_id,
-                        request_id, source_ip, details)
-SELECT $1::uuid, (SELECT id FROM users WHERE tenant_id = $1::uuid AND cognito_sub = $2), $2, $3,
-       'quicksight.embed_url.generated', 'dashboard', $4, NULLIF($5, ''), NULLIF($6, '')::inet,
-       jsonb_build_object('experience', $7::text, 'sessionLifetimeMinutes', $8::int))";
+// sql/migrations/0009: the policy read before the QuickSight call, and the
+// audit row written after it.
+constexpr const char* kPolicySql = "SELECT * FROM api.embed_policy($1::uuid, $2, $3, $4)";
+constexpr const char* kAuditSql = "SELECT api.audit_embed($1::uuid, $2, $3, $4, $5, $6, $7, $8::int)";
 
 }  // namespace
 
@@ -103,10 +87,11 @@ HandlerResult QuickSightHandler::embed_url(const RequestContext& context) {
   }
 
   const std::string role(role_name(context.caller.role));
-  auto policy = db_.run(context, {{kPolicySql, {context.caller.tenant_id, role, dashboard_id, context.caller.sub}}},
-                        /*read_only=*/true);
+  const std::string tenant(context.caller.tenant_id);
+  const std::string sub(context.caller.sub);
+  auto policy = db_.run(context, db::Statement{kPolicySql, {tenant, role, dashboard_id, sub}}, /*read_only=*/true);
   if (!policy) return fail(std::move(policy).error());
-  const db::QueryResult& rows = policy->front();
+  const db::QueryResult& rows = *policy;
   if (rows.empty() || rows.row(0).text("visible").value_or("f") != "t") {
     return fail(ApiError(Error::make(ErrorKind::kForbidden, "forbidden", "Your role may not view this dashboard")));
   }
@@ -151,7 +136,7 @@ HandlerResult QuickSightHandler::embed_url(const RequestContext& context) {
         "arn:" + settings_.partition + ":quicksight:" + settings_.region + ":" + account + ":dashboard/" + dashboard_id;
     request["Namespace"] = std::string(row.text("namespace").value_or("default"));
     request["AuthorizedResourceArns"] = nlohmann::json::array({dashboard_arn});
-    request["SessionTags"] = nlohmann::json::array({{{"Key", "tenant_id"}, {"Value", context.caller.tenant_id}}});
+    request["SessionTags"] = nlohmann::json::array({{{"Key", "tenant_id"}, {"Value", tenant}}});
     path += "anonymous-user";
   }
 
@@ -163,18 +148,20 @@ HandlerResult QuickSightHandler::embed_url(const RequestContext& context) {
   }
 
   // The audit row is part of the contract: without it, no URL leaves.
-  auto audited = db_.run(
-      context,
-      {{kAuditSql,
-        {context.caller.tenant_id, context.caller.sub, role, dashboard_id, context.audit_request_id(),
-         context.audit_source_ip(), std::string(registered ? "registered" : "anonymous"), std::to_string(minutes)}}},
-      /*read_only=*/false);
+  auto audited = db_.run(context,
+                         db::Statement{kAuditSql,
+                                       {tenant, sub, role, dashboard_id, std::string(context.audit_request_id()),
+                                        std::string(context.audit_source_ip()),
+                                        std::string(registered ? "registered" : "anonymous"), std::to_string(minutes)}},
+                         /*read_only=*/false);
   if (!audited) return fail(std::move(audited).error());
 
   const long long expires_ms = now_epoch_ms() + static_cast<long long>(minutes) * 60'000;
-  ApiResponse response = json_response(200, {{"embedUrl", url->get<std::string>()},
-                                             {"expiresAt", format_timestamp_ms(expires_ms)},
-                                             {"dashboardId", dashboard_id}});
+  ApiResponse response = json_response(200,
+                                       {{"embedUrl", url->get<std::string>()},
+                                        {"expiresAt", format_timestamp_ms(expires_ms)},
+                                        {"dashboardId", dashboard_id}},
+                                       &context.memory);
   response.set_header("Cache-Control", "no-store");
   return response;
 }

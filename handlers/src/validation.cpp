@@ -3,6 +3,8 @@
 #include <cctype>
 #include <charconv>
 
+#include "shoppulse/core/utf8.h"
+
 namespace shoppulse::handlers {
 namespace {
 
@@ -50,10 +52,10 @@ nlohmann::json FieldErrors::details() const {
 }
 
 Result<nlohmann::json> parse_json_object_body(const ApiRequest& request) {
-  const std::string* content_type = request.header("content-type");
+  const std::string_view* content_type = request.header("content-type");
   std::string media;
   if (content_type != nullptr) {
-    media = content_type->substr(0, content_type->find(';'));
+    media = std::string(content_type->substr(0, content_type->find(';')));
     while (!media.empty() && media.back() == ' ') media.pop_back();
     for (auto& c : media) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   }
@@ -75,26 +77,14 @@ Result<nlohmann::json> parse_json_object_body(const ApiRequest& request) {
 
 std::optional<std::size_t> utf8_length(std::string_view text) {
   std::size_t count = 0;
-  for (std::size_t i = 0; i < text.size();) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    std::size_t length = 0;
-    if (c < 0x80) {
-      length = 1;
-    } else if (c >= 0xC2 && c <= 0xDF) {
-      length = 2;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      length = 3;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      length = 4;
-    } else {
-      return std::nullopt;
+  for (std::size_t i = 0; i < text.size(); ++count) {
+    if (static_cast<unsigned char>(text[i]) < 0x80) {
+      ++i;
+      continue;
     }
-    if (i + length > text.size()) return std::nullopt;
-    for (std::size_t k = 1; k < length; ++k) {
-      if ((static_cast<unsigned char>(text[i + k]) & 0xC0u) != 0x80u) return std::nullopt;
-    }
+    const std::size_t length = utf8::sequence_length(text, i);
+    if (length == 0) return std::nullopt;
     i += length;
-    ++count;
   }
   return count;
 }
@@ -136,12 +126,14 @@ bool is_valid_email(std::string_view email) {
 }
 
 Result<int> parse_limit(const ApiRequest& request, int fallback, int min, int max) {
-  const auto it = request.query.find("limit");
-  if (it == request.query.end() || it->second.empty()) return fallback;
-  const std::string range = "limit must be an integer from " + std::to_string(min) + " to " + std::to_string(max);
-  const auto invalid = [&] { return fail(Error::make(ErrorKind::kInvalidInput, "invalid_limit", range)); };
-  if (it->second.size() != 1) return invalid();
-  const std::string& text = it->second.front();
+  const std::string_view* given = request.query_param("limit");
+  if (given == nullptr) return fallback;
+  const auto invalid = [&] {
+    return fail(Error::make(ErrorKind::kInvalidInput, "invalid_limit",
+                            "limit must be an integer from " + std::to_string(min) + " to " + std::to_string(max)));
+  };
+  if (request.query_count("limit") != 1) return invalid();
+  const std::string_view text = *given;
   if (!all_digits(text) || text.size() > 4) return invalid();
   const int value = to_int(text);
   if (value < min || value > max) return invalid();

@@ -2,60 +2,57 @@
 
 #include <charconv>
 
-#include <nlohmann/json.hpp>
-
-#include "shoppulse/core/log.h"
+#include "shoppulse/core/json_writer.h"
 
 namespace shoppulse::runtime {
 namespace {
 
-std::string invocation_path(std::string_view request_id, std::string_view leaf) {
-  std::string path;
-  path.reserve(64 + request_id.size());
-  path.append("/").append(kApiVersion).append("/runtime/invocation/");
-  path.append(request_id).append("/").append(leaf);
-  return path;
-}
+constexpr std::string_view kInvocationPrefix = "/2018-06-01/runtime/invocation/";
 
-std::string header_or_empty(const HeaderMap& headers, const char* lower_name) {
-  const auto it = headers.find(lower_name);
-  return it == headers.end() ? std::string() : it->second;
-}
-
-HttpRequest error_post(std::string path, const FunctionError& error) {
-  HttpRequest request{"POST", std::move(path), {}, format_error_body(error)};
-  request.headers.emplace_back("Content-Type", "application/json");
-  request.headers.emplace_back("Lambda-Runtime-Function-Error-Type", error.error_type);
-  return request;
+void add_error_headers(HttpRequest& request, const FunctionError& error, const std::string& body) {
+  request.add_header("Content-Type", "application/json");
+  request.add_header("Lambda-Runtime-Function-Error-Type", error.error_type);
+  request.set_body(body);
 }
 
 }  // namespace
 
 HttpRequest NextRequest::to_http() const {
-  return HttpRequest{"GET", std::string("/").append(kApiVersion).append("/runtime/invocation/next"), {}, {}};
+  return HttpRequest("GET", {kInvocationPrefix, "next"});
 }
 
 HttpRequest ResponseRequest::to_http() const {
-  HttpRequest request{"POST", invocation_path(request_id, "response"), {}, {}};
+  HttpRequest request("POST", {kInvocationPrefix, request_id, "/response"});
   if (response != nullptr) {
-    request.headers.emplace_back("Content-Type", response->content_type);
-    request.body = response->payload;
+    request.add_header("Content-Type", response->content_type);
+    request.set_body(response->payload);
   }
   return request;
 }
 
+ErrorRequest::ErrorRequest(std::string_view request_id, const FunctionError& error)
+    : request_id_(request_id), error_(&error), body_(format_error_body(error)) {}
+
 HttpRequest ErrorRequest::to_http() const {
-  return error_post(invocation_path(request_id, "error"), error);
+  HttpRequest request("POST", {kInvocationPrefix, request_id_, "/error"});
+  add_error_headers(request, *error_, body_);
+  return request;
 }
 
+InitErrorRequest::InitErrorRequest(const FunctionError& error) : error_(&error), body_(format_error_body(error)) {}
+
 HttpRequest InitErrorRequest::to_http() const {
-  return error_post(std::string("/").append(kApiVersion).append("/runtime/init/error"), error);
+  HttpRequest request("POST", {"/2018-06-01/runtime/init/error"});
+  add_error_headers(request, *error_, body_);
+  return request;
 }
 
 std::string format_error_body(const FunctionError& error) {
-  nlohmann::json body = {
-      {"errorMessage", error.message}, {"errorType", error.error_type}, {"stackTrace", nlohmann::json::array()}};
-  return dump_json(body);
+  std::string body;
+  JsonWriter writer(body);
+  writer.begin_object().field("errorMessage", error.message).field("errorType", error.error_type);
+  writer.key("stackTrace").begin_array().end_array().end_object();
+  return body;
 }
 
 bool is_safe_request_id(std::string_view request_id) noexcept {
@@ -68,18 +65,18 @@ bool is_safe_request_id(std::string_view request_id) noexcept {
   return true;
 }
 
-Result<Invocation> parse_next_response(HttpResponse response) {
+Result<Invocation> parse_next_response(const HttpResponse& response) {
   if (response.status != 200) {
     return fail(Error::make(ErrorKind::kInternal, "runtime_api_status",
                             "Runtime API /next answered HTTP " + std::to_string(response.status)));
   }
   Invocation invocation;
-  invocation.request_id = header_or_empty(response.headers, "lambda-runtime-aws-request-id");
+  invocation.request_id = response.header("Lambda-Runtime-Aws-Request-Id");
   if (!is_safe_request_id(invocation.request_id)) {
     return fail(Error::make(ErrorKind::kInternal, "runtime_api_request_id",
                             "Runtime API /next response has a missing or malformed Lambda-Runtime-Aws-Request-Id"));
   }
-  const std::string deadline = header_or_empty(response.headers, "lambda-runtime-deadline-ms");
+  const std::string_view deadline = response.header("Lambda-Runtime-Deadline-Ms");
   if (!deadline.empty()) {
     std::int64_t value = 0;
     const auto [end, ec] = std::from_chars(deadline.data(), deadline.data() + deadline.size(), value);
@@ -88,11 +85,12 @@ Result<Invocation> parse_next_response(HttpResponse response) {
       invocation.deadline_epoch_ms = value;
     }
   }
-  invocation.function_arn = header_or_empty(response.headers, "lambda-runtime-invoked-function-arn");
-  invocation.trace_id = header_or_empty(response.headers, "lambda-runtime-trace-id");
-  invocation.client_context = header_or_empty(response.headers, "lambda-runtime-client-context");
-  invocation.cognito_identity = header_or_empty(response.headers, "lambda-runtime-cognito-identity");
-  invocation.payload = std::move(response.body);
+  invocation.function_arn = response.header("Lambda-Runtime-Invoked-Function-Arn");
+  invocation.trace_id = response.header("Lambda-Runtime-Trace-Id");
+  invocation.client_context = response.header("Lambda-Runtime-Client-Context");
+  invocation.cognito_identity = response.header("Lambda-Runtime-Cognito-Identity");
+  invocation.tenant_id = response.header("Lambda-Runtime-Aws-Tenant-Id");
+  invocation.payload = response.body;
   return invocation;
 }
 

@@ -4,11 +4,12 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
-#include <vector>
 #include <exception>
+#include <memory>
 #include <random>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace shoppulse::runtime {
 namespace {
@@ -31,7 +32,7 @@ Result<long> read_positive_env(const char* name, long fallback, long max) {
 // by its length every time. putenv() keeps our buffer, reused while it fits.
 class TraceIdEnvironment {
  public:
-  void set(const std::string& trace_id) {
+  void set(std::string_view trace_id) {
     if (trace_id.empty()) {
       ::unsetenv(kName);
       return;
@@ -51,7 +52,7 @@ class TraceIdEnvironment {
  private:
   static constexpr const char* kName = "_X_AMZN_TRACE_ID";
   static constexpr char kPrefix[] = "_X_AMZN_TRACE_ID=";
-  static void write(std::vector<char>& buffer, const std::string& trace_id) {
+  static void write(std::vector<char>& buffer, std::string_view trace_id) {
     std::memcpy(buffer.data(), kPrefix, sizeof(kPrefix) - 1);
     std::memcpy(buffer.data() + sizeof(kPrefix) - 1, trace_id.data(), trace_id.size());
     buffer[sizeof(kPrefix) - 1 + trace_id.size()] = '\0';
@@ -87,16 +88,19 @@ std::chrono::milliseconds RetryPolicy::backoff_for(int attempt, double jitter01)
   return std::chrono::milliseconds(static_cast<long long>(capped / 2.0 + capped / 2.0 * jitter));
 }
 
-Outcome invoke_safely(InvocationHandler& handler, const Invocation& invocation, const Logger& logger) {
+Outcome invoke_safely(InvocationHandler& handler, const Invocation& invocation, std::pmr::memory_resource& memory,
+                      const Logger& logger) {
   try {
-    Outcome outcome = handler.handle(invocation);
+    Outcome outcome = handler.handle(invocation, memory);
     if (outcome.is_success() && outcome.response().payload.size() > kMaxResponseBytes) {
       logger.error("handler response exceeds the Lambda payload limit",
                    {{"responseBytes", outcome.response().payload.size()}, {"limitBytes", kMaxResponseBytes}});
-      return FunctionError{error_types::kResponseTooLarge, "Response payload size (" +
-                                                               std::to_string(outcome.response().payload.size()) +
-                                                               " bytes) exceeded maximum allowed payload size (" +
-                                                               std::to_string(kMaxResponseBytes) + " bytes)."};
+      Outcome too_large = FunctionError{error_types::kResponseTooLarge,
+                                        "Response payload size (" + std::to_string(outcome.response().payload.size()) +
+                                            " bytes) exceeded maximum allowed payload size (" +
+                                            std::to_string(kMaxResponseBytes) + " bytes)."};
+      too_large.set_completion(outcome.completion());
+      return too_large;
     }
     return outcome;
   } catch (const std::exception& e) {
@@ -109,11 +113,15 @@ Outcome invoke_safely(InvocationHandler& handler, const Invocation& invocation, 
 }
 
 LoopExit run_loop(RuntimeClient& client, InvocationHandler& handler, const RetryPolicy& retry, const Logger& logger,
-                  const std::atomic<bool>& shutdown_requested, const LoopHooks& hooks) {
+                  const std::atomic<bool>& shutdown_requested) {
   std::minstd_rand jitter_source(std::random_device{}());
   std::uniform_real_distribution<double> jitter(0.0, 1.0);
   int consecutive_failures = 0;
   TraceIdEnvironment trace_environment;
+  // One arena per loop, released after every invocation: everything an
+  // invocation allocates comes from memory the previous one used.
+  const std::unique_ptr<std::byte[]> arena_block(new std::byte[kInvocationArenaBytes]);  // NOLINT
+  std::pmr::monotonic_buffer_resource arena(arena_block.get(), kInvocationArenaBytes);
 
   while (!shutdown_requested.load()) {
     auto next = client.next();
@@ -130,18 +138,23 @@ LoopExit run_loop(RuntimeClient& client, InvocationHandler& handler, const Retry
     consecutive_failures = 0;
     const Invocation& invocation = *next;
     trace_environment.set(invocation.trace_id);
-    if (hooks.before_invoke) hooks.before_invoke(invocation);
 
     const auto started = std::chrono::steady_clock::now();
-    Outcome outcome = invoke_safely(handler, invocation, logger);
-    Status posted = outcome.is_success() ? client.post_response(invocation.request_id, outcome.response())
-                                         : client.post_error(invocation.request_id, outcome.error());
-    if (!posted) {
-      // The invocation's fate is now Lambda's to decide; the next /next tells us
-      // whether the Runtime API is still there.
-      logger.error("Runtime API rejected the invocation result", {{"error", posted.error().message}});
+    {
+      Outcome outcome = invoke_safely(handler, invocation, arena, logger);
+      Status posted = outcome.is_success() ? client.post_response(invocation.request_id, outcome.response())
+                                           : client.post_error(invocation.request_id, outcome.error());
+      if (!posted) {
+        // The invocation's fate is now Lambda's to decide; the next /next tells us
+        // whether the Runtime API is still there.
+        logger.error("Runtime API rejected the invocation result", {{"error", posted.error().message}});
+      }
+      if (Completion* completion = outcome.completion(); completion != nullptr) {
+        completion->complete(invocation, outcome, std::chrono::steady_clock::now() - started);
+        std::destroy_at(completion);
+      }
     }
-    if (hooks.after_invoke) hooks.after_invoke(invocation, outcome, std::chrono::steady_clock::now() - started);
+    arena.release();
   }
   return LoopExit::kShutdownRequested;
 }

@@ -3,6 +3,7 @@
 // the real bootstrap gets (test PostgreSQL, fake AWS), sample statistics and
 // /proc readings of the bootstrap process. Header-only, test code only.
 
+#include <dirent.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -35,6 +36,12 @@ inline constexpr const char* kEventsDir = SHOPPULSE_SOURCE_DIR "/tests/replay/ev
 inline std::string bootstrap_path() {
   const char* chosen = std::getenv("SHOPPULSE_BENCH_BOOTSTRAP");
   return chosen != nullptr && *chosen != '\0' ? std::string(chosen) : std::string(SHOPPULSE_BOOTSTRAP_PATH);
+}
+// The baseline's bootstrap for before/after runs (bench.sh builds the
+// previous commit's deployment zip), or empty.
+inline std::string baseline_bootstrap_path() {
+  const char* chosen = std::getenv("SHOPPULSE_BENCH_BASELINE_BOOTSTRAP");
+  return chosen != nullptr ? std::string(chosen) : std::string();
 }
 inline constexpr const char* kSecretArn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:shoppulse/db-AbCdEf";
 
@@ -95,8 +102,34 @@ inline void report_distribution(benchmark::State& state, const std::string& pref
 
 // --- /proc -------------------------------------------------------------------
 
-// utime + stime of `pid` in microseconds (clock-tick resolution).
+inline double process_ticks_cpu_us(pid_t pid);
+
+// CPU time of every thread of `pid` in microseconds, from the scheduler's
+// own nanosecond account (/proc/<pid>/task/*/schedstat, first field): user and
+// system time, exact, unlike utime+stime, which are sampled at the clock tick.
 inline double process_cpu_us(pid_t pid) {
+  const std::string tasks = "/proc/" + std::to_string(pid) + "/task";
+  double total_ns = 0;
+  bool any = false;
+  if (DIR* dir = ::opendir(tasks.c_str())) {
+    while (const dirent* entry = ::readdir(dir)) {
+      if (entry->d_name[0] == '.') continue;
+      std::ifstream in(tasks + "/" + entry->d_name + "/schedstat");
+      double on_cpu_ns = 0;
+      if (in >> on_cpu_ns) {
+        total_ns += on_cpu_ns;
+        any = true;
+      }
+    }
+    ::closedir(dir);
+  }
+  if (any) return total_ns / 1000.0;
+  return process_ticks_cpu_us(pid);
+}
+
+// utime + stime of `pid` in microseconds (clock-tick resolution): the
+// fallback where schedstat is missing.
+inline double process_ticks_cpu_us(pid_t pid) {
   std::string stat;
   try {
     stat = read_text("/proc/" + std::to_string(pid) + "/stat");
@@ -147,6 +180,7 @@ class BenchWorld {
   }
 
   [[nodiscard]] const test::TestDatabase& database() const { return *database_; }
+  [[nodiscard]] test::TestDatabase& database() { return *database_; }
   [[nodiscard]] fakes::FakeAws& aws() { return *aws_; }
 
   std::string database_url() const {
@@ -176,9 +210,27 @@ class BenchWorld {
     return env;
   }
 
-  std::unique_ptr<emulator::RuntimeEmulator> start_sandbox(bool with_secret = false) const {
+  // PostgreSQL's own time (planning + execution, pg_stat_statements) summed
+  // over every statement the app role ran since the last reset, and the
+  // number of those statements.
+  struct PgTime {
+    double total_ms = 0;
+    double statements = 0;
+  };
+  void reset_pg_time() { database_->exec("SELECT pg_stat_statements_reset()"); }
+  PgTime pg_time() {
+    const auto row = database_->exec(
+        "SELECT coalesce(sum(total_plan_time + total_exec_time), 0)::float8, coalesce(sum(calls), 0)::float8 "
+        "FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) "
+        "AND userid = '" +
+        std::string(test::kAppLoginRole) + "'::regrole");
+    return {std::stod(row.value(0, 0)), std::stod(row.value(0, 1))};
+  }
+
+  std::unique_ptr<emulator::RuntimeEmulator> start_sandbox(bool with_secret = false,
+                                                           const std::string& bootstrap = bootstrap_path()) const {
     emulator::EmulatorOptions options;
-    options.bootstrap_path = bootstrap_path();
+    options.bootstrap_path = bootstrap;
     options.env = sandbox_env(with_secret);
     options.timeout_ms = 10000;
     auto started = emulator::RuntimeEmulator::start(std::move(options));
@@ -188,6 +240,11 @@ class BenchWorld {
 
  private:
   BenchWorld() : database_(std::make_unique<test::TestDatabase>()) {
+    // The tenant the targets were set for: 500 users.
+    database_->exec(read_text(SHOPPULSE_SOURCE_DIR "/tests/bench/bench_data.sql"));
+    // PostgreSQL's time per request comes from pg_stat_statements (pg.sh
+    // preloads it in every test cluster).
+    database_->exec("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
     // A fresh clone has no hint bits, visibility map or statistics: its first
     // reads write pages. A production database has been vacuumed; so is this.
     if (const auto vacuumed = database_->exec("VACUUM (ANALYZE)"); !vacuumed.ok) {

@@ -7,12 +7,21 @@
 //   duration = event delivered on /next -> response received (what Lambda bills)
 //   total    = invoke() -> result (adds the emulator's hand-off to /next)
 // reported as <name>_mean/_p50/_p90/_p99 counters in microseconds, plus the
-// bootstrap's own CPU time per invocation (/proc/<pid>/stat utime+stime) and
-// invocations per second (items_per_second). Threads(N) = N sandboxes, each
-// its own emulator + bootstrap process, driven from N threads.
+// bootstrap's own CPU time per invocation (the scheduler's exact account, all
+// threads), PostgreSQL's own time per request (planning + execution of every
+// statement the request ran, from pg_stat_statements; one-sandbox runs only,
+// where nothing else uses the database) and invocations per second
+// (items_per_second). Threads(N) = N sandboxes, each its own emulator +
+// bootstrap process, driven from N threads.
+//
+// With SHOPPULSE_BENCH_BASELINE_BOOTSTRAP set, every row is also measured for
+// that bootstrap (BM_E2E_Baseline/...), interleaved route by route with the
+// bootstrap under test, so before and after share one run and one machine.
 
 #include <atomic>
 #include <cstdio>
+#include <cstdlib>
+#include <fstream>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -28,11 +37,13 @@ using namespace shoppulse::bench;
 
 constexpr int kMaxSandboxes = 4;
 
+enum class Variant { kUnderTest, kBaseline };
+
 // Warm sandboxes shared by every benchmark of this process: thread i of a
-// Threads(N) run always uses sandbox i.
+// Threads(N) run always uses sandbox i of its variant.
 struct Sandboxes {
   std::mutex mutex;
-  std::vector<std::unique_ptr<emulator::RuntimeEmulator>> slots{kMaxSandboxes};
+  std::vector<std::unique_ptr<emulator::RuntimeEmulator>> slots{2 * kMaxSandboxes};
 };
 
 Sandboxes& sandboxes() {
@@ -40,11 +51,19 @@ Sandboxes& sandboxes() {
   return all;
 }
 
-emulator::RuntimeEmulator& sandbox(int index) {
+emulator::RuntimeEmulator& sandbox(Variant variant, int index) {
   Sandboxes& all = sandboxes();
   std::lock_guard lock(all.mutex);
-  auto& slot = all.slots.at(static_cast<std::size_t>(index));
-  if (!slot || !slot->running()) slot = BenchWorld::get().start_sandbox();
+  const std::size_t offset = variant == Variant::kBaseline ? kMaxSandboxes : 0;
+  auto& slot = all.slots.at(offset + static_cast<std::size_t>(index));
+  if (!slot || !slot->running()) {
+    slot = BenchWorld::get().start_sandbox(
+        false, variant == Variant::kBaseline ? baseline_bootstrap_path() : bootstrap_path());
+    // SHOPPULSE_BENCH_PID_FILE: where bench.sh learns which process to profile.
+    if (const char* pid_file = std::getenv("SHOPPULSE_BENCH_PID_FILE"); pid_file != nullptr && *pid_file != '\0') {
+      std::ofstream(pid_file, std::ios::app) << slot->pid() << "\n";
+    }
+  }
   return *slot;
 }
 
@@ -73,10 +92,10 @@ struct Route {
   std::string unique_placeholder;  // non-empty: replaced by a fresh email per invocation
 };
 
-void run_route(benchmark::State& state, const Route& route) {
+void run_route(benchmark::State& state, const Route& route, Variant variant) {
   emulator::RuntimeEmulator* box = nullptr;
   try {
-    box = &sandbox(state.thread_index());
+    box = &sandbox(variant, state.thread_index());
   } catch (const std::exception& e) {
     state.SkipWithError(e.what());
     return;
@@ -94,6 +113,8 @@ void run_route(benchmark::State& state, const Route& route) {
   std::vector<double> totals;
   durations.reserve(100000);
   totals.reserve(100000);
+  const bool measure_pg = state.threads() == 1;
+  if (measure_pg) BenchWorld::get().reset_pg_time();
   const double cpu_before = process_cpu_us(box->pid());
   for (auto _ : state) {
     const auto result = box->invoke(payload());
@@ -103,6 +124,12 @@ void run_route(benchmark::State& state, const Route& route) {
   }
   const double cpu_after = process_cpu_us(box->pid());
   box->clear_logs();
+  if (measure_pg && !durations.empty()) {
+    const auto pg = BenchWorld::get().pg_time();
+    const double n = static_cast<double>(durations.size());
+    state.counters["pg_time_us"] = benchmark::Counter(pg.total_ms * 1000.0 / n);
+    state.counters["pg_statements"] = benchmark::Counter(pg.statements / n);
+  }
 
   report_distribution(state, "duration_us", durations);
   report_distribution(state, "total_us", totals);
@@ -127,11 +154,18 @@ void register_all() {
       {"audit_logs_filtered", event_route("20-audit-logs-filtered")},
       {"quicksight_embed_url", event_route("30-embed-registered")},
   };
+  const bool with_baseline = !baseline_bootstrap_path().empty();
   for (const auto& [name, route] : routes) {
-    auto* bench = benchmark::RegisterBenchmark(("BM_E2E/" + name).c_str(),
-                                               [route = route](benchmark::State& state) { run_route(state, route); });
-    bench->Unit(benchmark::kMicrosecond)->UseRealTime();
-    for (int n = 1; n <= kMaxSandboxes; n *= 2) bench->Threads(n);
+    for (int n = 1; n <= kMaxSandboxes; n *= 2) {
+      for (const Variant variant : {Variant::kBaseline, Variant::kUnderTest}) {
+        if (variant == Variant::kBaseline && !with_baseline) continue;
+        const std::string prefix = variant == Variant::kBaseline ? "BM_E2E_Baseline/" : "BM_E2E/";
+        auto* bench = benchmark::RegisterBenchmark(
+            (prefix + name).c_str(),
+            [route = route, variant](benchmark::State& state) { run_route(state, route, variant); });
+        bench->Unit(benchmark::kMicrosecond)->UseRealTime()->Threads(n);
+      }
+    }
   }
 }
 

@@ -48,4 +48,24 @@ TEST(FuzzCorpus, CodecsSurviveEveryCommittedInput) {
   }
 }
 
+TEST(FuzzCorpus, JsonReaderAgreesWithNlohmannOnEveryCommittedInput) {
+  const auto files = inputs("json_reader");
+  ASSERT_GE(files.size(), 5U);
+  for (const auto& file : files) {
+    const std::string data = read(file);
+    SCOPED_TRACE(file.filename().string());
+    EXPECT_EQ(shoppulse::fuzz::json_reader(reinterpret_cast<const std::uint8_t*>(data.data()), data.size()), 0);
+  }
+}
+
+TEST(FuzzCorpus, HttpResponseParsingSurvivesEveryCommittedInput) {
+  const auto files = inputs("http_response");
+  ASSERT_GE(files.size(), 5U);
+  for (const auto& file : files) {
+    const std::string data = read(file);
+    SCOPED_TRACE(file.filename().string());
+    EXPECT_EQ(shoppulse::fuzz::http_response(reinterpret_cast<const std::uint8_t*>(data.data()), data.size()), 0);
+  }
+}
+
 }  // namespace

@@ -4,18 +4,22 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <memory_resource>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "shoppulse/core/codec.h"
+#include "shoppulse/core/json_reader.h"
 #include "shoppulse/core/json_writer.h"
 #include "shoppulse/core/log.h"
 #include "shoppulse/handlers/application.h"
 #include "shoppulse/handlers/caller.h"
 #include "shoppulse/handlers/cursor.h"
 #include "shoppulse/handlers/validation.h"
+#include "shoppulse/runtime/http_wire.h"
 
 namespace shoppulse::fuzz {
 namespace {
@@ -40,7 +44,9 @@ handlers::Application& application() {
 int event_pipeline(const std::uint8_t* data, std::size_t size) {
   const std::string_view payload(reinterpret_cast<const char*>(data), size);
   const handlers::InvocationContext context{"fuzz", "", "", "", "", 0, false};
-  const handlers::InvocationResult result = application().handle(payload, context);
+  // As the runtime runs it: everything in a per-invocation arena.
+  std::pmr::monotonic_buffer_resource arena;
+  const handlers::InvocationResult result = application().handle(payload, context, arena);
   if (result.ok) {
     // Whatever came in, what goes out is a well-formed response API Gateway accepts.
     const auto response = nlohmann::json::parse(result.payload, nullptr, false);
@@ -77,6 +83,93 @@ int codecs(const std::uint8_t* data, std::size_t size) {
   static_cast<void>(handlers::utf8_length(text));
   std::string uuid;
   if (handlers::parse_uuid(text, uuid)) check(uuid.size() == 36);
+  return 0;
+}
+
+namespace {
+
+// Same values in both parses (numbers compared as nlohmann reads them), to a
+// depth of 200: the comparison recurses, the reader does not.
+bool same_value(json::Value ours, const nlohmann::json& theirs, int depth = 0) {
+  if (depth > 200) return true;
+  switch (theirs.type()) {
+    case nlohmann::json::value_t::null: return ours.is_null();
+    case nlohmann::json::value_t::boolean: return ours.is_bool() && ours.is_true() == theirs.get<bool>();
+    case nlohmann::json::value_t::string:
+      return ours.is_string() && ours.string() == theirs.get_ref<const std::string&>();
+    case nlohmann::json::value_t::number_integer:
+    case nlohmann::json::value_t::number_unsigned:
+    case nlohmann::json::value_t::number_float: {
+      if (!ours.is_number()) return false;
+      const auto reparsed = nlohmann::json::parse(ours.text(), nullptr, false);
+      // NaN never equals itself; both parsed the same literal.
+      return reparsed == theirs || (reparsed.is_number_float() && theirs.is_number_float());
+    }
+    case nlohmann::json::value_t::array: {
+      if (!ours.is_array() || ours.size() != theirs.size()) return false;
+      std::size_t i = 0;
+      for (const json::Value element : ours.elements()) {
+        if (!same_value(element, theirs[i++], depth + 1)) return false;
+      }
+      return true;
+    }
+    case nlohmann::json::value_t::object: {
+      if (!ours.is_object()) return false;
+      for (const auto& [key, value] : theirs.items()) {
+        if (!same_value(ours[key], value, depth + 1)) return false;
+      }
+      for (const auto& member : ours.members()) {
+        if (!theirs.contains(member.key)) return false;
+      }
+      return true;
+    }
+    default: return false;
+  }
+}
+
+}  // namespace
+
+int json_reader(const std::uint8_t* data, std::size_t size) {
+  const std::string_view text(reinterpret_cast<const char*>(data), size);
+  json::Document document;
+  const bool ours = document.parse(text);
+  const auto theirs = nlohmann::json::parse(text, nullptr, false);
+  check(ours == !theirs.is_discarded());
+  if (ours) check(same_value(document.root(), theirs));
+  return 0;
+}
+
+int http_response(const std::uint8_t* data, std::size_t size) {
+  if (size == 0) return 0;
+  // The first byte picks how the rest arrives: in pieces of 1..256 bytes.
+  const std::size_t step = static_cast<std::size_t>(data[0]) + 1;
+  const std::string_view wire(reinterpret_cast<const char*>(data + 1), size - 1);
+  std::vector<runtime::HttpHeader> headers;
+  runtime::ResponseHead head;
+  std::string buffer;
+  std::size_t at = 0;
+  runtime::WireState state = runtime::WireState::kIncomplete;
+  while (state == runtime::WireState::kIncomplete && at < wire.size()) {
+    buffer.append(wire.substr(at, step));
+    at += step;
+    state = runtime::parse_response_head(buffer, head, headers);
+  }
+  if (state != runtime::WireState::kComplete) return 0;
+  check(head.size <= buffer.size() && head.status >= 100 && head.status <= 999);
+  for (const auto& header : headers) {
+    check(header.name.data() >= buffer.data() && header.name.data() + header.name.size() <= buffer.data() + head.size);
+  }
+  if (!head.chunked) return 0;
+  // The body bytes already read, then the rest, in the same pieces.
+  std::string body = buffer.substr(head.size);
+  runtime::ChunkedDecoder decoder(1 << 20);
+  state = decoder.step(body.data(), body.size());
+  while (state == runtime::WireState::kIncomplete && at < wire.size()) {
+    body.append(wire.substr(at, step));
+    at += step;
+    state = decoder.step(body.data(), body.size());
+  }
+  check(decoder.decoded() <= decoder.consumed() && decoder.consumed() <= body.size());
   return 0;
 }
 

@@ -17,4 +17,12 @@ int event_pipeline(const std::uint8_t* data, std::size_t size);
 // path writer), cursors, timestamps, emails, UUIDs.
 int codecs(const std::uint8_t* data, std::size_t size);
 
+// The hot-path JSON reader against nlohmann::json: the same verdict on every
+// input, and the same values when both accept it.
+int json_reader(const std::uint8_t* data, std::size_t size);
+
+// Runtime API responses off the wire: the head parser and the chunked
+// decoder, with the bytes arriving in every possible split.
+int http_response(const std::uint8_t* data, std::size_t size);
+
 }  // namespace shoppulse::fuzz

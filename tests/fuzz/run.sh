@@ -13,10 +13,10 @@ cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=cl
   -DSHOPPULSE_FUZZ=ON -DSHOPPULSE_BUILD_TOOLS=OFF -DSHOPPULSE_BUILD_BENCHMARKS=OFF \
   -DCMAKE_CXX_FLAGS="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined" \
   -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined" >/dev/null
-cmake --build "$build" -j "$(nproc)" --target fuzz_event_pipeline fuzz_codecs
+cmake --build "$build" -j "$(nproc)" --target fuzz_event_pipeline fuzz_codecs fuzz_json_reader fuzz_http_response
 
 status=0
-for target in event_pipeline codecs; do
+for target in event_pipeline codecs json_reader http_response; do
   corpus=tests/fuzz/corpus/$target
   work=$(mktemp -d)
   cp "$corpus"/* "$work"/ 2>/dev/null || true

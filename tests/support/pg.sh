@@ -90,6 +90,10 @@ password_encryption = 'scram-sha-256'
 log_min_messages = warning
 log_connections = off
 log_line_prefix = '%m [%p] %u@%d '
+# PostgreSQL's own time per request, read by the benchmarks (planning too).
+shared_preload_libraries = 'pg_stat_statements'
+pg_stat_statements.track = top
+pg_stat_statements.track_planning = on
 CONF
   cat >"$DIR/data/pg_hba.conf" <<HBA
 # TYPE  DATABASE  USER      ADDRESS        METHOD

@@ -1,87 +1,96 @@
 #include "shoppulse/aws/crypto.h"
 
-#include <openssl/core_names.h>
-#include <openssl/evp.h>
-#include <openssl/params.h>
+// SHA256_Init/Update/Final are deprecated in OpenSSL 3 in favour of EVP, but
+// remain its public API over the same assembly implementations. Through EVP a
+// digest fetches the algorithm and allocates a context per call; an HMAC
+// allocates about a dozen times. These run on every cursor and every signed
+// AWS request, so this file uses the block functions on stack contexts.
+#define OPENSSL_SUPPRESS_DEPRECATED
+#include <openssl/crypto.h>
+#include <openssl/sha.h>
 
-#include <memory>
+#include <cstring>
 
 namespace shoppulse::aws::crypto {
 namespace {
 
-struct MdDeleter {
-  void operator()(EVP_MD* md) const noexcept { EVP_MD_free(md); }
-};
-struct MdCtxDeleter {
-  void operator()(EVP_MD_CTX* ctx) const noexcept { EVP_MD_CTX_free(ctx); }
-};
-struct MacDeleter {
-  void operator()(EVP_MAC* mac) const noexcept { EVP_MAC_free(mac); }
-};
-struct MacCtxDeleter {
-  void operator()(EVP_MAC_CTX* ctx) const noexcept { EVP_MAC_CTX_free(ctx); }
-};
-using Md = std::unique_ptr<EVP_MD, MdDeleter>;
-using MdCtx = std::unique_ptr<EVP_MD_CTX, MdCtxDeleter>;
-using Mac = std::unique_ptr<EVP_MAC, MacDeleter>;
-using MacCtx = std::unique_ptr<EVP_MAC_CTX, MacCtxDeleter>;
+constexpr std::size_t kBlock = SHA256_CBLOCK;  // 64
 
-// Fetching an algorithm walks the provider tables; once per process is enough
-// (fetched objects are immutable and safe to share between threads).
-const EVP_MD* sha256_md() {
-  static const Md md(EVP_MD_fetch(nullptr, "SHA256", nullptr));
-  return md.get();
+const unsigned char* bytes_of(std::string_view text) {
+  return reinterpret_cast<const unsigned char*>(text.data());  // NOLINT(cppcoreguidelines-pro-type-reinterpret-cast)
 }
 
-EVP_MAC* hmac_mac() {
-  static const Mac mac(EVP_MAC_fetch(nullptr, "HMAC", nullptr));
-  return mac.get();
+Sha256Digest digest_of(std::string_view data) noexcept {
+  Sha256Digest digest{};
+  SHA256_CTX context;
+  SHA256_Init(&context);
+  SHA256_Update(&context, data.data(), data.size());
+  SHA256_Final(digest.data(), &context);
+  return digest;
 }
 
-Error crypto_error(std::string_view what) {
-  return Error::make(ErrorKind::kInternal, "crypto_failed", std::string("OpenSSL ") + std::string(what) + " failed");
+// The hash states after absorbing the key XOR ipad and XOR opad.
+void prepare(std::string_view key, SHA256_CTX& inner, SHA256_CTX& outer) noexcept {
+  unsigned char block[kBlock] = {};
+  if (key.size() > kBlock) {
+    const Sha256Digest hashed = digest_of(key);
+    std::memcpy(block, hashed.data(), hashed.size());
+  } else if (!key.empty()) {
+    std::memcpy(block, key.data(), key.size());
+  }
+  unsigned char pad[kBlock];
+  for (std::size_t i = 0; i < kBlock; ++i) pad[i] = static_cast<unsigned char>(block[i] ^ 0x36);
+  SHA256_Init(&inner);
+  SHA256_Update(&inner, pad, kBlock);
+  for (std::size_t i = 0; i < kBlock; ++i) pad[i] = static_cast<unsigned char>(block[i] ^ 0x5c);
+  SHA256_Init(&outer);
+  SHA256_Update(&outer, pad, kBlock);
+  OPENSSL_cleanse(block, sizeof block);
+  OPENSSL_cleanse(pad, sizeof pad);
+}
+
+Sha256Digest finish(SHA256_CTX inner, SHA256_CTX outer, std::string_view data) noexcept {
+  Sha256Digest inner_digest{};
+  SHA256_Update(&inner, bytes_of(data), data.size());
+  SHA256_Final(inner_digest.data(), &inner);
+  Sha256Digest out{};
+  SHA256_Update(&outer, inner_digest.data(), inner_digest.size());
+  SHA256_Final(out.data(), &outer);
+  return out;
 }
 
 }  // namespace
 
+struct HmacSha256Key::State {
+  SHA256_CTX inner;
+  SHA256_CTX outer;
+};
+
+HmacSha256Key::HmacSha256Key(std::string_view key) : state_(std::make_unique<State>()) {
+  prepare(key, state_->inner, state_->outer);
+}
+
+HmacSha256Key::~HmacSha256Key() {
+  OPENSSL_cleanse(state_.get(), sizeof(State));
+}
+
+Sha256Digest HmacSha256Key::mac(std::string_view data) const noexcept {
+  return finish(state_->inner, state_->outer, data);
+}
+
 Result<Sha256Digest> sha256(std::string_view data) {
-  const EVP_MD* md = sha256_md();
-  if (md == nullptr) return fail(crypto_error("SHA-256 fetch"));
-  const MdCtx ctx(EVP_MD_CTX_new());
-  if (!ctx) return fail(crypto_error("EVP_MD_CTX_new"));
-  Sha256Digest digest{};
-  unsigned int length = 0;
-  if (EVP_DigestInit_ex2(ctx.get(), md, nullptr) != 1 || EVP_DigestUpdate(ctx.get(), data.data(), data.size()) != 1 ||
-      EVP_DigestFinal_ex(ctx.get(), digest.data(), &length) != 1 || length != digest.size()) {
-    return fail(crypto_error("SHA-256"));
-  }
-  return digest;
+  return digest_of(data);
 }
 
 Result<std::string> sha256_hex(std::string_view data) {
-  auto digest = sha256(data);
-  if (!digest) return fail(digest.error());
-  return hex_encode(*digest);
+  return hex_encode(digest_of(data));
 }
 
 Result<Sha256Digest> hmac_sha256(std::string_view key, std::string_view data) {
-  EVP_MAC* mac = hmac_mac();
-  if (mac == nullptr) return fail(crypto_error("HMAC fetch"));
-  const MacCtx ctx(EVP_MAC_CTX_new(mac));
-  if (!ctx) return fail(crypto_error("EVP_MAC_CTX_new"));
-  char digest_name[] = "SHA256";
-  const OSSL_PARAM params[] = {
-      OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest_name, 0),
-      OSSL_PARAM_construct_end(),
-  };
-  Sha256Digest out{};
-  std::size_t length = 0;
-  if (EVP_MAC_init(ctx.get(), reinterpret_cast<const unsigned char*>(key.data()), key.size(), params) != 1 ||
-      EVP_MAC_update(ctx.get(), reinterpret_cast<const unsigned char*>(data.data()), data.size()) != 1 ||
-      EVP_MAC_final(ctx.get(), out.data(), &length, out.size()) != 1 || length != out.size()) {
-    return fail(crypto_error("HMAC-SHA256"));
-  }
-  return out;
+  SHA256_CTX inner;
+  SHA256_CTX outer;
+  prepare(key, inner, outer);
+  return finish(inner, outer, data);
 }
 
 std::string hex_encode(const unsigned char* data, std::size_t size) {

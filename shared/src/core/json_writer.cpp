@@ -4,7 +4,11 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <charconv>
 #include <cstring>
+
+#include "json_scan.h"
+#include "shoppulse/core/utf8.h"
 
 namespace shoppulse {
 namespace {
@@ -20,45 +24,33 @@ constexpr std::array<std::uint8_t, 128> kEscapedWidth = [] {
   return widths;
 }();
 
-// Length of the valid UTF-8 sequence starting at text[i], or 0 if invalid.
-std::size_t utf8_sequence_length(std::string_view text, std::size_t i) {
-  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
-  const unsigned char lead = byte(i);
-  std::size_t length = 0;
-  std::uint32_t min = 0;
-  std::uint32_t code = 0;
-  if (lead >= 0xC2 && lead <= 0xDF) {
-    length = 2, min = 0x80, code = lead & 0x1Fu;
-  } else if (lead >= 0xE0 && lead <= 0xEF) {
-    length = 3, min = 0x800, code = lead & 0x0Fu;
-  } else if (lead >= 0xF0 && lead <= 0xF4) {
-    length = 4, min = 0x10000, code = lead & 0x07u;
-  } else {
-    return 0;
+template <typename String>
+void append_escaped(String& out, std::string_view text) {
+  if (json_scan::plain_prefix(text) == text.size()) {
+    // Nothing to escape or replace (ids, names, log fields, a base64 body):
+    // one copy.
+    out.reserve(out.size() + text.size() + 2);
+    out.push_back('"');
+    out.append(text);
+    out.push_back('"');
+    return;
   }
-  if (i + length > text.size()) return 0;
-  for (std::size_t k = 1; k < length; ++k) {
-    if ((byte(i + k) & 0xC0u) != 0x80u) return 0;
-    code = (code << 6) | (byte(i + k) & 0x3Fu);
-  }
-  if (code < min || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) return 0;
-  return length;
-}
-
-}  // namespace
-
-void append_json_string(std::string& out, std::string_view text) {
   const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
   // Pass 1 sizes the escaped string exactly, so pass 2 writes into memory
   // already there instead of growing the string escape by escape (a 12 KB
   // JSON body, as API Gateway's `body`, has ~1,500 quotes to escape).
   std::size_t size = 2;
   for (std::size_t i = 0; i < text.size();) {
+    if (const std::size_t run = json_scan::plain_prefix(text.substr(i)); run > 0) {
+      size += run;
+      i += run;
+      continue;
+    }
     const unsigned char c = byte(i);
     if (c < 0x80) {
       size += kEscapedWidth[c];
       ++i;
-    } else if (const std::size_t length = utf8_sequence_length(text, i); length > 0) {
+    } else if (const std::size_t length = utf8::sequence_length(text, i); length > 0) {
       size += length;
       i += length;
     } else {
@@ -67,8 +59,7 @@ void append_json_string(std::string& out, std::string_view text) {
     }
   }
   if (size == text.size() + 2) {
-    // Nothing to escape or replace (the usual case for ids, names, log
-    // fields): one copy.
+    // Only valid multi-byte UTF-8, nothing to escape: one copy.
     out.reserve(out.size() + size);
     out.push_back('"');
     out.append(text);
@@ -85,15 +76,13 @@ void append_json_string(std::string& out, std::string_view text) {
   put("\"", 1);
   for (std::size_t i = 0; i < text.size();) {
     const unsigned char c = byte(i);
-    if (c < 0x80 && kEscapedWidth[c] == 1) {
-      std::size_t end = i + 1;
-      while (end < text.size() && byte(end) < 0x80 && kEscapedWidth[byte(end)] == 1) ++end;
-      put(text.data() + i, end - i);
-      i = end;
+    if (const std::size_t run = json_scan::plain_prefix(text.substr(i)); run > 0) {
+      put(text.data() + i, run);
+      i += run;
       continue;
     }
     if (c >= 0x80) {
-      const std::size_t length = utf8_sequence_length(text, i);
+      const std::size_t length = utf8::sequence_length(text, i);
       if (length > 0) {
         put(text.data() + i, length);
         i += length;
@@ -121,56 +110,77 @@ void append_json_string(std::string& out, std::string_view text) {
   put("\"", 1);
 }
 
-void JsonWriter::separate() {
+}  // namespace
+
+void append_json_string(std::string& out, std::string_view text) {
+  append_escaped(out, text);
+}
+void append_json_string(std::pmr::string& out, std::string_view text) {
+  append_escaped(out, text);
+}
+
+template <typename String>
+void BasicJsonWriter<String>::separate() {
   if (need_comma_) out_.push_back(',');
   need_comma_ = true;
 }
 
-JsonWriter& JsonWriter::begin_object() {
+template <typename String>
+BasicJsonWriter<String>& BasicJsonWriter<String>::begin_object() {
   separate();
   out_.push_back('{');
   need_comma_ = false;
   return *this;
 }
-JsonWriter& JsonWriter::end_object() {
+template <typename String>
+BasicJsonWriter<String>& BasicJsonWriter<String>::end_object() {
   out_.push_back('}');
   need_comma_ = true;
   return *this;
 }
-JsonWriter& JsonWriter::begin_array() {
+template <typename String>
+BasicJsonWriter<String>& BasicJsonWriter<String>::begin_array() {
   separate();
   out_.push_back('[');
   need_comma_ = false;
   return *this;
 }
-JsonWriter& JsonWriter::end_array() {
+template <typename String>
+BasicJsonWriter<String>& BasicJsonWriter<String>::end_array() {
   out_.push_back(']');
   need_comma_ = true;
   return *this;
 }
-JsonWriter& JsonWriter::key(std::string_view name) {
+template <typename String>
+BasicJsonWriter<String>& BasicJsonWriter<String>::key(std::string_view name) {
   separate();
   append_json_string(out_, name);
   out_.push_back(':');
   need_comma_ = false;
   return *this;
 }
-JsonWriter& JsonWriter::value(std::string_view text) {
+template <typename String>
+BasicJsonWriter<String>& BasicJsonWriter<String>::value(std::string_view text) {
   separate();
   append_json_string(out_, text);
   return *this;
 }
-JsonWriter& JsonWriter::value(bool flag) {
+template <typename String>
+BasicJsonWriter<String>& BasicJsonWriter<String>::value(bool flag) {
   separate();
   out_.append(flag ? "true" : "false");
   return *this;
 }
-JsonWriter& JsonWriter::value(std::int64_t number) {
+template <typename String>
+BasicJsonWriter<String>& BasicJsonWriter<String>::value(std::int64_t number) {
   separate();
-  out_.append(std::to_string(number));
+  char buffer[24];
+  const auto written = std::to_chars(buffer, buffer + sizeof buffer, number);
+  out_.append(buffer, static_cast<std::size_t>(written.ptr - buffer));
   return *this;
 }
-JsonWriter& JsonWriter::value(double number) {
+template <typename String>
+BasicJsonWriter<String>& BasicJsonWriter<String>::value(double number) {
   separate();
   if (!std::isfinite(number)) {
     out_.append("null");
@@ -181,15 +191,20 @@ JsonWriter& JsonWriter::value(double number) {
   out_.append(buffer, static_cast<std::size_t>(n));
   return *this;
 }
-JsonWriter& JsonWriter::null() {
+template <typename String>
+BasicJsonWriter<String>& BasicJsonWriter<String>::null() {
   separate();
   out_.append("null");
   return *this;
 }
-JsonWriter& JsonWriter::raw(std::string_view json) {
+template <typename String>
+BasicJsonWriter<String>& BasicJsonWriter<String>::raw(std::string_view json) {
   separate();
   out_.append(json);
   return *this;
 }
+
+template class BasicJsonWriter<std::string>;
+template class BasicJsonWriter<std::pmr::string>;
 
 }  // namespace shoppulse

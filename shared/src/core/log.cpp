@@ -45,22 +45,22 @@ long long now_epoch_ms() {
       .count();
 }
 
+std::string_view format_timestamp_ms(long long epoch_ms, char (&buffer)[kMaxTimestampLength]) {
+  return format_utc_timestamp(static_cast<std::int64_t>(epoch_ms) * 1000, 3, buffer);
+}
+
 std::string format_timestamp_ms(long long epoch_ms) {
-  const std::time_t seconds = static_cast<std::time_t>(epoch_ms / 1000);
-  const int millis = static_cast<int>(epoch_ms % 1000);
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char buffer[40];
-  const std::size_t n = std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%S", &utc);
-  static_cast<void>(std::snprintf(buffer + n, sizeof buffer - n, ".%03dZ", millis));
-  return buffer;
+  char buffer[kMaxTimestampLength];
+  return std::string(format_timestamp_ms(epoch_ms, buffer));
 }
 
 Logger::Logger(LogLevel min_level, int fd) : min_level_(min_level), fd_(fd) {}
 
-void Logger::begin_line(JsonWriter& writer, LogLevel level, std::string_view message) const {
+template <typename String>
+void Logger::begin_line(BasicJsonWriter<String>& writer, LogLevel level, std::string_view message) const {
+  char timestamp[kMaxTimestampLength];
   writer.begin_object();
-  writer.field("timestamp", format_timestamp_ms(now_epoch_ms()));
+  writer.field("timestamp", format_timestamp_ms(now_epoch_ms(), timestamp));
   writer.field("level", log_level_name(level));
   writer.field("message", message);
   if (context_) {
@@ -72,6 +72,9 @@ void Logger::begin_line(JsonWriter& writer, LogLevel level, std::string_view mes
     writer.field("coldStart", context_->cold_start);
   }
 }
+
+template void Logger::begin_line(BasicJsonWriter<std::string>&, LogLevel, std::string_view) const;
+template void Logger::begin_line(BasicJsonWriter<std::pmr::string>&, LogLevel, std::string_view) const;
 
 void Logger::log(LogLevel level, std::string_view message, const nlohmann::json& fields) const {
   log_with(level, message, [&fields](JsonWriter& writer) {
@@ -86,10 +89,20 @@ void Logger::write_raw_line(const nlohmann::json& object) const {
 
 void Logger::write_line(std::string line) const {
   line.push_back('\n');
+  write_all(line);
+}
+
+void Logger::write_lines(std::pmr::string& text) const {
+  if (text.empty()) return;
+  text.push_back('\n');
+  write_all(text);
+}
+
+void Logger::write_all(std::string_view bytes) const {
   // One write(2) per line keeps lines whole when several processes share a
   // pipe, and nothing is left in a stdio buffer if the sandbox is frozen.
-  const char* data = line.data();
-  std::size_t left = line.size();
+  const char* data = bytes.data();
+  std::size_t left = bytes.size();
   while (left > 0) {
     const ssize_t written = ::write(fd_, data, left);
     if (written < 0) {

@@ -1,5 +1,9 @@
 #include "connection.h"
 
+#include <sys/socket.h>
+
+#include <cerrno>
+#include <charconv>
 #include <string>
 
 #include "connect.h"
@@ -57,8 +61,15 @@ bool PooledConnection::can_send() const noexcept {
 
 bool PooledConnection::alive_locally() {
   if (!reusable()) return false;
-  // A closing server sends a FATAL message and then EOF; the first read
-  // delivers the message (parsed as a notice by PQisBusy), the second the EOF.
+  // One non-blocking peek settles the common case: a healthy idle connection
+  // has nothing to read. (This runs before every request.)
+  char byte = 0;
+  const ssize_t peeked = ::recv(PQsocket(conn_.get()), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+  if (peeked < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return true;
+  if (peeked == 0) return false;  // the server closed it
+  // Something arrived while idle. A closing server sends a FATAL message and
+  // then EOF; the first read delivers the message (parsed as a notice by
+  // PQisBusy), the second the EOF.
   for (int i = 0; i < 2; ++i) {
     if (PQconsumeInput(conn_.get()) == 0) return false;
     (void)PQisBusy(conn_.get());
@@ -123,17 +134,34 @@ DbResult<PgResultPtr> PooledConnection::next_result(Deadline deadline) {
   return PgResultPtr(PQgetResult(conn_.get()));
 }
 
-DbResult<std::vector<QueryResult>> PooledConnection::pipeline(const std::vector<const Statement*>& statements,
-                                                              Deadline deadline) {
+const Statement& PooledConnection::tenant_setup(std::string_view tenant_id, std::chrono::milliseconds statement_timeout,
+                                                bool read_only) {
+  // set_config(..., true) is SET LOCAL: gone at the end of the transaction,
+  // so nothing leaks into the connection's next use, and no session state
+  // pins an RDS Proxy connection.
+  setup_.sql = read_only ? "SELECT set_config('app.tenant_id', $1, true), set_config('statement_timeout', $2, true), "
+                           "set_config('transaction_read_only', 'on', true)"
+                         : "SELECT set_config('app.tenant_id', $1, true), set_config('statement_timeout', $2, true)";
+  setup_.params.resize(2);
+  if (!setup_.params[0]) setup_.params[0].emplace().reserve(36);
+  if (!setup_.params[1]) setup_.params[1].emplace().reserve(20);
+  setup_.params[0]->assign(tenant_id);
+  char digits[24];
+  const auto written = std::to_chars(digits, digits + sizeof digits, statement_timeout.count());
+  setup_.params[1]->assign(digits, static_cast<std::size_t>(written.ptr - digits));
+  return setup_;
+}
+
+DbResult<void> PooledConnection::pipeline(std::span<const Statement* const> statements, std::span<QueryResult> results,
+                                          Deadline deadline) {
   if (!can_send()) return fail(lost("connection not usable"));
   if (PQenterPipelineMode(conn_.get()) == 0) return fail(lost("entering pipeline mode failed"));
   for (const Statement* statement : statements) {
-    std::vector<const char*> values;
-    values.reserve(statement->params.size());
-    for (const Param& param : statement->params) values.push_back(param ? param->c_str() : nullptr);
+    values_.clear();
+    for (const Param& param : statement->params) values_.push_back(param ? param->c_str() : nullptr);
     // Unnamed statement: a named prepared statement would pin an RDS Proxy session.
-    if (PQsendQueryParams(conn_.get(), statement->sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(),
-                          nullptr, nullptr, 0) == 0) {
+    if (PQsendQueryParams(conn_.get(), statement->sql, static_cast<int>(values_.size()), nullptr, values_.data(),
+                          nullptr, nullptr, static_cast<int>(statement->result_format)) == 0) {
       return fail(lost("queueing a statement failed"));
     }
   }
@@ -141,8 +169,6 @@ DbResult<std::vector<QueryResult>> PooledConnection::pipeline(const std::vector<
   counters_->round_trips.fetch_add(1, std::memory_order_relaxed);
   if (DbResult<void> sent = flush(deadline); !sent) return fail(std::move(sent).error());
 
-  std::vector<QueryResult> results;
-  results.reserve(statements.size());
   std::optional<DbError> first_error;
   for (std::size_t index = 0; index < statements.size(); ++index) {
     while (true) {
@@ -161,7 +187,9 @@ DbResult<std::vector<QueryResult>> PooledConnection::pipeline(const std::vector<
       switch (PQresultStatus(result.get())) {
         case PGRES_TUPLES_OK:
         case PGRES_COMMAND_OK:
-        case PGRES_EMPTY_QUERY: results.emplace_back(result.release()); break;
+        case PGRES_EMPTY_QUERY:
+          if (index < results.size()) results[index] = QueryResult(result.release());
+          break;
         case PGRES_PIPELINE_ABORTED: break;  // skipped because an earlier statement failed
         default:
           if (!first_error) {
@@ -187,7 +215,7 @@ DbResult<std::vector<QueryResult>> PooledConnection::pipeline(const std::vector<
   if (PQexitPipelineMode(conn_.get()) == 0) broken_ = true;
   last_used_ = Clock::now();
   if (first_error) return fail(std::move(*first_error));
-  return results;
+  return {};
 }
 
 DbResult<void> PooledConnection::simple(std::string_view sql, Deadline deadline) {

@@ -5,7 +5,9 @@
 // black-holed network fails at the deadline instead of hanging the sandbox.
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -33,10 +35,19 @@ class PooledConnection {
   PooledConnection(const PooledConnection&) = delete;
   PooledConnection& operator=(const PooledConnection&) = delete;
 
-  // Statements pipelined with one Sync: one round trip. On failure the error's
-  // statement_index is the index into `statements`; the remaining statements
-  // were skipped by the server. Connection-level failures mark this broken.
-  DbResult<std::vector<QueryResult>> pipeline(const std::vector<const Statement*>& statements, Deadline deadline);
+  // Statements pipelined with one Sync: one round trip. Without BEGIN among
+  // them they run as one implicit transaction that the Sync commits.
+  // `results` (one per statement) receives each statement's result. On
+  // failure the error's statement_index is the index into `statements`; the
+  // remaining statements were skipped by the server. Connection-level
+  // failures mark this broken.
+  DbResult<void> pipeline(std::span<const Statement* const> statements, std::span<QueryResult> results,
+                          Deadline deadline);
+  // The per-transaction settings as one statement: the tenant for row-level
+  // security, a statement timeout and, for reads, transaction_read_only, all
+  // transaction-local. Reused: its parameter strings keep their capacity.
+  const Statement& tenant_setup(std::string_view tenant_id, std::chrono::milliseconds statement_timeout,
+                                bool read_only);
   // A simple-protocol query string (may hold several statements, no params).
   DbResult<void> simple(std::string_view sql, Deadline deadline);
 
@@ -64,6 +75,8 @@ class PooledConnection {
   DbError error_from_result(const PGresult* result);
 
   PgConnPtr conn_;
+  Statement setup_;
+  std::vector<const char*> values_;  // parameter pointers for PQsendQueryParams, reused
   Counters* counters_;
   const Logger* logger_;
   Clock::time_point last_used_;

@@ -34,17 +34,25 @@ void Lease::discard() noexcept {
 }
 
 DbResult<QueryResult> Lease::query(std::string_view sql, const Params& params, Deadline deadline) {
-  const Statement statement{std::string(sql), params};
-  DbResult<std::vector<QueryResult>> results = connection_->pipeline({&statement}, deadline);
-  if (!results) return fail(std::move(results).error());
-  return std::move(results.value().front());
+  const std::string text(sql);  // libpq wants it terminated
+  const Statement statement{text.c_str(), params};
+  const Statement* const statements[] = {&statement};
+  QueryResult result;
+  if (DbResult<void> ran = connection_->pipeline(statements, {&result, 1}, deadline); !ran) {
+    return fail(std::move(ran).error());
+  }
+  return result;
 }
 
 DbResult<std::vector<QueryResult>> Lease::pipeline(const std::vector<Statement>& statements, Deadline deadline) {
   std::vector<const Statement*> pointers;
   pointers.reserve(statements.size());
   for (const Statement& statement : statements) pointers.push_back(&statement);
-  return connection_->pipeline(pointers, deadline);
+  std::vector<QueryResult> results(statements.size());
+  if (DbResult<void> ran = connection_->pipeline(pointers, results, deadline); !ran) {
+    return fail(std::move(ran).error());
+  }
+  return results;
 }
 
 DbResult<void> Lease::execute_script(std::string_view sql, Deadline deadline) {

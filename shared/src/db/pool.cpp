@@ -1,6 +1,7 @@
 #include "shoppulse/db/pool.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <random>
 #include <thread>
@@ -54,7 +55,7 @@ std::vector<Statement> transaction_setup(const TxOptions& options, milliseconds 
   std::vector<Statement> setup;
   setup.push_back(Statement{options.read_only ? "BEGIN READ ONLY" : "BEGIN", {}});
   setup.push_back(Statement{"SELECT set_config('app.tenant_id', $1, true), set_config('statement_timeout', $2, true)",
-                            {options.tenant_id, std::to_string(statement_timeout.count())}});
+                            {std::string(options.tenant_id), std::to_string(statement_timeout.count())}});
   return setup;
 }
 
@@ -215,13 +216,34 @@ Status Pool::health_check(milliseconds timeout) {
   const Deadline deadline = Clock::now() + timeout;
   DbResult<Lease> lease = acquire(deadline);
   if (!lease) return fail(std::move(lease).error());
-  DbResult<QueryResult> one = lease->query("SELECT 1", {}, deadline);
+  // An empty statement: a round trip through the backend's command loop,
+  // with nothing for PostgreSQL to parse, plan or execute.
+  DbResult<QueryResult> one = lease->query("", {}, deadline);
   if (!one) return fail(std::move(one).error());
   return {};
 }
 
 DbResult<std::vector<QueryResult>> Pool::run_tenant_transaction(const TenantTx& tx,
                                                                 const std::vector<Statement>& batch) {
+  std::vector<const Statement*> statements;
+  statements.reserve(batch.size());
+  for (const Statement& statement : batch) statements.push_back(&statement);
+  std::vector<QueryResult> results(batch.size());
+  if (DbResult<void> ran = run_tenant_statements(tx, statements, results); !ran) return fail(std::move(ran).error());
+  return results;
+}
+
+DbResult<QueryResult> Pool::run_tenant_transaction(const TenantTx& tx, const Statement& statement) {
+  const Statement* const statements[] = {&statement};
+  QueryResult result;
+  if (DbResult<void> ran = run_tenant_statements(tx, statements, {&result, 1}); !ran) {
+    return fail(std::move(ran).error());
+  }
+  return result;
+}
+
+DbResult<void> Pool::run_tenant_statements(const TenantTx& tx, std::span<const Statement* const> batch,
+                                           std::span<QueryResult> results) {
   if (tx.tenant_id.empty()) {
     return fail(make_db_error(ErrorKind::kInternal, kCodeMisuse, "run_tenant_transaction needs a tenant_id"));
   }
@@ -232,42 +254,46 @@ DbResult<std::vector<QueryResult>> Pool::run_tenant_transaction(const TenantTx& 
   if (Clock::now() >= deadline) return fail(deadline_error("the transaction started"));
   TxOptions options = tx;
   options.deadline = deadline;
-  const std::vector<Statement> setup =
-      transaction_setup(options, effective_statement_timeout(options, settings_, Clock::now()));
-  const Statement commit{"COMMIT", {}};
 
-  std::vector<const Statement*> pipeline;
-  pipeline.reserve(setup.size() + batch.size() + 1);
-  for (const Statement& statement : setup) pipeline.push_back(&statement);
-  for (const Statement& statement : batch) pipeline.push_back(&statement);
-  pipeline.push_back(&commit);
-  const auto first = static_cast<int>(setup.size());
-  const auto last = first + static_cast<int>(batch.size());
+  // [setup, batch...] and a result slot for each; small batches stay on the stack.
+  constexpr std::size_t kInline = 8;
+  std::array<const Statement*, kInline> inline_statements{};
+  std::array<QueryResult, kInline> inline_results;
+  std::vector<const Statement*> more_statements;
+  std::vector<QueryResult> more_results;
+  std::span<const Statement*> statements(inline_statements.data(), batch.size() + 1);
+  std::span<QueryResult> slots(inline_results.data(), batch.size() + 1);
+  if (batch.size() + 1 > kInline) {
+    more_statements.resize(batch.size() + 1);
+    more_results.resize(batch.size() + 1);
+    statements = more_statements;
+    slots = more_results;
+  }
+  std::copy(batch.begin(), batch.end(), statements.begin() + 1);
 
   for (int attempt = 0;; ++attempt) {
     DbResult<Lease> lease = acquire(deadline);
     if (!lease) return fail(std::move(lease).error());
     detail::PooledConnection& connection = *lease->connection_;
-    DbResult<std::vector<QueryResult>> results = connection.pipeline(pipeline, deadline);
-    if (results) {
-      std::vector<QueryResult> mine = std::move(results).value();
-      mine.pop_back();
-      mine.erase(mine.begin(), mine.begin() + first);
-      return mine;
+    statements[0] = &connection.tenant_setup(
+        tx.tenant_id, effective_statement_timeout(options, settings_, Clock::now()), tx.read_only);
+    DbResult<void> ran = connection.pipeline(statements, slots, deadline);
+    if (ran) {
+      for (std::size_t i = 0; i < results.size() && i + 1 < slots.size(); ++i) results[i] = std::move(slots[i + 1]);
+      return {};
     }
-    DbError error = std::move(results).error();
-    error.statement_index =
-        (error.statement_index >= first && error.statement_index < last) ? error.statement_index - first : -1;
+    DbError error = std::move(ran).error();
+    error.statement_index = error.statement_index >= 1 ? error.statement_index - 1 : -1;
     if (error.connection_lost) {
       lease->discard();
       if (tx.read_only && attempt == 0 && Clock::now() < deadline) {
-        // BEGIN READ ONLY: the lost attempt cannot have changed anything.
+        // Read-only: the lost attempt cannot have changed anything.
         counters_->read_retries.fetch_add(1, std::memory_order_relaxed);
         if (logger_ != nullptr) logger_->info("retrying read-only transaction after connection loss");
         continue;
       }
       if (!tx.read_only) {
-        // COMMIT was in flight: it may or may not have been applied.
+        // The Sync (the commit) was in flight: it may or may not have been applied.
         error.outcome_unknown = true;
         if (error.kind != ErrorKind::kTimeout) error.code = std::string(kCodeOutcomeUnknown);
         error.message =
@@ -275,8 +301,8 @@ DbResult<std::vector<QueryResult>> Pool::run_tenant_transaction(const TenantTx& 
       }
       return fail(std::move(error));
     }
-    // A failed statement leaves the explicit transaction aborted; end it so
-    // the connection can go back to the pool.
+    // The server rolled the implicit transaction back at the Sync; a
+    // connection still inside one would be a protocol surprise: end it.
     if (connection.in_transaction() &&
         !connection.simple("ROLLBACK", std::max(deadline, Clock::now() + settings_.ping_timeout))) {
       lease->discard();

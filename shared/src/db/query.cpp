@@ -5,6 +5,8 @@
 #include <charconv>
 #include <cstdlib>
 
+#include "shoppulse/db/binary.h"
+
 namespace shoppulse::db {
 namespace {
 
@@ -24,20 +26,32 @@ Result<Int> parse_integer(std::string_view text, std::string_view type) {
 
 }  // namespace
 
-QueryResult::QueryResult(pg_result* result) : result_(result, PQclear) {
-  const int columns = PQnfields(result);
-  columns_.reserve(static_cast<std::size_t>(columns));
-  for (int c = 0; c < columns; ++c) columns_.emplace_back(PQfname(result, c));
+void QueryResult::Clear::operator()(pg_result* result) const noexcept {
+  PQclear(result);
+}
+
+QueryResult::QueryResult(pg_result* result) : result_(result) {
+  column_count_ = static_cast<std::size_t>(PQnfields(result));
   rows_ = static_cast<std::size_t>(PQntuples(result));
   const char* tuples = PQcmdTuples(result);
   if (tuples != nullptr && *tuples != '\0') affected_ = std::strtoll(tuples, nullptr, 10);
 }
 
+std::string_view QueryResult::column_name(std::size_t column) const noexcept {
+  if (column >= column_count_) return {};
+  const char* name = PQfname(result_.get(), static_cast<int>(column));
+  return name == nullptr ? std::string_view() : std::string_view(name);
+}
+
 std::optional<std::size_t> QueryResult::column_index(std::string_view name) const noexcept {
-  for (std::size_t i = 0; i < columns_.size(); ++i) {
-    if (columns_[i] == name) return i;
+  for (std::size_t i = 0; i < column_count_; ++i) {
+    if (column_name(i) == name) return i;
   }
   return std::nullopt;
+}
+
+bool QueryResult::is_binary(std::size_t column) const noexcept {
+  return column < column_count_ && PQfformat(result_.get(), static_cast<int>(column)) == 1;
 }
 
 std::optional<std::string_view> QueryResult::value(std::size_t row, std::size_t column) const noexcept {
@@ -85,6 +99,42 @@ Result<bool> parse_column_value<bool>(std::string_view text) {
   if (text == "t" || text == "true") return true;
   if (text == "f" || text == "false") return false;
   return bad_value("bool");
+}
+
+template <>
+Result<std::int32_t> parse_binary_column_value<std::int32_t>(std::string_view bytes) {
+  const auto value = binary::int4(bytes);
+  if (!value) return bad_value("int32");
+  return *value;
+}
+
+template <>
+Result<std::int64_t> parse_binary_column_value<std::int64_t>(std::string_view bytes) {
+  const auto value = binary::int8(bytes);
+  if (!value) return bad_value("int64");
+  return *value;
+}
+
+template <>
+Result<bool> parse_binary_column_value<bool>(std::string_view bytes) {
+  const auto value = binary::boolean(bytes);
+  if (!value) return bad_value("bool");
+  return *value;
+}
+
+template <>
+Result<std::string> parse_binary_column_value<std::string>(std::string_view bytes) {
+  return std::string(bytes);
+}
+
+template <>
+Result<double> parse_binary_column_value<double>(std::string_view /*bytes*/) {
+  return bad_value("double (not read in binary)");
+}
+
+template <>
+Result<nlohmann::json> parse_binary_column_value<nlohmann::json>(std::string_view /*bytes*/) {
+  return bad_value("json (not read in binary)");
 }
 
 template <>

@@ -12,7 +12,8 @@ Transaction::Transaction(detail::PooledConnection& connection, std::vector<State
 Transaction::~Transaction() = default;
 
 DbResult<QueryResult> Transaction::query(std::string_view sql, const Params& params) {
-  DbResult<std::vector<QueryResult>> results = batch({Statement{std::string(sql), params}});
+  const std::string text(sql);  // libpq wants it terminated
+  DbResult<std::vector<QueryResult>> results = batch({Statement{text.c_str(), params}});
   if (!results) return fail(std::move(results).error());
   return std::move(results.value().front());
 }
@@ -28,10 +29,11 @@ DbResult<std::vector<QueryResult>> Transaction::batch(const std::vector<Statemen
   for (const Statement& statement : statements) pipeline.push_back(&statement);
   const auto skip = static_cast<int>(setup_.size());
 
-  DbResult<std::vector<QueryResult>> results = connection_->pipeline(pipeline, deadline_);
+  std::vector<QueryResult> results(pipeline.size());
+  DbResult<void> ran = connection_->pipeline(pipeline, results, deadline_);
   sent_ = true;
-  if (!results) {
-    DbError error = std::move(results).error();
+  if (!ran) {
+    DbError error = std::move(ran).error();
     error.statement_index = error.statement_index >= skip ? error.statement_index - skip : -1;
     // COMMIT has not been sent yet, so a lost connection means rolled back,
     // never "outcome unknown".
@@ -39,9 +41,8 @@ DbResult<std::vector<QueryResult>> Transaction::batch(const std::vector<Statemen
     return fail(std::move(error));
   }
   setup_.clear();
-  std::vector<QueryResult> mine = std::move(results).value();
-  mine.erase(mine.begin(), mine.begin() + skip);
-  return mine;
+  results.erase(results.begin(), results.begin() + skip);
+  return results;
 }
 
 }  // namespace shoppulse::db

@@ -3,11 +3,12 @@
 #include "shoppulse/core/json_writer.h"
 
 namespace shoppulse::metrics {
+namespace {
 
-std::string emf_line(const std::string& metrics_namespace, const InvocationMetrics& metrics, long long timestamp_ms) {
-  std::string line;
-  line.reserve(384);
-  JsonWriter w(line);
+template <typename String>
+void write_emf(String& line, std::string_view metrics_namespace, const InvocationMetrics& metrics,
+               long long timestamp_ms) {
+  BasicJsonWriter<String> w(line);
   w.begin_object().key("_aws").begin_object();
   w.field("Timestamp", static_cast<std::int64_t>(timestamp_ms));
   w.key("CloudWatchMetrics").begin_array().begin_object();
@@ -23,13 +24,26 @@ std::string emf_line(const std::string& metrics_namespace, const InvocationMetri
   definition("ColdStart", "Count");
   w.end_array().end_object().end_array().end_object();
   // CloudWatch rejects an empty dimension value, so unnamed routes get a label.
-  w.field("Route", metrics.route.empty() ? std::string_view("UNKNOWN") : std::string_view(metrics.route));
+  w.field("Route", metrics.route.empty() ? std::string_view("UNKNOWN") : metrics.route);
   w.field("Latency", metrics.latency_ms);
   w.field("DbTime", metrics.db_time_ms);
   w.field("Errors", metrics.errors);
   w.field("ColdStart", metrics.cold_start);
   w.end_object();
+}
+
+}  // namespace
+
+std::string emf_line(std::string_view metrics_namespace, const InvocationMetrics& metrics, long long timestamp_ms) {
+  std::string line;
+  line.reserve(384);
+  write_emf(line, metrics_namespace, metrics, timestamp_ms);
   return line;
+}
+
+void append_emf_line(std::pmr::string& out, std::string_view metrics_namespace, const InvocationMetrics& metrics,
+                     long long timestamp_ms) {
+  write_emf(out, metrics_namespace, metrics, timestamp_ms);
 }
 
 }  // namespace shoppulse::metrics

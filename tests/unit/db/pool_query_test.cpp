@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "pool_helpers.h"
+#include "shoppulse/db/binary.h"
 
 namespace shoppulse::db::testing {
 namespace {
@@ -96,6 +97,48 @@ TEST(DbPoolQuery, WriteWithAuditRowIsOneRoundTrip) {
   EXPECT_EQ((*results)[1].affected_rows(), 1);
   EXPECT_EQ(db.exec("SELECT count(*) FROM users WHERE id = $1::uuid", {user_id}).value(), "1");
   EXPECT_EQ(db.exec("SELECT count(*) FROM audit_logs WHERE resource_id = $1", {user_id}).value(), "1");
+}
+
+TEST(DbPoolQuery, OneStatementWithBinaryResultsIsOneRoundTripWithoutBeginOrCommit) {
+  TestDatabase db;
+  auto pool = make_pool(conninfo_provider(db.app_conninfo()));
+  ASSERT_TRUE(pool->warm_up(soon()));
+  const PoolStats before = pool->stats();
+  const Statement statement{
+      "SELECT id, created_at, name, 42::int AS answer, true AS yes, "
+      "current_setting('transaction_read_only') AS read_only "
+      "FROM users WHERE id = $1::uuid",
+      {std::string("a1000000-0000-4000-8000-000000000002")},
+      ResultFormat::kBinary};
+  DbResult<QueryResult> result = pool->run_tenant_transaction(read_tx(kAcme), statement);
+  ASSERT_TRUE(result) << result.error().message;
+  EXPECT_EQ(pool->stats().round_trips - before.round_trips, 1U);
+  ASSERT_EQ(result->size(), 1U);
+  EXPECT_TRUE(result->is_binary(0));
+  char id[36];
+  ASSERT_TRUE(binary::uuid_text(result->value(0, 0).value_or(""), id));
+  EXPECT_EQ(std::string(id, 36), "a1000000-0000-4000-8000-000000000002");
+  EXPECT_EQ(binary::unix_micros(result->value(0, 1).value_or("")), 1'704'099'900'000'000);  // 2024-01-01 09:05Z
+  EXPECT_EQ(*result->row(0).get<std::string>("name"), "Andy Analyst");
+  EXPECT_EQ(*result->row(0).get<std::int32_t>("answer"), 42);
+  EXPECT_TRUE(*result->row(0).get<bool>("yes"));
+  // Reads run read-only, in an implicit transaction the Sync commits.
+  EXPECT_EQ(*result->row(0).get<std::string>("read_only"), "on");
+}
+
+TEST(DbPoolQuery, AReadCannotWrite) {
+  TestDatabase db;
+  auto pool = make_pool(conninfo_provider(db.app_conninfo()));
+  auto result =
+      pool->run_tenant_transaction(read_tx(kAcme), Statement{"UPDATE users SET name = 'Written' WHERE id = $1::uuid",
+                                                             {std::string("a1000000-0000-4000-8000-000000000002")}});
+  ASSERT_FALSE(result);
+  EXPECT_EQ(result.error().sqlstate, "25006");
+  EXPECT_EQ(db.exec("SELECT name FROM users WHERE id = 'a1000000-0000-4000-8000-000000000002'").value(),
+            "Andy Analyst");
+  // The connection went back clean and serves the next request.
+  EXPECT_TRUE(pool->run_tenant_transaction(read_tx(kAcme), Statement{"SELECT 1", {}}));
+  EXPECT_EQ(pool->stats().open_connections, 1U);
 }
 
 TEST(DbPoolQuery, TenantSettingDoesNotOutliveTheTransaction) {

@@ -22,7 +22,8 @@ TEST(Router, MatchesTemplatesAndExtractsParams) {
   const auto match = router.match("GET", "/users/42");
   ASSERT_EQ(match.kind, RouteMatch::Kind::kFound);
   EXPECT_EQ(match.route_name, "GET /users/{id}");
-  EXPECT_EQ(match.params.at("id"), "42");
+  EXPECT_EQ(match.param("id"), "42");
+  EXPECT_EQ(match.param("missing"), "");
   EXPECT_EQ(router.match("GET", "/users/").kind, RouteMatch::Kind::kFound);  // trailing slash tolerated
   EXPECT_EQ(router.match("GET", "/users/").route_name, "GET /users");
 }
@@ -34,8 +35,16 @@ TEST(Router, UnknownPathIs404AndWrongMethodIs405WithAllow) {
   EXPECT_EQ(router.match("GET", "/users//x").kind, RouteMatch::Kind::kNotFound);
   const auto wrong = router.match("PUT", "/users/1");
   ASSERT_EQ(wrong.kind, RouteMatch::Kind::kMethodNotAllowed);
-  EXPECT_EQ(wrong.allowed_methods, (std::vector<std::string>{"GET", "PATCH", "DELETE"}));
-  EXPECT_EQ(router.methods_for("/users"), (std::vector<std::string>{"GET", "POST"}));
+  EXPECT_EQ(wrong.allowed_methods, (std::vector<std::string_view>{"GET", "PATCH", "DELETE"}));
+  EXPECT_EQ(router.methods_for("/users"), (std::vector<std::string_view>{"GET", "POST"}));
+}
+
+TEST(Router, PathsLongerThanAnyTemplateNeverMatch) {
+  const Router router = make_router();
+  std::string deep;
+  for (int i = 0; i < 40; ++i) deep += "/users";
+  EXPECT_EQ(router.match("GET", deep).kind, RouteMatch::Kind::kNotFound);
+  EXPECT_TRUE(router.methods_for(deep).empty());
 }
 
 TEST(Serialize, RestV1HasMultiValueHeadersAndIntegerStatus) {

@@ -6,21 +6,21 @@
 namespace shoppulse::runtime {
 namespace {
 
-HttpResponse next_response(HeaderMap headers, std::string body = "{}") {
-  return HttpResponse{200, std::move(headers), std::move(body)};
-}
-
 TEST(NextResponse, ReadsEveryInvocationHeader) {
-  auto parsed = parse_next_response(next_response(
+  HttpResponse response;
+  response.assign(
+      200,
       {
-          {"lambda-runtime-aws-request-id", "8476a536-e9f4-11e8-9739-2dfe598c3fcd"},
-          {"lambda-runtime-deadline-ms", "1542409706888"},
-          {"lambda-runtime-invoked-function-arn", "arn:aws:lambda:us-east-2:123456789012:function:custom-runtime"},
-          {"lambda-runtime-trace-id", "Root=1-5bef4de7-ad49b0e87f6ef6c87fc2e700;Parent=9a9197af755a6419;Sampled=1"},
-          {"lambda-runtime-client-context", R"({"client":{}})"},
-          {"lambda-runtime-cognito-identity", R"({"cognitoIdentityId":"x"})"},
+          {"Lambda-Runtime-Aws-Request-Id", "8476a536-e9f4-11e8-9739-2dfe598c3fcd"},
+          {"Lambda-Runtime-Deadline-Ms", "1542409706888"},
+          {"Lambda-Runtime-Invoked-Function-Arn", "arn:aws:lambda:us-east-2:123456789012:function:custom-runtime"},
+          {"Lambda-Runtime-Trace-Id", "Root=1-5bef4de7-ad49b0e87f6ef6c87fc2e700;Parent=9a9197af755a6419;Sampled=1"},
+          {"Lambda-Runtime-Client-Context", R"({"client":{}})"},
+          {"Lambda-Runtime-Cognito-Identity", R"({"cognitoIdentityId":"x"})"},
+          {"Lambda-Runtime-Aws-Tenant-Id", "tenant-7"},
       },
-      R"({"hello":"world"})"));
+      R"({"hello":"world"})");
+  auto parsed = parse_next_response(response);
   ASSERT_TRUE(parsed.ok()) << parsed.error().message;
   EXPECT_EQ(parsed->request_id, "8476a536-e9f4-11e8-9739-2dfe598c3fcd");
   EXPECT_EQ(parsed->deadline_epoch_ms, 1542409706888);
@@ -28,65 +28,83 @@ TEST(NextResponse, ReadsEveryInvocationHeader) {
   EXPECT_EQ(parsed->trace_id, "Root=1-5bef4de7-ad49b0e87f6ef6c87fc2e700;Parent=9a9197af755a6419;Sampled=1");
   EXPECT_EQ(parsed->client_context, R"({"client":{}})");
   EXPECT_EQ(parsed->cognito_identity, R"({"cognitoIdentityId":"x"})");
+  EXPECT_EQ(parsed->tenant_id, "tenant-7");
   EXPECT_EQ(parsed->payload, R"({"hello":"world"})");
 }
 
+TEST(NextResponse, HeaderNamesMatchInAnyCase) {
+  HttpResponse response;
+  response.assign(200, {{"lambda-runtime-aws-request-id", "abc"}, {"LAMBDA-RUNTIME-DEADLINE-MS", "77"}}, "{}");
+  auto parsed = parse_next_response(response);
+  ASSERT_TRUE(parsed.ok());
+  EXPECT_EQ(parsed->request_id, "abc");
+  EXPECT_EQ(parsed->deadline_epoch_ms, 77);
+}
+
 TEST(NextResponse, OptionalHeadersMayBeAbsent) {
-  auto parsed = parse_next_response(next_response({{"lambda-runtime-aws-request-id", "abc-123"}}));
+  HttpResponse response;
+  response.assign(200, {{"Lambda-Runtime-Aws-Request-Id", "abc-123"}}, "{}");
+  auto parsed = parse_next_response(response);
   ASSERT_TRUE(parsed.ok());
   EXPECT_EQ(parsed->deadline_epoch_ms, 0);
   EXPECT_TRUE(parsed->trace_id.empty());
+  EXPECT_TRUE(parsed->tenant_id.empty());
   EXPECT_EQ(parsed->remaining_time(), kNoDeadline);
 }
 
 TEST(NextResponse, UnparseableDeadlineIsTreatedAsAbsent) {
-  auto parsed = parse_next_response(
-      next_response({{"lambda-runtime-aws-request-id", "abc"}, {"lambda-runtime-deadline-ms", "12x"}}));
+  HttpResponse response;
+  response.assign(200, {{"Lambda-Runtime-Aws-Request-Id", "abc"}, {"Lambda-Runtime-Deadline-Ms", "12x"}}, "{}");
+  auto parsed = parse_next_response(response);
   ASSERT_TRUE(parsed.ok());
   EXPECT_EQ(parsed->deadline_epoch_ms, 0);
 }
 
 TEST(NextResponse, MissingOrUnsafeRequestIdIsAnError) {
-  EXPECT_FALSE(parse_next_response(next_response({})).ok());
-  EXPECT_FALSE(parse_next_response(next_response({{"lambda-runtime-aws-request-id", "../../init/error"}})).ok());
-  EXPECT_FALSE(parse_next_response(next_response({{"lambda-runtime-aws-request-id", "a b"}})).ok());
+  HttpResponse response;
+  response.assign(200, {}, "{}");
+  EXPECT_FALSE(parse_next_response(response).ok());
+  response.assign(200, {{"Lambda-Runtime-Aws-Request-Id", "../../init/error"}}, "{}");
+  EXPECT_FALSE(parse_next_response(response).ok());
+  response.assign(200, {{"Lambda-Runtime-Aws-Request-Id", "a b"}}, "{}");
+  EXPECT_FALSE(parse_next_response(response).ok());
+  response.assign(200, {{"Lambda-Runtime-Aws-Request-Id", std::string(129, 'a')}}, "{}");
+  EXPECT_FALSE(parse_next_response(response).ok());
 }
 
 TEST(NextResponse, NonOkStatusIsAnError) {
-  HttpResponse response{500, {{"lambda-runtime-aws-request-id", "abc"}}, ""};
-  auto parsed = parse_next_response(std::move(response));
+  HttpResponse response;
+  response.assign(500, {{"Lambda-Runtime-Aws-Request-Id", "abc"}}, "");
+  auto parsed = parse_next_response(response);
   ASSERT_FALSE(parsed.ok());
   EXPECT_NE(parsed.error().message.find("500"), std::string::npos);
 }
 
 TEST(RequestTypes, NextIsAGetOnTheVersionedPath) {
   const HttpRequest request = NextRequest{}.to_http();
-  EXPECT_EQ(request.method, "GET");
-  EXPECT_EQ(request.path, "/2018-06-01/runtime/invocation/next");
+  EXPECT_EQ(request.method(), "GET");
+  EXPECT_EQ(request.path(), "/2018-06-01/runtime/invocation/next");
+  EXPECT_TRUE(request.body().empty());
 }
 
-TEST(RequestTypes, ResponsePostsThePayloadWithItsContentType) {
-  InvocationResponse payload{R"({"statusCode":200})", "application/json"};
+TEST(RequestTypes, ResponsePostsThePayloadWithItsContentTypeAndNoCopy) {
+  InvocationResponse payload{std::pmr::string(R"({"statusCode":200})"), "application/json"};
   const HttpRequest request = ResponseRequest{"id-1", &payload}.to_http();
-  EXPECT_EQ(request.method, "POST");
-  EXPECT_EQ(request.path, "/2018-06-01/runtime/invocation/id-1/response");
-  EXPECT_EQ(request.body, payload.payload);
-  ASSERT_EQ(request.headers.size(), 1U);
-  EXPECT_EQ(request.headers[0].second, "application/json");
+  EXPECT_EQ(request.method(), "POST");
+  EXPECT_EQ(request.path(), "/2018-06-01/runtime/invocation/id-1/response");
+  EXPECT_EQ(request.body(), payload.payload);
+  EXPECT_EQ(request.body().data(), payload.payload.data());  // borrowed, not copied
+  EXPECT_EQ(request.header("content-type"), "application/json");
 }
 
 TEST(RequestTypes, ErrorCarriesBodyAndErrorTypeHeader) {
-  const HttpRequest request = ErrorRequest{"id-2", {"Function.UnhandledException", "boom \"quoted\""}}.to_http();
-  EXPECT_EQ(request.path, "/2018-06-01/runtime/invocation/id-2/error");
-  bool saw_type = false;
-  for (const auto& [name, value] : request.headers) {
-    if (name == "Lambda-Runtime-Function-Error-Type") {
-      saw_type = true;
-      EXPECT_EQ(value, "Function.UnhandledException");
-    }
-  }
-  EXPECT_TRUE(saw_type);
-  const auto body = nlohmann::json::parse(request.body);
+  const FunctionError error{"Function.UnhandledException", "boom \"quoted\""};
+  const ErrorRequest error_request("id-2", error);
+  const HttpRequest request = error_request.to_http();
+  EXPECT_EQ(request.path(), "/2018-06-01/runtime/invocation/id-2/error");
+  EXPECT_EQ(request.header("Lambda-Runtime-Function-Error-Type"), "Function.UnhandledException");
+  EXPECT_EQ(request.header("Content-Type"), "application/json");
+  const auto body = nlohmann::json::parse(request.body());
   EXPECT_EQ(body["errorMessage"], "boom \"quoted\"");
   EXPECT_EQ(body["errorType"], "Function.UnhandledException");
   EXPECT_TRUE(body["stackTrace"].is_array());
@@ -94,9 +112,21 @@ TEST(RequestTypes, ErrorCarriesBodyAndErrorTypeHeader) {
 }
 
 TEST(RequestTypes, InitErrorUsesTheInitPath) {
-  const HttpRequest request = InitErrorRequest{{"Runtime.InvalidConfig", "DB_POOL_MAX must be..."}}.to_http();
-  EXPECT_EQ(request.path, "/2018-06-01/runtime/init/error");
-  EXPECT_EQ(nlohmann::json::parse(request.body)["errorType"], "Runtime.InvalidConfig");
+  const FunctionError error{"Runtime.InvalidConfig", "DB_POOL_MAX must be..."};
+  const InitErrorRequest init_error(error);
+  const HttpRequest request = init_error.to_http();
+  EXPECT_EQ(request.path(), "/2018-06-01/runtime/init/error");
+  EXPECT_EQ(nlohmann::json::parse(request.body())["errorType"], "Runtime.InvalidConfig");
+}
+
+TEST(RequestTypes, APathThatDoesNotFitMakesAnInvalidRequest) {
+  InvocationResponse payload{std::pmr::string("{}"), "application/json"};
+  const std::string long_id(HttpRequest::kMaxPath, 'a');
+  const ResponseRequest too_long{long_id, &payload};
+  EXPECT_FALSE(too_long.to_http().valid());
+  const std::string longest_id(128, 'a');
+  const ResponseRequest longest{longest_id, &payload};
+  EXPECT_TRUE(longest.to_http().valid());
 }
 
 TEST(ErrorBody, InvalidUtf8InTheMessageStillGivesValidJson) {

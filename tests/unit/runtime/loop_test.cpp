@@ -6,6 +6,7 @@
 
 #include <cstdlib>
 #include <deque>
+#include <memory_resource>
 #include <stdexcept>
 
 #include "shoppulse/runtime/loop.h"
@@ -13,44 +14,98 @@
 namespace shoppulse::runtime {
 namespace {
 
+// What the loop sent, copied out of the request's views.
+struct SentRequest {
+  std::string method;
+  std::string path;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+};
+
+struct ScriptedEvent {
+  std::string id;
+  std::string payload;
+  std::string trace;
+};
+
 class ScriptedTransport final : public Transport {
  public:
-  std::deque<Result<HttpResponse>> next_responses;
-  std::vector<HttpRequest> sent;
+  std::deque<Result<ScriptedEvent>> next_responses;
+  std::vector<SentRequest> sent;
   std::atomic<bool>* stop_when_drained = nullptr;
 
-  Result<HttpResponse> perform(const HttpRequest& request, std::chrono::milliseconds) override {
-    sent.push_back(request);
-    if (request.method == "POST") return HttpResponse{202, {}, R"({"status":"OK"})"};
+  Status round_trip(const HttpRequest& request, const RequestOptions& /*options*/, HttpResponse& response) override {
+    SentRequest copy{std::string(request.method()), std::string(request.path()), {}, std::string(request.body())};
+    for (const HttpHeader* h = request.headers_begin(); h != request.headers_end(); ++h) {
+      copy.headers.emplace_back(h->name, h->value);
+    }
+    sent.push_back(std::move(copy));
+    if (request.method() == "POST") {
+      response.assign(202, {}, R"({"status":"OK"})");
+      return {};
+    }
     if (next_responses.empty()) {
       if (stop_when_drained != nullptr) stop_when_drained->store(true);
       return fail(Error::make(ErrorKind::kUnavailable, "aborted", "drained"));
     }
-    auto response = std::move(next_responses.front());
+    auto next = std::move(next_responses.front());
     next_responses.pop_front();
-    return response;
+    if (!next) return fail(next.error());
+    if (next->trace.empty()) {
+      response.assign(200, {{"Lambda-Runtime-Aws-Request-Id", next->id}}, next->payload);
+    } else {
+      response.assign(200, {{"Lambda-Runtime-Aws-Request-Id", next->id}, {"Lambda-Runtime-Trace-Id", next->trace}},
+                      next->payload);
+    }
+    return {};
   }
 };
 
-HttpResponse event(const std::string& id, std::string payload, std::string trace = "") {
-  HeaderMap headers{{"lambda-runtime-aws-request-id", id}};
-  if (!trace.empty()) headers["lambda-runtime-trace-id"] = trace;
-  return HttpResponse{200, std::move(headers), std::move(payload)};
+ScriptedEvent event(const std::string& id, std::string payload, std::string trace = "") {
+  return ScriptedEvent{id, std::move(payload), std::move(trace)};
 }
 
 class EchoHandler final : public InvocationHandler {
  public:
   std::string seen_trace_env;
-  Outcome handle(const Invocation& invocation) override {
+  std::vector<std::pmr::memory_resource*> seen_memory;
+  Outcome handle(const Invocation& invocation, std::pmr::memory_resource& memory) override {
+    seen_memory.push_back(&memory);
     const char* trace = std::getenv("_X_AMZN_TRACE_ID");
     seen_trace_env = trace == nullptr ? "" : trace;
-    if (invocation.payload == "throw") throw std::runtime_error("secret-should-not-leak");
-    if (invocation.payload == "throw-int") throw 42;
-    if (invocation.payload == "big") return InvocationResponse{std::string(kMaxResponseBytes + 1, 'x')};
-    if (invocation.payload == "exact") return InvocationResponse{std::string(kMaxResponseBytes, 'x')};
-    if (invocation.payload == "fail") return FunctionError{"Function.Custom", "custom failure"};
-    return InvocationResponse{"echo:" + invocation.payload};
+    const std::string payload(invocation.payload);
+    if (payload == "throw") throw std::runtime_error("secret-should-not-leak");
+    if (payload == "throw-int") throw 42;
+    if (payload == "big") return InvocationResponse{std::pmr::string(kMaxResponseBytes + 1, 'x', &memory)};
+    if (payload == "exact") return InvocationResponse{std::pmr::string(kMaxResponseBytes, 'x', &memory)};
+    if (payload == "fail") return FunctionError{"Function.Custom", "custom failure"};
+    if (payload == "complete") {
+      Outcome outcome = InvocationResponse{std::pmr::string("done", &memory)};
+      outcome.set_completion(std::pmr::polymorphic_allocator<>(&memory).new_object<CountingCompletion>(this));
+      return outcome;
+    }
+    return InvocationResponse{std::pmr::string("echo:" + payload, &memory)};
   }
+
+  // Records that it ran (after the post) and that it was destroyed.
+  class CountingCompletion final : public Completion {
+   public:
+    explicit CountingCompletion(EchoHandler* owner) : owner_(owner) {}
+    ~CountingCompletion() override { ++owner_->completions_destroyed; }
+    void complete(const Invocation& invocation, const Outcome& outcome,
+                  std::chrono::nanoseconds elapsed) noexcept override {
+      owner_->completed.emplace_back(invocation.request_id);
+      owner_->completed_success = outcome.is_success();
+      owner_->completed_elapsed = elapsed;
+    }
+
+   private:
+    EchoHandler* owner_;
+  };
+  std::vector<std::string> completed;
+  bool completed_success = false;
+  std::chrono::nanoseconds completed_elapsed{-1};
+  int completions_destroyed = 0;
 };
 
 struct LoopFixture : ::testing::Test {
@@ -68,14 +123,14 @@ struct LoopFixture : ::testing::Test {
     client = std::make_unique<RuntimeClient>(std::move(owned));
   }
   LoopExit run() { return run_loop(*client, handler, fast_retry, logger, stop); }
-  const HttpRequest& post(std::size_t n) const {
+  const SentRequest& post(std::size_t n) const {
     std::size_t seen = 0;
     for (const auto& request : transport->sent) {
       if (request.method == "POST" && seen++ == n) return request;
     }
     throw std::out_of_range("no such post");
   }
-  static std::string header(const HttpRequest& request, const std::string& name) {
+  static std::string header(const SentRequest& request, const std::string& name) {
     for (const auto& [key, value] : request.headers) {
       if (key == name) return value;
     }
@@ -141,17 +196,38 @@ TEST_F(LoopFixture, UnreachableRuntimeApiGivesUpAfterMaxAttempts) {
 
 TEST_F(LoopFixture, ASuccessfulNextResetsTheFailureCount) {
   transport->stop_when_drained = nullptr;
-  for (int i = 0; i < 2; ++i)
-    transport->next_responses.push_back(fail(Error::make(ErrorKind::kUnavailable, "x", "down")));
-  transport->next_responses.push_back(event("r1", "ok"));
-  for (int i = 0; i < 2; ++i)
-    transport->next_responses.push_back(fail(Error::make(ErrorKind::kUnavailable, "x", "down")));
+  for (int i = 0; i < 2; ++i) {
+    transport->next_responses.emplace_back(fail(Error::make(ErrorKind::kUnavailable, "x", "down")));
+  }
+  transport->next_responses.emplace_back(event("r1", "ok"));
+  for (int i = 0; i < 2; ++i) {
+    transport->next_responses.emplace_back(fail(Error::make(ErrorKind::kUnavailable, "x", "down")));
+  }
   // 2 failures, success, then failures until max_attempts (3) consecutive.
   EXPECT_EQ(run(), LoopExit::kRuntimeApiUnreachable);
   std::size_t next_calls = 0;
   for (const auto& request : transport->sent) next_calls += request.method == "GET" ? 1U : 0U;
   EXPECT_EQ(next_calls, 6U);
   EXPECT_EQ(post(0).body, "echo:ok");
+}
+
+TEST_F(LoopFixture, CompletionRunsAfterThePostAndIsDestroyed) {
+  transport->next_responses.push_back(event("r1", "complete"));
+  transport->next_responses.push_back(event("r2", "plain"));
+  run();
+  EXPECT_EQ(post(0).body, "done");
+  ASSERT_EQ(handler.completed, (std::vector<std::string>{"r1"}));
+  EXPECT_TRUE(handler.completed_success);
+  EXPECT_GE(handler.completed_elapsed.count(), 0);
+  EXPECT_EQ(handler.completions_destroyed, 1);
+}
+
+TEST_F(LoopFixture, EveryInvocationGetsTheSameReleasedArena) {
+  for (int i = 0; i < 3; ++i) transport->next_responses.push_back(event("r" + std::to_string(i), "x"));
+  run();
+  ASSERT_EQ(handler.seen_memory.size(), 3U);
+  EXPECT_EQ(handler.seen_memory[0], handler.seen_memory[1]);
+  EXPECT_EQ(handler.seen_memory[1], handler.seen_memory[2]);
 }
 
 }  // namespace

@@ -22,12 +22,13 @@
 
 namespace shoppulse::handlers {
 
+// The invocation as the runtime delivered it. Views: valid for the invocation.
 struct InvocationContext {
-  std::string lambda_request_id;
-  std::string trace_id;
-  std::string function_arn;
-  std::string client_context;
-  std::string cognito_identity;
+  std::string_view lambda_request_id;
+  std::string_view trace_id;
+  std::string_view function_arn;
+  std::string_view client_context;
+  std::string_view cognito_identity;
   std::int64_t deadline_epoch_ms = 0;
   bool cold_start = false;
 
@@ -35,16 +36,21 @@ struct InvocationContext {
 };
 
 // What the runtime posts back, plus what the access log and metrics need.
+// Its strings live in the memory resource it was made with (the invocation's
+// arena).
 struct InvocationResult {
+  explicit InvocationResult(std::pmr::memory_resource* memory = std::pmr::get_default_resource())
+      : payload(memory), route(memory), api_request_id(memory), tenant_id(memory) {}
+
   bool ok = true;
-  std::string payload;        // when ok
+  std::pmr::string payload;   // when ok
   std::string error_type;     // when !ok: Lambda-Runtime-Function-Error-Type
   std::string error_message;  // when !ok
 
-  std::string route;  // metrics dimension: "GET /users/{id}", "NOT_FOUND", "action:migrate"...
-  int status = 0;     // HTTP status for API Gateway events
-  std::string api_request_id;
-  std::string tenant_id;
+  std::pmr::string route;  // metrics dimension: "GET /users/{id}", "NOT_FOUND", "action:migrate"...
+  int status = 0;          // HTTP status for API Gateway events
+  std::pmr::string api_request_id;
+  std::pmr::string tenant_id;
   double db_time_ms = 0;
 };
 
@@ -74,7 +80,10 @@ class Application {
  public:
   Application(AppSettings settings, Dependencies dependencies, const Logger& logger);
 
-  InvocationResult handle(std::string_view payload, const InvocationContext& context);
+  // Everything the invocation allocates comes from `memory` (the runtime's
+  // per-invocation arena); the result must not outlive it.
+  InvocationResult handle(std::string_view payload, const InvocationContext& context,
+                          std::pmr::memory_resource& memory = *std::pmr::get_default_resource());
 
  private:
   enum class RouteId {
@@ -89,11 +98,13 @@ class Application {
     kEmbed
   };
 
-  InvocationResult handle_api(const nlohmann::json& event, EventKind kind, const InvocationContext& context);
-  InvocationResult handle_direct(const nlohmann::json& event, const InvocationContext& context);
-  ApiResponse route(const ApiRequest& request, const InvocationContext& context, InvocationResult& result);
+  void handle_api(json::Value event, EventKind kind, const InvocationContext& context,
+                  std::pmr::memory_resource& memory, InvocationResult& result);
+  void handle_direct(json::Value event, const InvocationContext& context, InvocationResult& result);
+  ApiResponse route(ApiRequest& request, const InvocationContext& context, std::pmr::memory_resource& memory,
+                    RequestStats& stats, InvocationResult& result);
   HandlerResult dispatch(RouteId id, const RequestContext& context);
-  ApiResponse health(const ApiRequest& request, const InvocationContext& context);
+  ApiResponse health(const InvocationContext& context, std::pmr::memory_resource& memory);
 
   AppSettings settings_;
   Dependencies dependencies_;

@@ -18,22 +18,17 @@ class DbAccess {
 
   [[nodiscard]] bool configured() const noexcept { return pool_ != nullptr; }
 
-  // BEGIN; set tenant + statement_timeout; statements; COMMIT: one round trip.
-  Result<std::vector<db::QueryResult>, ApiError> run(const RequestContext& context,
-                                                     const std::vector<db::Statement>& statements, bool read_only);
+  // The tenant setup and the statement as one implicit transaction: one
+  // round trip. The time it took is added to context.stats (DbTime).
+  Result<db::QueryResult, ApiError> run(const RequestContext& context, const db::Statement& statement, bool read_only);
 
   ApiError map_error(const db::DbError& error) const;
 
   [[nodiscard]] db::Pool* pool() const noexcept { return pool_; }
 
-  // Time spent in the database since the last reset (the DbTime metric).
-  void reset_timer() noexcept { elapsed_ = {}; }
-  [[nodiscard]] std::chrono::nanoseconds elapsed() const noexcept { return elapsed_; }
-
  private:
   db::Pool* pool_;
   const Logger& logger_;
-  std::chrono::nanoseconds elapsed_{};
 };
 
 }  // namespace shoppulse::handlers

@@ -6,8 +6,7 @@
 
 #include <string>
 
-#include <nlohmann/json.hpp>
-
+#include "shoppulse/core/json_reader.h"
 #include "shoppulse/core/log.h"
 #include "shoppulse/core/result.h"
 #include "shoppulse/db/pool.h"
@@ -24,7 +23,7 @@ namespace shoppulse::handlers {
 // be migrated by invoking the function. Returns {"applied":[...],"skipped":N}.
 Result<std::string> run_migrate_action(db::Pool* pool, const std::string& migrations_dir, const Logger& logger);
 
-Result<std::string> run_diagnostic_action(const std::string& action, const nlohmann::json& event,
+Result<std::string> run_diagnostic_action(const std::string& action, json::Value event,
                                           const InvocationContext& context);
 
 }  // namespace shoppulse::handlers

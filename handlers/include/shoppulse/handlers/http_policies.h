@@ -16,7 +16,7 @@ struct CorsPolicy {
   int max_age_seconds = 600;
 
   // The Access-Control-Allow-Origin value for this request's Origin, or empty.
-  [[nodiscard]] std::string allow_origin_for(const ApiRequest& request) const;
+  [[nodiscard]] std::string_view allow_origin_for(const ApiRequest& request) const;
 };
 
 // Adds Access-Control-* and Vary: Origin when the Origin is allowed.
@@ -24,7 +24,8 @@ void apply_cors(ApiResponse& response, const ApiRequest& request, const CorsPoli
 
 // 204 for OPTIONS with the route's methods; no authorisation needed.
 ApiResponse preflight_response(const ApiRequest& request, const CorsPolicy& policy,
-                               const std::vector<std::string>& methods);
+                               const std::vector<std::string_view>& methods,
+                               std::pmr::memory_resource* memory = std::pmr::get_default_resource());
 
 inline constexpr std::size_t kGzipMinBytes = 1024;
 

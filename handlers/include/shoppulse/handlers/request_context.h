@@ -3,7 +3,7 @@
 // Error (its kind is the HTTP status) plus optional details and Retry-After.
 
 #include <chrono>
-#include <map>
+#include <memory_resource>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -12,6 +12,7 @@
 #include "shoppulse/handlers/api_request.h"
 #include "shoppulse/handlers/api_response.h"
 #include "shoppulse/handlers/caller.h"
+#include "shoppulse/handlers/router.h"
 
 namespace shoppulse::handlers {
 
@@ -29,22 +30,33 @@ struct ApiError {
 
 using HandlerResult = Result<ApiResponse, ApiError>;
 
+// What one request measured about itself (the DbTime metric).
+struct RequestStats {
+  std::chrono::nanoseconds db_time{};
+};
+
 struct RequestContext {
   const ApiRequest& request;
-  const std::map<std::string, std::string>& params;
+  const RouteMatch& route;
   const Caller& caller;
   const InvocationContext& invocation;
   // When the work must be finished: the invocation deadline minus a margin
   // for writing the response.
   std::chrono::steady_clock::time_point deadline;
+  // The invocation's arena: responses and rows are built in it.
+  std::pmr::memory_resource& memory;
+  RequestStats& stats;
 
+  // A path parameter of the matched route, or empty.
+  [[nodiscard]] std::string_view param(std::string_view name) const noexcept { return route.param(name); }
   // requestContext.requestId, bounded to what audit_logs stores.
-  [[nodiscard]] std::string audit_request_id() const;
+  [[nodiscard]] std::string_view audit_request_id() const;
   // The caller's source IP if it is a valid IPv4/IPv6 address, else empty
   // (audit_logs.source_ip is inet; hostile input must not fail the write).
-  [[nodiscard]] std::string audit_source_ip() const;
+  [[nodiscard]] std::string_view audit_source_ip() const;
 };
 
-ApiResponse to_response(const ApiError& error, const std::string& request_id);
+ApiResponse to_response(const ApiError& error, std::string_view request_id,
+                        std::pmr::memory_resource* memory = std::pmr::get_default_resource());
 
 }  // namespace shoppulse::handlers

@@ -1,7 +1,7 @@
 #pragma once
-// /users routes. Every write carries its audit row in the same statement (a
-// data-modifying CTE), so the write and its audit commit together or not at
-// all, in one round trip.
+// /users routes. Each is one call of its api.* function (sql/migrations/0009):
+// every write carries its audit row in that same statement, so the write and
+// its audit commit together or not at all, in one round trip.
 
 #include "shoppulse/handlers/cursor.h"
 #include "shoppulse/handlers/db_access.h"

@@ -2,7 +2,7 @@
 // The Lambda Runtime API client: /next, /response, /error, /init/error.
 
 #include <memory>
-#include <string>
+#include <string_view>
 
 #include "shoppulse/core/result.h"
 #include "shoppulse/runtime/api_requests.h"
@@ -14,16 +14,19 @@ class RuntimeClient {
  public:
   explicit RuntimeClient(std::unique_ptr<Transport> transport);
 
-  // Blocks until Lambda delivers the next event. Errors are connection-level
-  // (kUnavailable) or protocol-level (kInternal).
+  // Blocks until Lambda delivers the next event. The Invocation's views point
+  // into this client's event buffer: valid until the next call of next().
+  // Errors are connection-level (kUnavailable) or protocol-level (kInternal).
   Result<Invocation> next();
-  Status post_response(const std::string& request_id, const InvocationResponse& response);
-  Status post_error(const std::string& request_id, const FunctionError& error);
+  Status post_response(std::string_view request_id, const InvocationResponse& response);
+  Status post_error(std::string_view request_id, const FunctionError& error);
   Status post_init_error(const FunctionError& error);
 
  private:
   Status post(const HttpRequest& request);
   std::unique_ptr<Transport> transport_;
+  HttpResponse event_;  // the current event, read in place
+  HttpResponse reply_;  // replies to posts (202)
 };
 
 }  // namespace shoppulse::runtime

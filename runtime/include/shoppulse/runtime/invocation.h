@@ -1,21 +1,24 @@
 #pragma once
 // One invocation as the Runtime API delivers it on /next. Every header is
 // optional: the emulator, Lambda and replay tools do not all send all of them.
+// The text fields are views into the RuntimeClient's event buffer: valid
+// until its next call of next(), which is after the invocation is complete.
 
 #include <chrono>
 #include <cstdint>
-#include <string>
+#include <string_view>
 
 namespace shoppulse::runtime {
 
 struct Invocation {
-  std::string request_id;
+  std::string_view request_id;
   std::int64_t deadline_epoch_ms = 0;  // 0 when Lambda-Runtime-Deadline-Ms was absent
-  std::string function_arn;
-  std::string trace_id;
-  std::string client_context;
-  std::string cognito_identity;
-  std::string payload;
+  std::string_view function_arn;
+  std::string_view trace_id;
+  std::string_view client_context;
+  std::string_view cognito_identity;
+  std::string_view tenant_id;  // Lambda-Runtime-Aws-Tenant-Id (tenant-isolation mode), else empty
+  std::string_view payload;
 
   // Time left before Lambda stops the invocation; a large value when no
   // deadline was given so callers need no special case.

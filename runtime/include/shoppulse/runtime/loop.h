@@ -4,7 +4,7 @@
 
 #include <atomic>
 #include <chrono>
-#include <functional>
+#include <memory_resource>
 
 #include "shoppulse/core/log.h"
 #include "shoppulse/core/result.h"
@@ -18,7 +18,10 @@ namespace shoppulse::runtime {
 class InvocationHandler {
  public:
   virtual ~InvocationHandler() = default;
-  virtual Outcome handle(const Invocation& invocation) = 0;
+  // `memory` is this invocation's arena: the outcome (and its Completion)
+  // may live there. The loop releases it once the outcome is posted and
+  // completed, so nothing allocated in it may outlive the invocation.
+  virtual Outcome handle(const Invocation& invocation, std::pmr::memory_resource& memory) = 0;
 };
 
 struct RetryPolicy {
@@ -37,17 +40,16 @@ struct RetryPolicy {
 
 enum class LoopExit { kShutdownRequested, kRuntimeApiUnreachable };
 
-struct LoopHooks {
-  // Called once per invocation, around the handler, e.g. for access logs.
-  std::function<void(const Invocation&)> before_invoke;
-  std::function<void(const Invocation&, const Outcome&, std::chrono::nanoseconds)> after_invoke;
-};
+// The per-invocation arena's first block, allocated once per loop: a warm
+// invocation's request, rows and response fit in it, so they cost no malloc.
+inline constexpr std::size_t kInvocationArenaBytes = 512 * 1024;
 
 LoopExit run_loop(RuntimeClient& client, InvocationHandler& handler, const RetryPolicy& retry, const Logger& logger,
-                  const std::atomic<bool>& shutdown_requested, const LoopHooks& hooks = {});
+                  const std::atomic<bool>& shutdown_requested);
 
 // Invokes the handler with exceptions converted to Function.UnhandledException
 // and oversize payloads converted to Function.ResponseSizeTooLarge.
-Outcome invoke_safely(InvocationHandler& handler, const Invocation& invocation, const Logger& logger);
+Outcome invoke_safely(InvocationHandler& handler, const Invocation& invocation, std::pmr::memory_resource& memory,
+                      const Logger& logger);
 
 }  // namespace shoppulse::runtime

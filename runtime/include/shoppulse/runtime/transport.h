@@ -1,39 +1,50 @@
 #pragma once
-// HTTP transport to the Runtime API: one reused libcurl handle (keep-alive,
-// TCP_NODELAY) because every invocation makes at least two requests and a new
-// connection each time would cost more than the handler itself.
+// HTTP transport to the Runtime API. The production one is a blocking
+// HTTP/1.1 client on one keep-alive TCP connection: an invocation costs one
+// send(2) and usually one recv(2) per request, with no poll(2) and no
+// allocation once warm, where a general-purpose client's state machine spent
+// more CPU than the handler.
 
 #include <chrono>
-#include <functional>
+#include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "shoppulse/core/result.h"
-#include "shoppulse/runtime/api_requests.h"
+#include "shoppulse/runtime/http.h"
 
 namespace shoppulse::runtime {
+
+struct RequestOptions {
+  // 0 = wait as long as it takes (/next: the sandbox may be frozen between
+  // events), and let a shutdown request end the wait.
+  std::chrono::milliseconds timeout{0};
+  std::uint64_t max_body = 0;  // larger responses are refused
+};
 
 class Transport {
  public:
   virtual ~Transport() = default;
-  // timeout 0 = wait forever (/next: the sandbox may be frozen in between).
-  virtual Result<HttpResponse> perform(const HttpRequest& request, std::chrono::milliseconds timeout) = 0;
+  // Sends `request` and reads its response into `response`. Errors are
+  // kUnavailable (connection), kTimeout or kInternal (protocol).
+  virtual Status round_trip(const HttpRequest& request, const RequestOptions& options, HttpResponse& response) = 0;
 };
 
-class CurlTransport final : public Transport {
+class SocketTransport final : public Transport {
  public:
-  // `should_abort` is polled while a request waits; returning true aborts it
-  // (how SIGTERM interrupts a blocked /next without work in a signal handler).
-  static Result<std::unique_ptr<CurlTransport>> create(std::string endpoint, std::function<bool()> should_abort = {});
-  ~CurlTransport() override;
-  CurlTransport(const CurlTransport&) = delete;
-  CurlTransport& operator=(const CurlTransport&) = delete;
+  // `endpoint` is AWS_LAMBDA_RUNTIME_API: host:port, [v6]:port or
+  // http://host:port. Nothing is connected until the first request.
+  static Result<std::unique_ptr<SocketTransport>> create(std::string_view endpoint);
+  ~SocketTransport() override;
+  SocketTransport(const SocketTransport&) = delete;
+  SocketTransport& operator=(const SocketTransport&) = delete;
 
-  Result<HttpResponse> perform(const HttpRequest& request, std::chrono::milliseconds timeout) override;
+  Status round_trip(const HttpRequest& request, const RequestOptions& options, HttpResponse& response) override;
 
  private:
   struct Impl;
-  explicit CurlTransport(std::unique_ptr<Impl> impl);
+  explicit SocketTransport(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
 

@@ -3,44 +3,54 @@
 // lines, EMF, API Gateway responses), where building an nlohmann DOM only to
 // serialise it costs more than the whole handler. Strings are escaped and
 // invalid UTF-8 is replaced with U+FFFD, as nlohmann's `replace` handler does.
+// It writes into a std::string or, on the hot path, a std::pmr::string from
+// the invocation's arena.
 
 #include <cstdint>
+#include <memory_resource>
 #include <string>
 #include <string_view>
 
 namespace shoppulse {
 
 void append_json_string(std::string& out, std::string_view text);
+void append_json_string(std::pmr::string& out, std::string_view text);
 
-class JsonWriter {
+template <typename String>
+class BasicJsonWriter {
  public:
-  explicit JsonWriter(std::string& out) : out_(out) {}
+  explicit BasicJsonWriter(String& out) : out_(out) {}
 
-  JsonWriter& begin_object();
-  JsonWriter& end_object();
-  JsonWriter& begin_array();
-  JsonWriter& end_array();
-  JsonWriter& key(std::string_view name);
-  JsonWriter& value(std::string_view text);
-  JsonWriter& value(const char* text) { return value(std::string_view(text)); }
-  JsonWriter& value(bool flag);
-  JsonWriter& value(std::int64_t number);
-  JsonWriter& value(int number) { return value(static_cast<std::int64_t>(number)); }
-  JsonWriter& value(double number);
-  JsonWriter& null();
+  BasicJsonWriter& begin_object();
+  BasicJsonWriter& end_object();
+  BasicJsonWriter& begin_array();
+  BasicJsonWriter& end_array();
+  BasicJsonWriter& key(std::string_view name);
+  BasicJsonWriter& value(std::string_view text);
+  BasicJsonWriter& value(const char* text) { return value(std::string_view(text)); }
+  BasicJsonWriter& value(bool flag);
+  BasicJsonWriter& value(std::int64_t number);
+  BasicJsonWriter& value(int number) { return value(static_cast<std::int64_t>(number)); }
+  BasicJsonWriter& value(double number);
+  BasicJsonWriter& null();
   // An already-serialised JSON value, inserted verbatim.
-  JsonWriter& raw(std::string_view json);
+  BasicJsonWriter& raw(std::string_view json);
 
   template <typename T>
-  JsonWriter& field(std::string_view name, const T& v) {
+  BasicJsonWriter& field(std::string_view name, const T& v) {
     key(name);
     return value(v);
   }
 
  private:
   void separate();
-  std::string& out_;
+  String& out_;
   bool need_comma_ = false;
 };
+
+extern template class BasicJsonWriter<std::string>;
+extern template class BasicJsonWriter<std::pmr::string>;
+using JsonWriter = BasicJsonWriter<std::string>;
+using ArenaJsonWriter = BasicJsonWriter<std::pmr::string>;
 
 }  // namespace shoppulse

@@ -14,6 +14,7 @@
 
 #include "shoppulse/core/json_writer.h"
 #include "shoppulse/core/result.h"
+#include "shoppulse/core/timestamp.h"
 
 namespace shoppulse {
 
@@ -24,12 +25,14 @@ Result<LogLevel> parse_log_level(std::string_view name);
 std::string_view log_level_name(LogLevel level) noexcept;
 
 // Per-invocation fields stamped on every line while an invocation runs.
+// Views: whoever sets the context keeps the text alive until it is cleared
+// (the invocation's event and arena do).
 struct LogContext {
-  std::string request_id;      // Lambda request id
-  std::string api_request_id;  // API Gateway requestContext.requestId
-  std::string tenant_id;
-  std::string route;
-  std::string xray_trace_id;
+  std::string_view request_id;      // Lambda request id
+  std::string_view api_request_id;  // API Gateway requestContext.requestId
+  std::string_view tenant_id;
+  std::string_view route;
+  std::string_view xray_trace_id;
   bool cold_start = false;
 };
 
@@ -39,6 +42,8 @@ std::string dump_json(const nlohmann::json& value);
 
 // RFC 3339 UTC with milliseconds, e.g. 2026-11-23T10:15:30.123Z.
 std::string format_timestamp_ms(long long epoch_ms);
+// The same into a caller's buffer (no allocation); returns the text.
+std::string_view format_timestamp_ms(long long epoch_ms, char (&buffer)[kMaxTimestampLength]);
 long long now_epoch_ms();
 
 class Logger {
@@ -48,7 +53,7 @@ class Logger {
   [[nodiscard]] bool enabled(LogLevel level) const noexcept { return level >= min_level_; }
   [[nodiscard]] LogLevel min_level() const noexcept { return min_level_; }
 
-  void set_context(LogContext context) { context_ = std::move(context); }
+  void set_context(const LogContext& context) { context_ = context; }
   void clear_context() { context_.reset(); }
   [[nodiscard]] const std::optional<LogContext>& context() const noexcept { return context_; }
 
@@ -79,14 +84,21 @@ class Logger {
   // disabled): lets a caller emit several lines with one write(2).
   template <typename WriteFields>
   [[nodiscard]] std::string format_with(LogLevel level, std::string_view message, WriteFields&& write_fields) const {
-    if (!enabled(level)) return {};
     std::string line;
-    line.reserve(512);
-    JsonWriter writer(line);
+    if (enabled(level)) line.reserve(512);
+    append_line(line, level, message, std::forward<WriteFields>(write_fields));
+    return line;
+  }
+
+  // Appends that line to `out` (a std::string or an arena's std::pmr::string;
+  // nothing when `level` is disabled); write_fields gets a writer on `out`.
+  template <typename String, typename WriteFields>
+  void append_line(String& out, LogLevel level, std::string_view message, WriteFields&& write_fields) const {
+    if (!enabled(level)) return;
+    BasicJsonWriter<String> writer(out);
     begin_line(writer, level, message);
     write_fields(writer);
     writer.end_object();
-    return line;
   }
 
   // Writes an already-built JSON object as one line regardless of level
@@ -94,10 +106,15 @@ class Logger {
   void write_raw_line(const nlohmann::json& object) const;
   // `line` may hold several lines joined by '\n'; they go out in one write(2).
   void write_raw_line(std::string line) const { write_line(std::move(line)); }
+  // Writes `text` as is, plus the final newline: one or more complete lines,
+  // in one write(2). `text` must have room to append the newline.
+  void write_lines(std::pmr::string& text) const;
 
  private:
-  void begin_line(JsonWriter& writer, LogLevel level, std::string_view message) const;
+  template <typename String>
+  void begin_line(BasicJsonWriter<String>& writer, LogLevel level, std::string_view message) const;
   void write_line(std::string line) const;
+  void write_all(std::string_view bytes) const;
 
   LogLevel min_level_;
   int fd_;

@@ -27,6 +27,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -65,14 +66,16 @@ struct PoolStats {
 struct TxOptions {
   // Set as app.tenant_id for this transaction only (row-level security). Must
   // be a UUID. Empty: no tenant, so every tenant-scoped table looks empty.
-  std::string tenant_id;
+  // Borrowed: the text must outlive the transaction call.
+  std::string_view tenant_id;
   // Explicit statement_timeout; default PoolSettings::statement_timeout. Either
   // way capped by the deadline minus PoolSettings::deadline_margin.
   std::optional<std::chrono::milliseconds> statement_timeout;
   // The invocation's deadline: bounds waiting for a connection, connecting and
   // waiting for results. Default: now + statement timeout + connect timeout.
   std::optional<Deadline> deadline;
-  // BEGIN READ ONLY; makes a connection-loss retry safe.
+  // The transaction cannot write (BEGIN READ ONLY, or transaction_read_only
+  // for run_tenant_transaction); makes a connection-loss retry safe.
   bool read_only = false;
 };
 using TenantTx = TxOptions;
@@ -158,14 +161,19 @@ class Pool {
   // Waits until a connection is free (or can be opened) or the deadline passes.
   DbResult<Lease> acquire(Deadline deadline);
 
-  // BEGIN [READ ONLY]; set tenant and statement_timeout; batch; COMMIT: all in
-  // ONE round trip. Returns one QueryResult per batch statement. If a statement
-  // fails the rest are skipped, the transaction is rolled back (one more round
-  // trip, on this error path only), and the error has statement_index set (-1:
-  // BEGIN/setup/COMMIT itself failed). Statements cannot see each other's
-  // results: generate ids client-side (or use a CTE) to reference a new row.
-  // tx.tenant_id is required.
+  // The tenant setup (app.tenant_id, statement_timeout and, for reads,
+  // transaction_read_only, all transaction-local) and the batch, pipelined
+  // with one Sync: ONE round trip and one implicit transaction, committed by
+  // the Sync, with no BEGIN or COMMIT for PostgreSQL to parse. Returns one
+  // QueryResult per batch statement. If a statement fails the rest are
+  // skipped and the transaction is rolled back by the server, and the error
+  // has statement_index set (-1: the setup itself failed). Statements cannot
+  // see each other's results: generate ids client-side (or use a CTE or a
+  // function) to reference a new row. tx.tenant_id is required.
   DbResult<std::vector<QueryResult>> run_tenant_transaction(const TenantTx& tx, const std::vector<Statement>& batch);
+  // The same for one statement (the API's one function call per request):
+  // no container allocated.
+  DbResult<QueryResult> run_tenant_transaction(const TenantTx& tx, const Statement& statement);
 
   // Multi-step logic: fn(Transaction&) -> Result<T> (error type shoppulse::Error).
   // Commits when fn succeeds; rolls back when fn returns an error or throws
@@ -173,7 +181,8 @@ class Pool {
   template <typename Fn>
   auto with_transaction(const TxOptions& options, Fn&& fn) -> std::invoke_result_t<Fn&, Transaction&>;
 
-  // SELECT 1 within `timeout`, for GET /health.
+  // One round trip to the server (an empty statement) within `timeout`, for
+  // GET /health.
   Status health_check(std::chrono::milliseconds timeout = std::chrono::milliseconds(2000));
 
   [[nodiscard]] PoolStats stats() const noexcept;
@@ -184,6 +193,8 @@ class Pool {
   Pool(PoolSettings settings, CredentialsProvider provider, const Logger* logger);
 
   Status run_transaction(const TxOptions& options, const std::function<Status(Transaction&)>& body);
+  DbResult<void> run_tenant_statements(const TenantTx& tx, std::span<const Statement* const> batch,
+                                       std::span<QueryResult> results);
   DbResult<std::unique_ptr<detail::PooledConnection>> open_connection(Deadline deadline);
   bool usable(detail::PooledConnection& connection, Deadline deadline);
   void give_back(std::unique_ptr<detail::PooledConnection> connection) noexcept;

@@ -1,6 +1,8 @@
 #pragma once
-// Parameterised statements and typed access to their results. Values travel
-// in PostgreSQL's text format; parameters are never spliced into SQL text.
+// Parameterised statements and typed access to their results. Parameters
+// travel in PostgreSQL's text format and are never spliced into SQL text;
+// results come back as text, or, when a statement asks for it, in binary
+// (shoppulse/db/binary.h reads those values).
 
 #include <cstddef>
 #include <cstdint>
@@ -9,6 +11,7 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -22,11 +25,25 @@ namespace shoppulse::db {
 using Param = std::optional<std::string>;  // std::nullopt is SQL NULL
 using Params = std::vector<Param>;
 
-// One statement with $1..$n placeholders. Cast in SQL where PostgreSQL cannot
-// infer a parameter's type (e.g. $1::uuid, $2::int).
-struct Statement {
-  std::string sql;
+// Params from values (std::string, Param, std::nullopt), moved in: an
+// initializer list would copy every string once more.
+template <typename... Values>
+Params make_params(Values&&... values) {
   Params params;
+  params.reserve(sizeof...(Values));
+  (params.emplace_back(std::forward<Values>(values)), ...);
+  return params;
+}
+
+enum class ResultFormat { kText = 0, kBinary = 1 };
+
+// One statement with $1..$n placeholders. Cast in SQL where PostgreSQL cannot
+// infer a parameter's type (e.g. $1::uuid, $2::int). `sql` is borrowed, not
+// copied (it is a literal on every hot path): it must outlive the call.
+struct Statement {
+  const char* sql = "";
+  Params params;
+  ResultFormat result_format = ResultFormat::kText;
 };
 
 template <typename T>
@@ -66,18 +83,26 @@ class Row {
   std::size_t index_;
 };
 
-// The rows (or the affected-row count) of one successful statement. Cheap to
-// copy: copies share the underlying libpq result.
+// The rows (or the affected-row count) of one successful statement. Owns the
+// libpq result; moved, not copied (no allocation beyond libpq's own).
 class QueryResult {
  public:
   QueryResult() = default;
   // Takes ownership of a successful PGresult (PGRES_TUPLES_OK / COMMAND_OK).
   explicit QueryResult(pg_result* result);
+  QueryResult(QueryResult&&) noexcept = default;
+  QueryResult& operator=(QueryResult&&) noexcept = default;
+  QueryResult(const QueryResult&) = delete;
+  QueryResult& operator=(const QueryResult&) = delete;
+  ~QueryResult() = default;
 
   [[nodiscard]] std::size_t size() const noexcept { return rows_; }
   [[nodiscard]] bool empty() const noexcept { return rows_ == 0; }
-  [[nodiscard]] const std::vector<std::string>& columns() const noexcept { return columns_; }
+  [[nodiscard]] std::size_t column_count() const noexcept { return column_count_; }
+  [[nodiscard]] std::string_view column_name(std::size_t column) const noexcept;
   [[nodiscard]] std::optional<std::size_t> column_index(std::string_view name) const noexcept;
+  // Whether a column's values are in binary format (ResultFormat::kBinary).
+  [[nodiscard]] bool is_binary(std::size_t column) const noexcept;
   // Rows inserted/updated/deleted/selected (PQcmdTuples); 0 when not applicable.
   [[nodiscard]] std::int64_t affected_rows() const noexcept { return affected_; }
 
@@ -106,8 +131,11 @@ class QueryResult {
   [[nodiscard]] std::optional<std::string_view> value(std::size_t row, std::size_t column) const noexcept;
 
  private:
-  std::shared_ptr<pg_result> result_;
-  std::vector<std::string> columns_;
+  struct Clear {
+    void operator()(pg_result* result) const noexcept;
+  };
+  std::unique_ptr<pg_result, Clear> result_;
+  std::size_t column_count_ = 0;
   std::size_t rows_ = 0;
   std::int64_t affected_ = 0;
 };
@@ -115,6 +143,22 @@ class QueryResult {
 // Parses one text value as T (declared for the is_column_type types).
 template <typename T>
 Result<T> parse_column_value(std::string_view text);
+// Reads one binary value as T: int32 (int4), int64 (int8), bool and
+// std::string (text, varchar); other types are refused.
+template <typename T>
+Result<T> parse_binary_column_value(std::string_view bytes);
+template <>
+Result<std::string> parse_binary_column_value<std::string>(std::string_view bytes);
+template <>
+Result<std::int64_t> parse_binary_column_value<std::int64_t>(std::string_view bytes);
+template <>
+Result<std::int32_t> parse_binary_column_value<std::int32_t>(std::string_view bytes);
+template <>
+Result<double> parse_binary_column_value<double>(std::string_view bytes);
+template <>
+Result<bool> parse_binary_column_value<bool>(std::string_view bytes);
+template <>
+Result<nlohmann::json> parse_binary_column_value<nlohmann::json>(std::string_view bytes);
 template <>
 Result<std::string> parse_column_value<std::string>(std::string_view text);
 template <>
@@ -132,22 +176,24 @@ template <typename T>
 Result<T> Row::get(std::size_t column) const {
   static_assert(is_column_type<T>::value,
                 "Row::get<T>: T must be std::string, int64_t, int32_t, double, bool, nlohmann::json or optional<...>");
-  if (column >= result_->columns().size() || index_ >= result_->size()) {
+  if (column >= result_->column_count() || index_ >= result_->size()) {
     return fail(Error::make(ErrorKind::kInternal, std::string(kCodeBadColumn),
                             "row " + std::to_string(index_) + " has no column " + std::to_string(column)));
   }
   const std::optional<std::string_view> value = result_->value(index_, column);
+  const bool binary = result_->is_binary(column);
   if constexpr (is_optional<T>::value) {
     if (!value) return T(std::nullopt);
-    Result<typename T::value_type> parsed = parse_column_value<typename T::value_type>(*value);
+    using V = typename T::value_type;
+    Result<V> parsed = binary ? parse_binary_column_value<V>(*value) : parse_column_value<V>(*value);
     if (!parsed) return fail(parsed.error());
     return T(std::move(parsed).value());
   } else {
     if (!value) {
       return fail(Error::make(ErrorKind::kInternal, std::string(kCodeBadColumn),
-                              "column " + result_->columns()[column] + " is NULL"));
+                              "column " + std::string(result_->column_name(column)) + " is NULL"));
     }
-    return parse_column_value<T>(*value);
+    return binary ? parse_binary_column_value<T>(*value) : parse_column_value<T>(*value);
   }
 }
 
