@@ -18,11 +18,3 @@ endif()
 if(SHOPPULSE_BUILD_BENCHMARKS)
   find_package(benchmark REQUIRED)
 endif()
-# libdeflate (libdeflate-dev): gzip for responses and request bodies. Its
-# static archive is linked, so the deployment zip gains no shared library.
-find_path(LIBDEFLATE_INCLUDE_DIR libdeflate.h REQUIRED)
-find_library(LIBDEFLATE_STATIC_LIBRARY NAMES libdeflate.a REQUIRED)
-add_library(shoppulse::libdeflate STATIC IMPORTED)
-set_target_properties(shoppulse::libdeflate PROPERTIES
-  IMPORTED_LOCATION ${LIBDEFLATE_STATIC_LIBRARY}
-  INTERFACE_INCLUDE_DIRECTORIES ${LIBDEFLATE_INCLUDE_DIR})

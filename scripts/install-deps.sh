@@ -5,7 +5,7 @@ set -euo pipefail
 
 build_packages=(
   g++ cmake make pkg-config ccache
-  libcurl4-openssl-dev libssl-dev libpq-dev nlohmann-json3-dev zlib1g-dev libdeflate-dev
+  libcurl4-openssl-dev libssl-dev libpq-dev nlohmann-json3-dev zlib1g-dev
   libcpp-httplib-dev libjwt-dev
 )
 test_packages=(

@@ -5,7 +5,7 @@ namespace {
 // Posts to a local endpoint; generous enough for a 6 MB payload on a loaded host.
 constexpr std::chrono::milliseconds kPostTimeout{30000};
 // A post's reply is a small JSON status.
-constexpr std::uint64_t kMaxReplyBytes = 64 * 1024;
+constexpr std::uint64_t kMaxReplyBytes = std::uint64_t{64} * 1024;
 }  // namespace
 
 RuntimeClient::RuntimeClient(std::unique_ptr<Transport> transport) : transport_(std::move(transport)) {}

@@ -22,8 +22,8 @@ namespace {
 constexpr int kConnectTimeoutMs = 2000;
 // Per-recv/send limit. A request with no timeout (/next) simply waits again.
 constexpr int kIoTimeoutSeconds = 30;
-constexpr std::size_t kInitialBuffer = 64 * 1024;
-constexpr std::size_t kReadChunk = 16 * 1024;
+constexpr std::size_t kInitialBuffer = std::size_t{64} * 1024;
+constexpr std::size_t kReadChunk = std::size_t{16} * 1024;
 
 class UniqueFd {
  public:

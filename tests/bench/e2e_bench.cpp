@@ -43,7 +43,7 @@ enum class Variant { kUnderTest, kBaseline };
 // Threads(N) run always uses sandbox i of its variant.
 struct Sandboxes {
   std::mutex mutex;
-  std::vector<std::unique_ptr<emulator::RuntimeEmulator>> slots{2 * kMaxSandboxes};
+  std::vector<std::unique_ptr<emulator::RuntimeEmulator>> slots{std::size_t{2} * kMaxSandboxes};
 };
 
 Sandboxes& sandboxes() {

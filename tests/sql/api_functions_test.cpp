@@ -220,7 +220,7 @@ TEST_F(FunctionPlans, AnUnfilteredUserPageIsACachedKeysetIndexRange) {
   EXPECT_NE(plan.find("users_tenant_created_at_idx"), std::string::npos) << plan;
   EXPECT_EQ(plan.find("\"Node Type\": \"Sort\""), std::string::npos) << plan;
   // The generic plan: nothing was planned for this call.
-  EXPECT_NE(plan.find("$"), std::string::npos) << "expected a generic plan with parameters: " << plan;
+  EXPECT_NE(plan.find('$'), std::string::npos) << "expected a generic plan with parameters: " << plan;
 }
 
 TEST_F(FunctionPlans, AResourceIdFilterReadsTheResourceIndex) {

@@ -1,6 +1,6 @@
 #include "shoppulse/core/codec.h"
 
-#include <libdeflate.h>
+#include <zlib.h>
 
 #include <array>
 #include <memory>
@@ -69,6 +69,14 @@ Result<std::string> decode(std::string_view text, const char* alphabet) {
   return out;
 }
 
+struct InflateStream {
+  z_stream stream{};
+  bool live = false;
+  ~InflateStream() {
+    if (live) inflateEnd(&stream);
+  }
+};
+
 }  // namespace
 
 std::string base64_encode(std::string_view bytes) {
@@ -91,11 +99,12 @@ Result<std::string> base64url_decode(std::string_view text) {
 }
 
 struct GzipEncoder::State {
-  libdeflate_compressor* compressor = nullptr;
+  z_stream stream{};
+  bool live = false;
 };
 
 void GzipEncoder::StateDeleter::operator()(State* state) const {
-  libdeflate_free_compressor(state->compressor);
+  if (state->live) deflateEnd(&state->stream);
   delete state;  // NOLINT(cppcoreguidelines-owning-memory): owned by the unique_ptr
 }
 
@@ -103,17 +112,25 @@ GzipEncoder::GzipEncoder(int level) : state_(new State), level_(level) {}
 
 template <typename String>
 bool GzipEncoder::compress_into(std::string_view bytes, String& out) {
-  if (state_->compressor == nullptr) {
-    // Allocated on first use and kept: its match-finder tables are the
-    // expensive part, and a warm sandbox compresses many responses.
-    state_->compressor = libdeflate_alloc_compressor(level_);
-    if (state_->compressor == nullptr) return false;
+  z_stream& stream = state_->stream;
+  if (!state_->live) {
+    // windowBits 15 + 16 selects the gzip wrapper; memLevel 8 is zlib's default.
+    if (deflateInit2(&stream, level_, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) return false;
+    state_->live = true;
+  } else if (deflateReset(&stream) != Z_OK) {
+    return false;
   }
-  out.resize(libdeflate_gzip_compress_bound(state_->compressor, bytes.size()));
-  const std::size_t written =
-      libdeflate_gzip_compress(state_->compressor, bytes.data(), bytes.size(), out.data(), out.size());
-  out.resize(written);
-  return written > 0;
+  out.resize(deflateBound(&stream, static_cast<uLong>(bytes.size())) + 32);
+  // zlib's API takes non-const input; it does not write to it.
+  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(bytes.data()));  // NOLINT
+  stream.avail_in = static_cast<uInt>(bytes.size());
+  stream.next_out = reinterpret_cast<Bytef*>(out.data());  // NOLINT
+  stream.avail_out = static_cast<uInt>(out.size());
+  const int rc = deflate(&stream, Z_FINISH);
+  out.resize(stream.total_out);
+  stream.next_in = nullptr;
+  stream.next_out = nullptr;
+  return rc == Z_STREAM_END;
 }
 
 template bool GzipEncoder::compress_into(std::string_view bytes, std::string& out);
@@ -130,32 +147,33 @@ std::string gzip_compress(std::string_view bytes, int level) {
 }
 
 Result<std::string> gzip_decompress(std::string_view bytes, std::size_t max_output) {
-  struct DecompressorDeleter {
-    void operator()(libdeflate_decompressor* decompressor) const noexcept {
-      libdeflate_free_decompressor(decompressor);
-    }
-  };
-  const std::unique_ptr<libdeflate_decompressor, DecompressorDeleter> decompressor(libdeflate_alloc_decompressor());
-  if (!decompressor) {
+  InflateStream inflater;
+  if (inflateInit2(&inflater.stream, 15 + 16) != Z_OK) {
     return fail(Error::make(ErrorKind::kInternal, "inflate_init", "could not initialise gzip decoder"));
   }
-  // One bounded buffer: output beyond max_output is a zip bomb, refused
-  // without ever holding more than the limit. The first member is decoded
-  // and anything after it ignored, as zlib's inflate did.
-  const std::unique_ptr<char[]> buffer(new char[max_output + 1]);  // NOLINT(cppcoreguidelines-avoid-c-arrays)
-  std::size_t produced = 0;
-  std::size_t consumed = 0;
-  switch (libdeflate_gzip_decompress_ex(decompressor.get(), bytes.data(), bytes.size(), buffer.get(), max_output + 1,
-                                        &consumed, &produced)) {
-    case LIBDEFLATE_SUCCESS: break;
-    case LIBDEFLATE_INSUFFICIENT_SPACE:
+  inflater.live = true;
+  inflater.stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(bytes.data()));  // NOLINT
+  inflater.stream.avail_in = static_cast<uInt>(bytes.size());
+  std::string out;
+  std::array<char, 16384> chunk{};
+  int rc = Z_OK;
+  while (rc != Z_STREAM_END) {
+    inflater.stream.next_out = reinterpret_cast<Bytef*>(chunk.data());  // NOLINT
+    inflater.stream.avail_out = static_cast<uInt>(chunk.size());
+    rc = inflate(&inflater.stream, Z_NO_FLUSH);
+    if (rc != Z_OK && rc != Z_STREAM_END) {
+      return fail(Error::make(ErrorKind::kInvalidInput, "invalid_gzip", "body is not valid gzip"));
+    }
+    const std::size_t produced = chunk.size() - inflater.stream.avail_out;
+    if (out.size() + produced > max_output) {
       return fail(Error::make(ErrorKind::kPayloadTooLarge, "payload_too_large", "decompressed body is too large"));
-    default: return fail(Error::make(ErrorKind::kInvalidInput, "invalid_gzip", "body is not valid gzip"));
+    }
+    out.append(chunk.data(), produced);
+    if (rc == Z_OK && produced == 0 && inflater.stream.avail_in == 0) {
+      return fail(Error::make(ErrorKind::kInvalidInput, "invalid_gzip", "gzip body is truncated"));
+    }
   }
-  if (produced > max_output) {
-    return fail(Error::make(ErrorKind::kPayloadTooLarge, "payload_too_large", "decompressed body is too large"));
-  }
-  return std::string(buffer.get(), produced);
+  return out;
 }
 
 }  // namespace shoppulse

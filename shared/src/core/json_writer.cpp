@@ -41,11 +41,6 @@ void append_escaped(String& out, std::string_view text) {
   // JSON body, as API Gateway's `body`, has ~1,500 quotes to escape).
   std::size_t size = 2;
   for (std::size_t i = 0; i < text.size();) {
-    if (const std::size_t run = json_scan::plain_prefix(text.substr(i)); run > 0) {
-      size += run;
-      i += run;
-      continue;
-    }
     const unsigned char c = byte(i);
     if (c < 0x80) {
       size += kEscapedWidth[c];
@@ -76,9 +71,13 @@ void append_escaped(String& out, std::string_view text) {
   put("\"", 1);
   for (std::size_t i = 0; i < text.size();) {
     const unsigned char c = byte(i);
-    if (const std::size_t run = json_scan::plain_prefix(text.substr(i)); run > 0) {
-      put(text.data() + i, run);
-      i += run;
+    if (c < 0x80 && kEscapedWidth[c] == 1) {
+      // Runs between escapes are short in JSON text (a quote every few
+      // bytes): a byte loop beats a vector scan here.
+      std::size_t end = i + 1;
+      while (end < text.size() && byte(end) < 0x80 && kEscapedWidth[byte(end)] == 1) ++end;
+      put(text.data() + i, end - i);
+      i = end;
       continue;
     }
     if (c >= 0x80) {

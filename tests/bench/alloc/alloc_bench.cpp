@@ -211,14 +211,13 @@ class StandInRuntimeApi {
         const long long deadline = std::chrono::duration_cast<std::chrono::milliseconds>(
                                        (std::chrono::system_clock::now() + std::chrono::minutes(10)).time_since_epoch())
                                        .count();
-        std::string reply =
-            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nLambda-Runtime-Aws-Request-Id: " + id +
-            "\r\nLambda-Runtime-Deadline-Ms: " + std::to_string(deadline) +
-            "\r\nLambda-Runtime-Invoked-Function-Arn: "
-            "arn:aws:lambda:us-east-1:123456789012:function:shoppulse-api"
-            "\r\nLambda-Runtime-Trace-Id: Root=1-5bef4de7-ad49b0e87f6ef6c87fc2e700;"
-            "Parent=9a9197af755a6419;Sampled=1\r\nContent-Length: " +
-            std::to_string(payload.size()) + "\r\n\r\n" + payload;
+        std::string reply = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nLambda-Runtime-Aws-Request-Id: ";
+        reply.append(id).append("\r\nLambda-Runtime-Deadline-Ms: ").append(std::to_string(deadline));
+        reply.append(
+            "\r\nLambda-Runtime-Invoked-Function-Arn: arn:aws:lambda:us-east-1:123456789012:function:shoppulse-api"
+            "\r\nLambda-Runtime-Trace-Id: Root=1-5bef4de7-ad49b0e87f6ef6c87fc2e700;Parent=9a9197af755a6419;Sampled=1"
+            "\r\nContent-Length: ");
+        reply.append(std::to_string(payload.size())).append("\r\n\r\n").append(payload);
         if (!send_all(fd, reply)) return;
       } else if (method == "POST" && path.find("/runtime/init/error") != std::string::npos) {
         fail("bootstrap reported an init error: " + body.substr(0, 300));
@@ -320,8 +319,8 @@ int main(int argc, char** argv) {
     } else if (arg == "--trace" && i + 1 < argc) {
       trace_path = argv[++i];
     } else {
-      std::fprintf(stderr,
-                   "usage: alloc_bench [--invocations N] [--warmup N] [--out FILE] [--route NAME] [--trace FILE]\n");
+      static_cast<void>(std::fprintf(
+          stderr, "usage: alloc_bench [--invocations N] [--warmup N] [--out FILE] [--route NAME] [--trace FILE]\n"));
       return 2;
     }
   }
@@ -411,7 +410,7 @@ int main(int argc, char** argv) {
     std::printf("%s\n", report.dump(2).c_str());
     return 0;
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "alloc_bench: %s\n", e.what());
+    static_cast<void>(std::fprintf(stderr, "alloc_bench: %s\n", e.what()));
     return 1;
   }
 }

@@ -68,7 +68,9 @@ std::string read_file(const std::filesystem::path& path) {
       }
       // nlohmann keeps the last of repeated keys, as our lookups do.
       for (const auto& [key, value] : theirs.items()) {
-        if (auto same = same_value(ours[key], value, where + "." + key, depth + 1); !same) return same;
+        std::string at = where;
+        at.append(".").append(key);
+        if (auto same = same_value(ours[key], value, at, depth + 1); !same) return same;
       }
       if (members < theirs.size()) return differ("missing members");
       return ::testing::AssertionSuccess();
@@ -239,7 +241,7 @@ TEST(JsonReader, AWarmArenaParseAllocatesNothingMore) {
   } counting;
   const std::string event = read_file(std::filesystem::path(SHOPPULSE_SOURCE_DIR) /
                                       "tests/data/events/apigw-v1-rest-cognito-userpool-authorizer.json");
-  std::vector<std::byte> block(256 * 1024);
+  std::vector<std::byte> block(std::size_t{256} * 1024);
   std::pmr::monotonic_buffer_resource arena(block.data(), block.size(), &counting);
   for (int round = 0; round < 3; ++round) {
     {

@@ -191,6 +191,7 @@ TEST(DbPoolQuery, ConcurrentTenantsNeverSeeEachOther) {
   std::atomic<int> failures{0};
   std::atomic<int> wrong{0};
   std::vector<std::thread> threads;
+  threads.reserve(6);
   for (int t = 0; t < 6; ++t) {
     threads.emplace_back([&, t] {
       const bool acme = t % 2 == 0;

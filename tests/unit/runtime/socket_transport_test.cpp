@@ -295,7 +295,7 @@ TEST(SocketTransport, ShutdownEndsAWaitForTheNextEventAtOnce) {
   auto transport = connect_to(server);
   std::thread signaller([] {
     std::this_thread::sleep_for(200ms);
-    ::raise(SIGTERM);
+    static_cast<void>(::raise(SIGTERM));
   });
   const auto started = std::chrono::steady_clock::now();
   HttpResponse response;
@@ -325,7 +325,7 @@ TEST(SocketTransport, ShutdownDoesNotInterruptAPost) {
   auto transport = connect_to(server);
   std::thread signaller([] {
     std::this_thread::sleep_for(100ms);
-    ::raise(SIGTERM);
+    static_cast<void>(::raise(SIGTERM));
   });
   HttpResponse response;
   const Status posted = transport->round_trip(HttpRequest("POST", {"/response"}), kPost, response);

@@ -18,7 +18,7 @@ inline constexpr std::string_view kApiVersion = "2018-06-01";
 inline constexpr std::size_t kMaxResponseBytes = 6291556;
 // The largest event accepted on /next: well above anything Lambda delivers
 // (6 MB synchronous), a bound on what a broken peer can make us hold.
-inline constexpr std::size_t kMaxEventBytes = 16 * 1024 * 1024;
+inline constexpr std::size_t kMaxEventBytes = std::size_t{16} * 1024 * 1024;
 
 struct NextRequest {
   [[nodiscard]] HttpRequest to_http() const;

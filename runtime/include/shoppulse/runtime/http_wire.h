@@ -14,7 +14,7 @@
 
 namespace shoppulse::runtime {
 
-inline constexpr std::size_t kMaxResponseHead = 64 * 1024;
+inline constexpr std::size_t kMaxResponseHead = std::size_t{64} * 1024;
 
 enum class WireState { kIncomplete, kComplete, kInvalid };
 

@@ -42,7 +42,7 @@ enum class LoopExit { kShutdownRequested, kRuntimeApiUnreachable };
 
 // The per-invocation arena's first block, allocated once per loop: a warm
 // invocation's request, rows and response fit in it, so they cost no malloc.
-inline constexpr std::size_t kInvocationArenaBytes = 512 * 1024;
+inline constexpr std::size_t kInvocationArenaBytes = std::size_t{512} * 1024;
 
 LoopExit run_loop(RuntimeClient& client, InvocationHandler& handler, const RetryPolicy& retry, const Logger& logger,
                   const std::atomic<bool>& shutdown_requested);

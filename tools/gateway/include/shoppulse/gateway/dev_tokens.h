@@ -21,7 +21,7 @@ struct TokenSpec {
   std::string kid;                                   // header "kid" (RS256); empty: none
   nlohmann::json claims = nlohmann::json::object();  // strings, integers, booleans, arrays
   std::int64_t issued_at = 0;                        // iat; exp = iat + ttl
-  std::int64_t ttl_seconds = 12 * 3600;
+  std::int64_t ttl_seconds = std::int64_t{12} * 3600;
 };
 
 Result<std::string> issue_token(const TokenSpec& spec);
