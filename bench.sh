@@ -184,24 +184,62 @@ profile_users() {
     return 0
   fi
   sleep 3  # past the warm-up
-  perf record -q -F 2999 -g -p "$(head -n 1 "$pid_file")" -o "$data" -- sleep 5 >/dev/null 2>&1 || true
+  perf record -q -N -F 2999 -g -p "$(head -n 1 "$pid_file")" -o "$data" -- sleep 5 >/dev/null 2>&1 || true
   wait "$driver" || true
   [[ -s $data ]] || return 0
   # The zip's binary is stripped; its unstripped twin (same build id) names the symbols.
+  perf buildid-cache -r "$BUILD/package-root/bin/bootstrap" >/dev/null 2>&1 || true
   perf buildid-cache -a "$BUILD/package-build/bootstrap/bootstrap" >/dev/null 2>&1 || true
   {
     echo "by library:"
-    perf report -i "$data" --no-children --sort dso --stdio -g none 2>/dev/null | grep -v '^#' | grep -v '^$' | head -n 12
+    perf report -i "$data" --no-children --sort dso --stdio -g none 2>/dev/null | grep -v '^#' | grep -v '^$' |
+      head -n 12 || true
     echo
     echo "top functions:"
     perf report -i "$data" --no-children --sort dso,sym --stdio -g none 2>/dev/null | grep -v '^#' | grep -v '^$' |
-      head -n 30 | cut -c1-150
+      head -n 30 | cut -c1-150 || true
   } >"$RESULTS/profile.txt"
   rm -f "$data" "$data.old"
 }
+
+# Where PostgreSQL's time goes in POST /users, the route whose PostgreSQL time
+# fell least (full runs). Every statement the route ran, nested ones too
+# (pg_stat_statements.track = all for the app role during this step only),
+# before and after; then perf on the backend serving the bootstrap under test,
+# with DWARF call graphs since PostgreSQL is built without frame pointers.
+pg_sql() { (set -a && . "$PG_DIR/env" && set +a && psql -X -q -A -t -v ON_ERROR_STOP=1 -c "$1"); }
+profile_pg_writes() {
+  local app_role pid_file=$RESULTS/profile-pg.pid data=$RESULTS/perf-pg.data backend=
+  app_role=$(set -a && . "$PG_DIR/env" && echo "$SHOPPULSE_PG_APP_USER")
+  pg_sql "ALTER ROLE $app_role SET pg_stat_statements.track = 'all'" >/dev/null || return 0
+  SHOPPULSE_BENCH_PG_STATEMENTS_FILE=$RESULTS/pg_statements.jsonl "$BUILD/tests/bench/e2e_bench" \
+    --benchmark_filter='^BM_E2E(_Baseline)?/create_user/real_time/threads:1$' --benchmark_min_time=2 \
+    >/dev/null 2>&1 || true
+  pg_sql "ALTER ROLE $app_role RESET pg_stat_statements.track" >/dev/null
+  command -v perf >/dev/null 2>&1 || return 0
+  rm -f "$pid_file"
+  SHOPPULSE_BENCH_PID_FILE=$pid_file SHOPPULSE_BENCH_BASELINE_BOOTSTRAP= "$BUILD/tests/bench/e2e_bench" \
+    --benchmark_filter='^BM_E2E/create_user/real_time/threads:1$' --benchmark_min_time=10 >/dev/null 2>&1 &
+  local driver=$!
+  for _ in $(seq 100); do [[ -s $pid_file ]] && break; sleep 0.1; done
+  sleep 3  # past the warm-up; the sandbox's one connection is up
+  [[ -s $pid_file ]] && backend=$(pg_sql "SELECT pid FROM pg_stat_activity WHERE usename = '$app_role'
+    AND backend_type = 'client backend' ORDER BY backend_start DESC LIMIT 1")
+  [[ -n $backend ]] && perf record -q -N -F 999 --call-graph dwarf,16384 -p "$backend" -o "$data" -- sleep 4 \
+    >/dev/null 2>&1 || true
+  wait "$driver" || true
+  [[ -s $data ]] || return 0
+  # Inclusive shares of the named functions; the call chain's roots (>= 90%) left out.
+  perf report -i "$data" --children --sort sym -g none --stdio 2>/dev/null | grep -v '^#' | grep -v '^$' |
+    grep -v ' 0x0000' | awk '$1 + 0 < 90' | head -n 40 | cut -c1-120 >"$RESULTS/profile-pg.txt" || true
+  rm -f "$data" "$data.old"
+}
+
 if ((!QUICK)) && [[ -z ${SHOPPULSE_BENCH_SKIP_PROFILE:-} ]]; then
   log "profiling GET /users?limit=50"
   profile_users
+  log "profiling PostgreSQL during POST /users"
+  profile_pg_writes
 fi
 
 # Heap allocations per invocation: deterministic counts, same harness for both.

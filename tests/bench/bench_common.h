@@ -220,11 +220,25 @@ class BenchWorld {
   void reset_pg_time() { database_->exec("SELECT pg_stat_statements_reset()"); }
   PgTime pg_time() {
     const auto row = database_->exec(
-        "SELECT coalesce(sum(total_plan_time + total_exec_time), 0)::float8, coalesce(sum(calls), 0)::float8 "
-        "FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) "
-        "AND userid = '" +
-        std::string(test::kAppLoginRole) + "'::regrole");
+        "SELECT coalesce(sum(total_plan_time + total_exec_time), 0)::float8, "
+        "coalesce(sum(calls), 0)::float8 FROM pg_stat_statements WHERE " +
+        app_statements() + " AND toplevel");
     return {std::stod(row.value(0, 0)), std::stod(row.value(0, 1))};
+  }
+  // The same statements one by one, per request, slowest first, as a JSON
+  // array. With pg_stat_statements.track = all (bench.sh sets it for its
+  // breakdown run) it includes what ran inside functions and triggers
+  // (toplevel false), whose time the top-level call already contains.
+  std::string pg_statements_json(double requests) {
+    const auto row = database_->exec(
+        "SELECT coalesce(json_agg(json_build_object('query', left(regexp_replace(query, '\\s+', ' ', 'g'), 110), "
+        "'toplevel', toplevel, 'calls', calls / $1::float8, 'plan_us', total_plan_time * 1000 / $1::float8, "
+        "'exec_us', total_exec_time * 1000 / $1::float8) ORDER BY total_plan_time + total_exec_time DESC), "
+        "'[]')::text FROM pg_stat_statements WHERE " +
+            app_statements(),
+        {std::to_string(requests)});
+    if (!row.ok) throw std::runtime_error("pg_stat_statements: " + row.error);
+    return row.value(0, 0);
   }
 
   std::unique_ptr<emulator::RuntimeEmulator> start_sandbox(bool with_secret = false,
@@ -263,6 +277,11 @@ class BenchWorld {
                                                 {"dbname", database_->name()}}
                                      .dump());
     if (auto up = aws_->start(); !up) throw std::runtime_error("fake aws: " + up.error().message);
+  }
+
+  static std::string app_statements() {
+    return "dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND userid = '" +
+           std::string(test::kAppLoginRole) + "'::regrole";
   }
 
   std::unique_ptr<test::TestDatabase> database_;

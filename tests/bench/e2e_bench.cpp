@@ -92,7 +92,21 @@ struct Route {
   std::string unique_placeholder;  // non-empty: replaced by a fresh email per invocation
 };
 
-void run_route(benchmark::State& state, const Route& route, Variant variant) {
+// SHOPPULSE_BENCH_PG_STATEMENTS_FILE: bench.sh's per-statement breakdown, one
+// JSON line per one-sandbox row.
+void record_pg_statements(const std::string& benchmark_name, double requests) {
+  const char* path = std::getenv("SHOPPULSE_BENCH_PG_STATEMENTS_FILE");
+  if (path == nullptr || *path == '\0') return;
+  try {
+    const std::string statements = BenchWorld::get().pg_statements_json(requests);
+    std::ofstream(path, std::ios::app) << R"({"benchmark":)" << nlohmann::json(benchmark_name).dump()
+                                       << R"(,"statements":)" << statements << "}\n";
+  } catch (const std::exception& e) {
+    (void)std::fprintf(stderr, "e2e_bench: statement breakdown: %s\n", e.what());
+  }
+}
+
+void run_route(benchmark::State& state, const std::string& benchmark_name, const Route& route, Variant variant) {
   emulator::RuntimeEmulator* box = nullptr;
   try {
     box = &sandbox(variant, state.thread_index());
@@ -129,6 +143,7 @@ void run_route(benchmark::State& state, const Route& route, Variant variant) {
     const double n = static_cast<double>(durations.size());
     state.counters["pg_time_us"] = benchmark::Counter(pg.total_ms * 1000.0 / n);
     state.counters["pg_statements"] = benchmark::Counter(pg.statements / n);
+    record_pg_statements(benchmark_name, n);
   }
 
   report_distribution(state, "duration_us", durations);
@@ -161,8 +176,9 @@ void register_all() {
         if (variant == Variant::kBaseline && !with_baseline) continue;
         const std::string prefix = variant == Variant::kBaseline ? "BM_E2E_Baseline/" : "BM_E2E/";
         auto* bench = benchmark::RegisterBenchmark(
-            (prefix + name).c_str(),
-            [route = route, variant](benchmark::State& state) { run_route(state, route, variant); });
+            (prefix + name).c_str(), [name = prefix + name, route = route, variant](benchmark::State& state) {
+              run_route(state, name, route, variant);
+            });
         bench->Unit(benchmark::kMicrosecond)->UseRealTime()->Threads(n);
       }
     }
