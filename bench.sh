@@ -138,6 +138,12 @@ export SHOPPULSE_TEST_PG_DIR=$PG_DIR
 
 rm -rf "$RESULTS"
 mkdir -p "$RESULTS"
+# What was measured and when, for the report (which can be rewritten later
+# from these results without changing them).
+run_commit=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
+[[ -n $(git -C "$ROOT" status --porcelain --untracked-files=no -- . ':!BENCHMARKS.md' ':!docs/bench' 2>/dev/null) ]] &&
+  run_commit+=" (+ uncommitted changes)"
+run_started=$(date -u '+%Y-%m-%d %H:%M UTC')
 
 # End-to-end numbers are the median of E2E_REPETITIONS runs: one noisy second
 # on a shared VM then cannot become the headline number.
@@ -251,6 +257,8 @@ if [[ -n $BASELINE_ALLOC ]]; then
   cp "$BUILD/baseline-commit" "$RESULTS/baseline-commit"
 fi
 
+printf '{"commit": "%s", "date": "%s", "load": "%s"}\n' "$run_commit" "$run_started" \
+  "$(cut -d' ' -f1-3 /proc/loadavg)" >"$RESULTS/run.json"
 report_args=("$RESULTS" "$ROOT")
 ((QUICK)) && report_args+=(--quick)
 python3 "$ROOT/scripts/bench-report.py" "${report_args[@]}"

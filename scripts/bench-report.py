@@ -428,6 +428,11 @@ def main():
     profile = read_text(results, "profile.txt")
     pg_statements = load_jsonl(results, "pg_statements.jsonl")
     m = machine(root)
+    # bench.sh's record of the run: the report may be rewritten later from the same results.
+    run = load_alloc(results, "run")
+    if run:
+        m.update(commit=run.get("commit", m["commit"]), date=run.get("date", m["date"]),
+                 load=run.get("load", "").split() or m["load"])
     out_dir = os.path.join(root, "docs", "bench")
     made = charts(e2e, cold, out_dir)
 
@@ -464,7 +469,7 @@ def main():
              "ctest only smoke-runs each driver (label `bench`).")
     L.append("")
     L.append(f"- Machine: {m['nproc']} CPUs, {m['cpu']}, {m['mem']} RAM, Linux {m['kernel']} (a VM); load average "
-             f"{' / '.join(m['load'])} when the report was written, the benchmark's own processes included")
+             f"{' / '.join(m['load'])} at the end of the run, the benchmark's own processes included")
     L.append(f"- Compiler: {m['compiler']}, Release (`-O3 -DNDEBUG`)")
     L.append(f"- Date: {m['date']}; commit {m['commit']}")
     under_test = os.environ.get("SHOPPULSE_BENCH_BOOTSTRAP", "")
@@ -566,10 +571,15 @@ def main():
                  "statements); no advisory locks, temp tables or session settings on any request path; the health "
                  "check is an empty statement. The one exception is the operator's `{\"action\":\"migrate\"}`, "
                  "which takes a transaction-scoped advisory lock once per deployment.")
+        first_cost = ""
+        base_db = first(cold_base, "BM_ColdStart/database_url") or {}
+        if cold_db.get("first_duration_ms_p50") and base_db.get("first_duration_ms_p50"):
+            first_cost = (" (in the cold-start table below the first invocation's median takes "
+                          f"{fmt(cold_db['first_duration_ms_p50'] - base_db['first_duration_ms_p50'], 1)} ms more "
+                          "than the baseline's, which parsed and planned plain SQL)")
         L.append("- **A new backend's first calls cost more:** PL/pgSQL is loaded and each function compiled on "
-                 "its first call in a backend (about 5 ms on this VM for the first `GET /users`). With RDS Proxy "
-                 "that is once per proxy connection, shared by many sandboxes; with a direct connection it is "
-                 "once per sandbox, visible in the cold-start table below.")
+                 f"its first call in a backend{first_cost}. With RDS Proxy that is once per proxy connection, "
+                 "shared by many sandboxes; with a direct connection it is once per sandbox.")
         L.append("- **Cold start:** init (exec -> first `/next`) is the dynamic loading of libcurl, libpq, OpenSSL "
                  "and their ~25 libraries plus configuration; the database handshake (TCP, SCRAM, the new "
                  "backend) runs on a background thread while the runtime asks for its first event, and the first "
