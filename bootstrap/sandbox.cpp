@@ -105,14 +105,10 @@ runtime::Outcome InvocationAdapter::handle(const runtime::Invocation& invocation
         result.ok
             ? runtime::Outcome(runtime::InvocationResponse{std::move(result.payload)})
             : runtime::Outcome(runtime::FunctionError{std::move(result.error_type), std::move(result.error_message)});
-  } catch (const std::exception& e) {
+  } catch (...) {
     // Handled here, not by the loop, so the line carries this invocation's
     // context and the access log still follows.
-    logger_.error("handler threw an exception", {{"exception", e.what()}});
-    outcome = runtime::FunctionError{runtime::error_types::kUnhandled, "Unhandled exception in handler"};
-  } catch (...) {
-    logger_.error("handler threw a non-standard exception");
-    outcome = runtime::FunctionError{runtime::error_types::kUnhandled, "Unhandled exception in handler"};
+    outcome = runtime::unhandled_exception(logger_);
   }
   std::pmr::polymorphic_allocator<> allocator(&memory);
   outcome->set_completion(allocator.new_object<AccessLog>(*this, std::move(result), cold_start, memory));

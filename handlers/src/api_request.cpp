@@ -85,7 +85,7 @@ void parse_raw_query(std::string_view raw, ApiRequest& request) {
   const auto decoded = [&request](std::string_view text) -> std::string_view {
     if (text.find_first_of("%+") == std::string_view::npos) return text;
     std::pmr::string out(request.memory());
-    percent_decode(text, out);
+    ascii::append_percent_decoded(out, text, true);
     return request.keep(out);
   };
   while (!raw.empty()) {
@@ -269,26 +269,6 @@ Result<ApiRequest> parse_api_request(json::Value event, EventKind kind, const Re
 
 std::string_view extract_request_id(json::Value event) noexcept {
   return string_at(event, {"requestContext", "requestId"});
-}
-
-void percent_decode(std::string_view text, std::pmr::string& out) {
-  out.reserve(out.size() + text.size());
-  const auto hex = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-  };
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '+') {
-      out.push_back(' ');
-    } else if (text[i] == '%' && i + 2 < text.size() && hex(text[i + 1]) >= 0 && hex(text[i + 2]) >= 0) {
-      out.push_back(static_cast<char>(hex(text[i + 1]) * 16 + hex(text[i + 2])));
-      i += 2;
-    } else {
-      out.push_back(text[i]);
-    }
-  }
 }
 
 const std::string_view* ApiRequest::header(std::string_view name) const noexcept {

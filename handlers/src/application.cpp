@@ -12,13 +12,9 @@ namespace {
 
 // The metrics dimension of a direct action: its name when it is one we know,
 // so an arbitrary payload cannot create CloudWatch dimensions.
-std::string_view known_action_route(std::string_view action) {
-  if (action == "migrate") return "action:migrate";
-  if (action == "diagnostic.throw") return "action:diagnostic.throw";
-  if (action == "diagnostic.oversize") return "action:diagnostic.oversize";
-  if (action == "diagnostic.sleep") return "action:diagnostic.sleep";
-  if (action == "diagnostic.context") return "action:diagnostic.context";
-  return "action:unknown";
+void set_action_route(std::string_view action, std::pmr::string& route) {
+  const bool known = std::find(kDirectActions.begin(), kDirectActions.end(), action) != kDirectActions.end();
+  route.assign("action:").append(known ? action : "unknown");
 }
 
 }  // namespace
@@ -192,7 +188,7 @@ ApiResponse Application::health(const InvocationContext& context, std::pmr::memo
 
 void Application::handle_direct(json::Value event, const InvocationContext& context, InvocationResult& result) {
   const std::string action(event["action"].string());
-  result.route = known_action_route(action);
+  set_action_route(action, result.route);
   Result<std::string> payload = fail(Error::make(ErrorKind::kInvalidInput, "unknown_action", "Unknown direct action"));
   std::string failure_type = "Function.UnknownAction";
   if (action == "migrate") {

@@ -1,6 +1,6 @@
 #include "shoppulse/handlers/caller.h"
 
-#include <cctype>
+#include "shoppulse/core/ascii.h"
 
 namespace shoppulse::handlers {
 
@@ -35,8 +35,8 @@ bool parse_uuid(std::string_view text, std::string& out) {
       if (c != '-') return false;
       continue;
     }
-    if (std::isxdigit(static_cast<unsigned char>(c)) == 0) return false;
-    canonical[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (ascii::hex_value(c) < 0) return false;
+    canonical[i] = ascii::to_lower(c);
   }
   out = std::move(canonical);
   return true;

@@ -3,6 +3,7 @@
 #include <cctype>
 #include <charconv>
 
+#include "shoppulse/core/ascii.h"
 #include "shoppulse/core/utf8.h"
 
 namespace shoppulse::handlers {
@@ -57,7 +58,7 @@ Result<nlohmann::json> parse_json_object_body(const ApiRequest& request) {
   if (content_type != nullptr) {
     media = std::string(content_type->substr(0, content_type->find(';')));
     while (!media.empty() && media.back() == ' ') media.pop_back();
-    for (auto& c : media) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    ascii::to_lower(media);
   }
   const bool is_json = media == "application/json" || (media.size() > 5 && media.rfind("application/", 0) == 0 &&
                                                        media.compare(media.size() - 5, 5, "+json") == 0);

@@ -7,8 +7,6 @@
 namespace shoppulse::runtime {
 namespace {
 
-constexpr std::string_view kInvocationPrefix = "/2018-06-01/runtime/invocation/";
-
 void add_error_headers(HttpRequest& request, const FunctionError& error, const std::string& body) {
   request.add_header("Content-Type", "application/json");
   request.add_header("Lambda-Runtime-Function-Error-Type", error.error_type);
@@ -18,11 +16,11 @@ void add_error_headers(HttpRequest& request, const FunctionError& error, const s
 }  // namespace
 
 HttpRequest NextRequest::to_http() const {
-  return HttpRequest("GET", {kInvocationPrefix, "next"});
+  return HttpRequest("GET", {"/", kApiVersion, "/runtime/invocation/next"});
 }
 
 HttpRequest ResponseRequest::to_http() const {
-  HttpRequest request("POST", {kInvocationPrefix, request_id, "/response"});
+  HttpRequest request("POST", {"/", kApiVersion, "/runtime/invocation/", request_id, "/response"});
   if (response != nullptr) {
     request.add_header("Content-Type", response->content_type);
     request.set_body(response->payload);
@@ -34,7 +32,7 @@ ErrorRequest::ErrorRequest(std::string_view request_id, const FunctionError& err
     : request_id_(request_id), error_(&error), body_(format_error_body(error)) {}
 
 HttpRequest ErrorRequest::to_http() const {
-  HttpRequest request("POST", {kInvocationPrefix, request_id_, "/error"});
+  HttpRequest request("POST", {"/", kApiVersion, "/runtime/invocation/", request_id_, "/error"});
   add_error_headers(request, *error_, body_);
   return request;
 }
@@ -42,7 +40,7 @@ HttpRequest ErrorRequest::to_http() const {
 InitErrorRequest::InitErrorRequest(const FunctionError& error) : error_(&error), body_(format_error_body(error)) {}
 
 HttpRequest InitErrorRequest::to_http() const {
-  HttpRequest request("POST", {"/2018-06-01/runtime/init/error"});
+  HttpRequest request("POST", {"/", kApiVersion, "/runtime/init/error"});
   add_error_headers(request, *error_, body_);
   return request;
 }

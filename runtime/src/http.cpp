@@ -5,9 +5,6 @@
 #include "shoppulse/core/ascii.h"
 
 namespace shoppulse::runtime {
-bool header_name_equals(std::string_view a, std::string_view b) noexcept {
-  return ascii::iequals(a, b);
-}
 
 HttpRequest::HttpRequest(std::string_view method, std::initializer_list<std::string_view> path_parts) noexcept
     : method_(method) {
@@ -24,7 +21,7 @@ HttpRequest::HttpRequest(std::string_view method, std::initializer_list<std::str
 
 std::string_view HttpRequest::header(std::string_view name) const noexcept {
   for (const HttpHeader* h = headers_begin(); h != headers_end(); ++h) {
-    if (header_name_equals(h->name, name)) return h->value;
+    if (ascii::iequals(h->name, name)) return h->value;
   }
   return {};
 }
@@ -64,7 +61,7 @@ void ByteBuffer::consume_front(std::size_t count) noexcept {
 
 std::string_view HttpResponse::header(std::string_view name) const noexcept {
   for (const HttpHeader& h : headers) {
-    if (header_name_equals(h.name, name)) return h.value;
+    if (ascii::iequals(h.name, name)) return h.value;
   }
   return {};
 }

@@ -3,6 +3,8 @@
 #include <cstring>
 #include <limits>
 
+#include "shoppulse/core/ascii.h"
+
 namespace shoppulse::runtime {
 namespace {
 
@@ -29,7 +31,7 @@ std::string_view trim(std::string_view text) noexcept {
 bool contains_token(std::string_view list, std::string_view token) noexcept {
   while (!list.empty()) {
     const auto comma = list.find(',');
-    if (header_name_equals(trim(list.substr(0, comma)), token)) return true;
+    if (ascii::iequals(trim(list.substr(0, comma)), token)) return true;
     if (comma == std::string_view::npos) break;
     list.remove_prefix(comma + 1);
   }
@@ -44,13 +46,6 @@ bool parse_decimal(std::string_view text, std::uint64_t& out) noexcept {
     out = out * 10 + static_cast<std::uint64_t>(c - '0');
   }
   return true;
-}
-
-int hex_value(char c) noexcept {
-  if (digit(c)) return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
 }
 
 }  // namespace
@@ -94,22 +89,22 @@ WireState parse_response_head(std::string_view bytes, ResponseHead& head, std::v
       if ((u < 0x20 && c != '\t') || u == 0x7F) return WireState::kInvalid;
     }
     headers.push_back({name, value});
-    if (header_name_equals(name, "content-length")) {
+    if (ascii::iequals(name, "content-length")) {
       std::uint64_t length = 0;
       if (!parse_decimal(value, length)) return WireState::kInvalid;
       if (head.content_length && *head.content_length != length) return WireState::kInvalid;
       head.content_length = length;
-    } else if (header_name_equals(name, "transfer-encoding")) {
+    } else if (ascii::iequals(name, "transfer-encoding")) {
       if (!transfer_encoding.empty()) return WireState::kInvalid;  // one header line, as servers send it
       transfer_encoding = value;
-    } else if (header_name_equals(name, "connection")) {
+    } else if (ascii::iequals(name, "connection")) {
       head.close = head.close || contains_token(value, "close");
     }
   }
   if (!transfer_encoding.empty()) {
     // Only plain chunked is spoken here (what Go's net/http sends); it
     // overrides any Content-Length (RFC 9112 6.3).
-    if (!header_name_equals(transfer_encoding, "chunked")) return WireState::kInvalid;
+    if (!ascii::iequals(transfer_encoding, "chunked")) return WireState::kInvalid;
     head.chunked = true;
     head.content_length.reset();
   }
@@ -129,9 +124,9 @@ WireState ChunkedDecoder::step(char* data, std::size_t available) noexcept {
         const std::string_view line = rest.substr(0, newline - 1);
         std::uint64_t size = 0;
         std::size_t i = 0;
-        for (; i < line.size() && hex_value(line[i]) >= 0; ++i) {
+        for (; i < line.size() && ascii::hex_value(line[i]) >= 0; ++i) {
           if (size > (std::numeric_limits<std::uint64_t>::max() >> 4)) return WireState::kInvalid;
-          size = (size << 4) | static_cast<std::uint64_t>(hex_value(line[i]));
+          size = (size << 4) | static_cast<std::uint64_t>(ascii::hex_value(line[i]));
         }
         if (i == 0) return WireState::kInvalid;
         // Chunk extensions (";name=value") carry nothing the runtime needs.

@@ -88,6 +88,17 @@ std::chrono::milliseconds RetryPolicy::backoff_for(int attempt, double jitter01)
   return std::chrono::milliseconds(static_cast<long long>(capped / 2.0 + capped / 2.0 * jitter));
 }
 
+FunctionError unhandled_exception(const Logger& logger) {
+  try {
+    throw;
+  } catch (const std::exception& e) {
+    logger.error("handler threw an exception", {{"exception", e.what()}});
+  } catch (...) {
+    logger.error("handler threw a non-standard exception");
+  }
+  return FunctionError{error_types::kUnhandled, "Unhandled exception in handler"};
+}
+
 Outcome invoke_safely(InvocationHandler& handler, const Invocation& invocation, std::pmr::memory_resource& memory,
                       const Logger& logger) {
   try {
@@ -103,12 +114,8 @@ Outcome invoke_safely(InvocationHandler& handler, const Invocation& invocation, 
       return too_large;
     }
     return outcome;
-  } catch (const std::exception& e) {
-    logger.error("handler threw an exception", {{"exception", e.what()}});
-    return FunctionError{error_types::kUnhandled, "Unhandled exception in handler"};
   } catch (...) {
-    logger.error("handler threw a non-standard exception");
-    return FunctionError{error_types::kUnhandled, "Unhandled exception in handler"};
+    return unhandled_exception(logger);
   }
 }
 

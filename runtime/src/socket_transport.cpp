@@ -12,6 +12,7 @@
 #include <cstring>
 #include <string>
 
+#include "shoppulse/core/unique_fd.h"
 #include "shoppulse/runtime/http_wire.h"
 #include "shoppulse/runtime/shutdown.h"
 #include "shoppulse/runtime/transport.h"
@@ -24,29 +25,6 @@ constexpr int kConnectTimeoutMs = 2000;
 constexpr int kIoTimeoutSeconds = 30;
 constexpr std::size_t kInitialBuffer = std::size_t{64} * 1024;
 constexpr std::size_t kReadChunk = std::size_t{16} * 1024;
-
-class UniqueFd {
- public:
-  UniqueFd() = default;
-  explicit UniqueFd(int fd) noexcept : fd_(fd) {}
-  UniqueFd(UniqueFd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
-  UniqueFd& operator=(UniqueFd&& other) noexcept {
-    reset(std::exchange(other.fd_, -1));
-    return *this;
-  }
-  UniqueFd(const UniqueFd&) = delete;
-  UniqueFd& operator=(const UniqueFd&) = delete;
-  ~UniqueFd() { reset(); }
-  [[nodiscard]] int get() const noexcept { return fd_; }
-  explicit operator bool() const noexcept { return fd_ >= 0; }
-  void reset(int fd = -1) noexcept {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = fd;
-  }
-
- private:
-  int fd_ = -1;
-};
 
 Error unreachable(std::string_view what, int error_number = 0) {
   std::string message = "Runtime API: ";
@@ -234,6 +212,7 @@ struct SocketTransport::Impl {
     enum class Body { kUnknown, kLength, kChunked, kUntilClose } mode = Body::kUnknown;
     std::uint64_t expected = 0;
     ChunkedDecoder chunked(options.max_body != 0 ? options.max_body : ~std::uint64_t{0});
+    const char* head_parsed_in = nullptr;  // where the header views point
     close_after = false;
     const bool no_limit = options.timeout.count() == 0;
 
@@ -263,6 +242,7 @@ struct SocketTransport::Impl {
         const WireState state = parse_response_head(buffer.view(), response_head, response.headers);
         if (state == WireState::kIncomplete) continue;
         if (state == WireState::kInvalid) return fail(protocol_error("malformed response head"));
+        head_parsed_in = buffer.data();
         if (response_head.status >= 100 && response_head.status < 200) {
           buffer.consume_front(response_head.size);  // 100 Continue and the like: the answer follows
           continue;
@@ -304,9 +284,11 @@ struct SocketTransport::Impl {
     if (mode == Body::kUntilClose) {
       response.body = std::string_view(buffer.data() + response_head.size, buffer.size() - response_head.size);
     }
-    // The buffer may have grown since the head was parsed: point the header
+    // A buffer that grew after the head was parsed moved it: point the header
     // views at the final bytes.
-    static_cast<void>(parse_response_head(buffer.view(), response_head, response.headers));
+    if (buffer.data() != head_parsed_in) {
+      static_cast<void>(parse_response_head(buffer.view(), response_head, response.headers));
+    }
     response.status = response_head.status;
     return {};
   }

@@ -7,6 +7,7 @@
 #include "shoppulse/aws/aws_error.h"
 #include "shoppulse/aws/sigv4.h"
 #include "shoppulse/aws/uri.h"
+#include "shoppulse/core/ascii.h"
 
 namespace shoppulse::aws {
 namespace {
@@ -127,7 +128,7 @@ Result<AwsResponse> AwsClient::send(std::string_view method, std::string_view pa
   to_sign.headers.reserve(headers.size() + 1);
   to_sign.headers.push_back({"Host", endpoint.host_header()});
   for (const auto& header : headers) {
-    if (!iequals(header.name, "host")) to_sign.headers.push_back(header);
+    if (!ascii::iequals(header.name, "host")) to_sign.headers.push_back(header);
   }
 
   const int max_attempts = settings.retry.max_attempts;

@@ -1,8 +1,9 @@
 #include "shoppulse/aws/endpoint.h"
 
 #include <algorithm>
-#include <cctype>
 #include <charconv>
+
+#include "shoppulse/core/ascii.h"
 
 namespace shoppulse::aws {
 namespace {
@@ -17,10 +18,7 @@ int default_port(std::string_view scheme) {
 }
 
 bool is_true(std::string_view value) {
-  std::string lowered(value);
-  std::transform(lowered.begin(), lowered.end(), lowered.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return lowered == "true";
+  return ascii::iequals(value, "true");
 }
 
 }  // namespace
@@ -28,7 +26,7 @@ bool is_true(std::string_view value) {
 std::string service_endpoint_env_var(std::string_view service_id) {
   std::string out = "AWS_ENDPOINT_URL_";
   for (const char c : service_id) {
-    out.push_back(c == ' ' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+    out.push_back(c == ' ' ? '_' : ascii::to_upper(c));
   }
   return out;
 }
@@ -66,8 +64,7 @@ Result<Endpoint> parse_endpoint_url(std::string_view url) {
   const std::size_t scheme_end = url.find("://");
   if (scheme_end == std::string_view::npos) return fail(invalid_endpoint(url, "missing scheme"));
   std::string scheme(url.substr(0, scheme_end));
-  std::transform(scheme.begin(), scheme.end(), scheme.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  ascii::to_lower(scheme);
   if (scheme != "https" && scheme != "http") return fail(invalid_endpoint(url, "scheme must be https or http"));
   endpoint.scheme = std::move(scheme);
 

@@ -6,6 +6,8 @@
 #include <cstdlib>
 #include <mutex>
 
+#include "shoppulse/core/ascii.h"
+
 namespace shoppulse::aws {
 namespace {
 
@@ -156,7 +158,7 @@ Result<HttpResponse> HttpClient::perform(const HttpRequest& request) {
     if (has_line_break(header.name) || has_line_break(header.value)) {
       return fail(Error::make(ErrorKind::kInternal, std::string(kErrTransport), "HTTP header contains a line break"));
     }
-    if (iequals(header.name, "content-type")) has_content_type = true;
+    if (ascii::iequals(header.name, "content-type")) has_content_type = true;
     const std::string line = header.name + ": " + header.value;
     curl_slist* grown = curl_slist_append(header_list.get(), line.c_str());
     if (grown == nullptr) return fail(Error::make(ErrorKind::kInternal, "curl_headers", "out of memory"));

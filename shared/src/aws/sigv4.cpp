@@ -1,12 +1,12 @@
 #include "shoppulse/aws/sigv4.h"
 
 #include <algorithm>
-#include <cctype>
 #include <ctime>
 #include <utility>
 #include <vector>
 
 #include "shoppulse/aws/uri.h"
+#include "shoppulse/core/ascii.h"
 
 namespace shoppulse::aws::sigv4 {
 namespace {
@@ -17,8 +17,7 @@ bool is_space(char c) noexcept {
 
 std::string lower(std::string_view text) {
   std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  ascii::to_lower(out);
   return out;
 }
 
@@ -225,9 +224,9 @@ Result<SignedRequest> sign(const RequestToSign& request, const AwsCredentials& c
   out.headers.reserve(request.headers.size() + 4);
   for (const auto& header : request.headers) {
     // A retried request carries the previous attempt's signature headers.
-    if (iequals(header.name, "authorization") || iequals(header.name, "x-amz-date")) continue;
-    if (has_token && iequals(header.name, "x-amz-security-token")) continue;
-    if (params.add_content_sha256_header && iequals(header.name, "x-amz-content-sha256")) continue;
+    if (ascii::iequals(header.name, "authorization") || ascii::iequals(header.name, "x-amz-date")) continue;
+    if (has_token && ascii::iequals(header.name, "x-amz-security-token")) continue;
+    if (params.add_content_sha256_header && ascii::iequals(header.name, "x-amz-content-sha256")) continue;
     out.headers.push_back(header);
   }
 

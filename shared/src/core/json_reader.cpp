@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "json_scan.h"
+#include "shoppulse/core/ascii.h"
 #include "shoppulse/core/utf8.h"
 
 namespace shoppulse::json {
@@ -218,18 +219,11 @@ class Document::Parser {
     }
   }
 
-  static int hex(char c) noexcept {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-  }
-
   bool hex4(std::uint32_t& out) noexcept {
     if (end_ - cursor_ < 4) return false;
     out = 0;
     for (int i = 0; i < 4; ++i) {
-      const int digit_value = hex(cursor_[i]);  // NOLINT: length checked above
+      const int digit_value = ascii::hex_value(cursor_[i]);  // NOLINT: length checked above
       if (digit_value < 0) return false;
       out = (out << 4) | static_cast<std::uint32_t>(digit_value);
     }

@@ -2,18 +2,16 @@
 
 #include <unistd.h>
 
-#include <algorithm>
-#include <cctype>
 #include <cerrno>
 #include <chrono>
-#include <ctime>
+
+#include "shoppulse/core/ascii.h"
 
 namespace shoppulse {
 
 Result<LogLevel> parse_log_level(std::string_view name) {
   std::string upper(name);
-  std::transform(upper.begin(), upper.end(), upper.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  ascii::to_upper(upper);
   if (upper == "TRACE") return LogLevel::kTrace;
   if (upper == "DEBUG") return LogLevel::kDebug;
   if (upper == "INFO") return LogLevel::kInfo;
@@ -81,15 +79,6 @@ void Logger::log(LogLevel level, std::string_view message, const nlohmann::json&
     if (!fields.is_object()) return;
     for (const auto& [key, value] : fields.items()) writer.key(key).raw(dump_json(value));
   });
-}
-
-void Logger::write_raw_line(const nlohmann::json& object) const {
-  write_line(dump_json(object));
-}
-
-void Logger::write_line(std::string line) const {
-  line.push_back('\n');
-  write_all(line);
 }
 
 void Logger::write_lines(std::pmr::string& text) const {

@@ -3,12 +3,10 @@
 #include "shoppulse/core/json_writer.h"
 
 namespace shoppulse::metrics {
-namespace {
 
-template <typename String>
-void write_emf(String& line, std::string_view metrics_namespace, const InvocationMetrics& metrics,
-               long long timestamp_ms) {
-  BasicJsonWriter<String> w(line);
+void append_emf_line(std::pmr::string& out, std::string_view metrics_namespace, const InvocationMetrics& metrics,
+                     long long timestamp_ms) {
+  ArenaJsonWriter w(out);
   w.begin_object().key("_aws").begin_object();
   w.field("Timestamp", static_cast<std::int64_t>(timestamp_ms));
   w.key("CloudWatchMetrics").begin_array().begin_object();
@@ -30,20 +28,6 @@ void write_emf(String& line, std::string_view metrics_namespace, const Invocatio
   w.field("Errors", metrics.errors);
   w.field("ColdStart", metrics.cold_start);
   w.end_object();
-}
-
-}  // namespace
-
-std::string emf_line(std::string_view metrics_namespace, const InvocationMetrics& metrics, long long timestamp_ms) {
-  std::string line;
-  line.reserve(384);
-  write_emf(line, metrics_namespace, metrics, timestamp_ms);
-  return line;
-}
-
-void append_emf_line(std::pmr::string& out, std::string_view metrics_namespace, const InvocationMetrics& metrics,
-                     long long timestamp_ms) {
-  write_emf(out, metrics_namespace, metrics, timestamp_ms);
 }
 
 }  // namespace shoppulse::metrics

@@ -7,6 +7,7 @@
 
 #include "shoppulse/aws/crypto.h"
 #include "shoppulse/aws/sigv4.h"
+#include "shoppulse/core/ascii.h"
 
 namespace shoppulse::aws {
 namespace {
@@ -107,8 +108,8 @@ TEST(AwsSigV4, ResigningReplacesStaleSignatureHeaders) {
   std::size_t dates = 0;
   std::size_t authorizations = 0;
   for (const auto& header : second->headers) {
-    dates += iequals(header.name, "X-Amz-Date") ? 1u : 0u;
-    authorizations += iequals(header.name, "Authorization") ? 1u : 0u;
+    dates += ascii::iequals(header.name, "X-Amz-Date") ? 1u : 0u;
+    authorizations += ascii::iequals(header.name, "Authorization") ? 1u : 0u;
   }
   EXPECT_EQ(dates, 1u);
   EXPECT_EQ(authorizations, 1u);

@@ -19,6 +19,7 @@
 #include <nlohmann/json.hpp>
 
 #include "shoppulse/aws/sigv4.h"
+#include "shoppulse/core/ascii.h"
 
 namespace shoppulse::aws {
 namespace {
@@ -164,7 +165,7 @@ void prepare_botocore(const VectorCase& c, Prepared& p) {
   // request's header when it has one, else (get-vanilla-with-session-token)
   // from the canonical request, as botocore's own test does.
   for (auto it = p.raw.headers.begin(); it != p.raw.headers.end(); ++it) {
-    if (iequals(it->name, "X-Amz-Security-Token")) {
+    if (ascii::iequals(it->name, "X-Amz-Security-Token")) {
       p.credentials.session_token = it->value;
       p.raw.headers.erase(it);
       break;

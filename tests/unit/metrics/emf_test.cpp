@@ -6,10 +6,16 @@
 namespace shoppulse::metrics {
 namespace {
 
+nlohmann::json emf_document(std::string_view metrics_namespace, const InvocationMetrics& metrics,
+                            long long timestamp_ms) {
+  std::pmr::string line;
+  append_emf_line(line, metrics_namespace, metrics, timestamp_ms);
+  return nlohmann::json::parse(line);
+}
+
 // Golden: the exact EMF document CloudWatch documents for one metric set.
 TEST(Emf, MatchesTheGoldenShape) {
-  const auto document =
-      nlohmann::json::parse(emf_line("ShopPulse/Api", {"GET /users", 1.5, 0.25, 0, 1}, 1795428930123LL));
+  const auto document = emf_document("ShopPulse/Api", {"GET /users", 1.5, 0.25, 0, 1}, 1795428930123LL);
   const auto golden = nlohmann::json::parse(R"({
     "_aws": {"Timestamp": 1795428930123, "CloudWatchMetrics": [{
       "Namespace": "ShopPulse/Api",
@@ -21,7 +27,7 @@ TEST(Emf, MatchesTheGoldenShape) {
 }
 
 TEST(Emf, EveryDeclaredMetricAndDimensionHasAValue) {
-  const auto document = nlohmann::json::parse(emf_line("X", {"", 0, 0, 1, 0}, 1));
+  const auto document = emf_document("X", {"", 0, 0, 1, 0}, 1);
   for (const auto& directive : document["_aws"]["CloudWatchMetrics"]) {
     for (const auto& set : directive["Dimensions"]) {
       for (const auto& key : set) {

@@ -12,32 +12,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "shoppulse/core/unique_fd.h"
+
 namespace shoppulse::emulator {
 namespace {
-
-// Owns a file descriptor until released; used only while spawning so every
-// early return closes what was opened.
-class Fd {
- public:
-  Fd() = default;
-  explicit Fd(int fd) : fd_(fd) {}
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  ~Fd() { reset(); }
-  [[nodiscard]] int get() const noexcept { return fd_; }
-  int release() noexcept {
-    const int fd = fd_;
-    fd_ = -1;
-    return fd;
-  }
-  void reset(int fd = -1) noexcept {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = fd;
-  }
-
- private:
-  int fd_ = -1;
-};
 
 struct SpawnAttributes {
   posix_spawn_file_actions_t actions{};
@@ -90,11 +68,11 @@ Result<std::unique_ptr<ChildProcess>> ChildProcess::spawn(SpawnOptions options) 
   // O_CLOEXEC: emulators spawn concurrently; a sibling child must not inherit
   // our pipe ends, or we would never see EOF.
   if (::pipe2(out_pipe, O_CLOEXEC) != 0) return fail(spawn_error("pipe2", errno));
-  Fd out_read(out_pipe[0]);
-  Fd out_write(out_pipe[1]);
+  UniqueFd out_read(out_pipe[0]);
+  UniqueFd out_write(out_pipe[1]);
   if (::pipe2(err_pipe, O_CLOEXEC) != 0) return fail(spawn_error("pipe2", errno));
-  Fd err_read(err_pipe[0]);
-  Fd err_write(err_pipe[1]);
+  UniqueFd err_read(err_pipe[0]);
+  UniqueFd err_write(err_pipe[1]);
 
   SpawnAttributes spawn;
   posix_spawn_file_actions_addopen(&spawn.actions, 0, "/dev/null", O_RDONLY, 0);

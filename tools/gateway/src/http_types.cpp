@@ -1,17 +1,9 @@
 #include "shoppulse/gateway/http_types.h"
 
-#include <algorithm>
-#include <cctype>
+#include "shoppulse/core/ascii.h"
 
 namespace shoppulse::gateway {
 namespace {
-
-int hex_value(char c) noexcept {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 const std::string* find_header(const HeaderList& headers, std::string_view name) {
   for (const auto& [key, value] : headers) {
@@ -23,32 +15,18 @@ const std::string* find_header(const HeaderList& headers, std::string_view name)
 }  // namespace
 
 bool equals_ignore_case(std::string_view a, std::string_view b) noexcept {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-         });
+  return ascii::iequals(a, b);
 }
 
 std::string to_lower(std::string_view text) {
   std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  ascii::to_lower(out);
   return out;
 }
 
 std::string percent_decode(std::string_view text, bool plus_is_space) {
   std::string out;
-  out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (c == '+' && plus_is_space) {
-      out.push_back(' ');
-    } else if (c == '%' && i + 2 < text.size() && hex_value(text[i + 1]) >= 0 && hex_value(text[i + 2]) >= 0) {
-      out.push_back(static_cast<char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2])));
-      i += 2;
-    } else {
-      out.push_back(c);
-    }
-  }
+  ascii::append_percent_decoded(out, text, plus_is_space);
   return out;
 }
 

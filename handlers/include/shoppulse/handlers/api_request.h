@@ -93,7 +93,4 @@ Result<ApiRequest> parse_api_request(json::Value event, EventKind kind, const Re
 // that failed to parse.
 std::string_view extract_request_id(json::Value event) noexcept;
 
-// %XX and '+' decoding of a query component into `out` (appended).
-void percent_decode(std::string_view text, std::pmr::string& out);
-
 }  // namespace shoppulse::handlers

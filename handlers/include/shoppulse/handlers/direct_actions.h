@@ -4,7 +4,9 @@
 // headers) can be proven against the real binary; they are off unless
 // SHOPPULSE_DIAGNOSTIC_ACTIONS=1.
 
+#include <array>
 #include <string>
+#include <string_view>
 
 #include "shoppulse/core/json_reader.h"
 #include "shoppulse/core/log.h"
@@ -16,6 +18,11 @@ struct InvocationContext;
 }
 
 namespace shoppulse::handlers {
+
+// Every direct action this function knows; the diagnostic ones answer only
+// with SHOPPULSE_DIAGNOSTIC_ACTIONS=1.
+inline constexpr std::array<std::string_view, 5> kDirectActions = {"migrate", "diagnostic.throw", "diagnostic.oversize",
+                                                                   "diagnostic.sleep", "diagnostic.context"};
 
 // {"action":"migrate"}: applies pending sql/migrations files shipped with the
 // function, exactly as sql/migrate.sh does (same schema_migrations table,

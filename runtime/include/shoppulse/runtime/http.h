@@ -20,9 +20,6 @@ struct HttpHeader {
   std::string_view value;
 };
 
-// Case-insensitive ASCII comparison, as HTTP header names compare.
-bool header_name_equals(std::string_view a, std::string_view b) noexcept;
-
 class HttpRequest {
  public:
   static constexpr std::size_t kMaxHeaders = 4;

@@ -47,6 +47,10 @@ inline constexpr std::size_t kInvocationArenaBytes = std::size_t{512} * 1024;
 LoopExit run_loop(RuntimeClient& client, InvocationHandler& handler, const RetryPolicy& retry, const Logger& logger,
                   const std::atomic<bool>& shutdown_requested);
 
+// Called in a catch block: logs the exception in flight and returns the
+// Function.UnhandledException error reported for it.
+FunctionError unhandled_exception(const Logger& logger);
+
 // Invokes the handler with exceptions converted to Function.UnhandledException
 // and oversize payloads converted to Function.ResponseSizeTooLarge.
 Outcome invoke_safely(InvocationHandler& handler, const Invocation& invocation, std::pmr::memory_resource& memory,

@@ -15,8 +15,6 @@ struct HttpHeader {
 };
 using HttpHeaders = std::vector<HttpHeader>;
 
-bool iequals(std::string_view a, std::string_view b) noexcept;
-
 // First value of `name` (case-insensitive), if any.
 std::optional<std::string_view> find_header(const HttpHeaders& headers, std::string_view name);
 

@@ -76,18 +76,12 @@ class Logger {
   // straight into the line, with no intermediate JSON document.
   template <typename WriteFields>
   void log_with(LogLevel level, std::string_view message, WriteFields&& write_fields) const {
-    std::string line = format_with(level, message, std::forward<WriteFields>(write_fields));
-    if (!line.empty()) write_line(std::move(line));
-  }
-
-  // The line log_with would write, without writing it (empty when `level` is
-  // disabled): lets a caller emit several lines with one write(2).
-  template <typename WriteFields>
-  [[nodiscard]] std::string format_with(LogLevel level, std::string_view message, WriteFields&& write_fields) const {
+    if (!enabled(level)) return;
     std::string line;
-    if (enabled(level)) line.reserve(512);
+    line.reserve(512);
     append_line(line, level, message, std::forward<WriteFields>(write_fields));
-    return line;
+    line.push_back('\n');
+    write_all(line);
   }
 
   // Appends that line to `out` (a std::string or an arena's std::pmr::string;
@@ -101,19 +95,14 @@ class Logger {
     writer.end_object();
   }
 
-  // Writes an already-built JSON object as one line regardless of level
-  // (used for EMF metric lines, which CloudWatch parses from the log stream).
-  void write_raw_line(const nlohmann::json& object) const;
-  // `line` may hold several lines joined by '\n'; they go out in one write(2).
-  void write_raw_line(std::string line) const { write_line(std::move(line)); }
-  // Writes `text` as is, plus the final newline: one or more complete lines,
-  // in one write(2). `text` must have room to append the newline.
+  // Writes `text` as is, plus the final newline, regardless of level: one or
+  // more complete lines (an access log and its EMF metric line, which
+  // CloudWatch parses from the log stream) in one write(2).
   void write_lines(std::pmr::string& text) const;
 
  private:
   template <typename String>
   void begin_line(BasicJsonWriter<String>& writer, LogLevel level, std::string_view message) const;
-  void write_line(std::string line) const;
   void write_all(std::string_view bytes) const;
 
   LogLevel min_level_;

@@ -3,7 +3,6 @@
 // CloudWatch turns into metrics without any API call from the sandbox.
 
 #include <memory_resource>
-#include <string>
 #include <string_view>
 
 namespace shoppulse::metrics {
@@ -18,8 +17,7 @@ struct InvocationMetrics {
 
 // {"_aws":{"Timestamp":ms,"CloudWatchMetrics":[{"Namespace":ns,"Dimensions":[["Route"]],
 //   "Metrics":[{"Name":"Latency","Unit":"Milliseconds"},...]}]},"Route":..,"Latency":..,...}
-std::string emf_line(std::string_view metrics_namespace, const InvocationMetrics& metrics, long long timestamp_ms);
-// The same line appended to `out` (an invocation arena's string).
+// The line is appended to `out` (an invocation arena's string), unterminated.
 void append_emf_line(std::pmr::string& out, std::string_view metrics_namespace, const InvocationMetrics& metrics,
                      long long timestamp_ms);
 

@@ -1,0 +1,71 @@
+#include "shoppulse/core/ascii.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "shoppulse/core/unique_fd.h"
+
+namespace shoppulse {
+namespace {
+
+std::string decoded(std::string_view text, bool plus_is_space) {
+  std::string out = ">";
+  ascii::append_percent_decoded(out, text, plus_is_space);
+  return out;
+}
+
+TEST(Ascii, HexValueAcceptsBothCasesAndNothingElse) {
+  EXPECT_EQ(ascii::hex_value('0'), 0);
+  EXPECT_EQ(ascii::hex_value('9'), 9);
+  EXPECT_EQ(ascii::hex_value('a'), 10);
+  EXPECT_EQ(ascii::hex_value('F'), 15);
+  for (const char c : std::string("gG/:@` \xff")) EXPECT_EQ(ascii::hex_value(c), -1) << c;
+}
+
+TEST(Ascii, PercentDecodingAppendsAndKeepsWhatIsNotAnEscape) {
+  EXPECT_EQ(decoded("a%20b%2Fc", false), ">a b/c");
+  EXPECT_EQ(decoded("%e2%82%AC", false), ">\xe2\x82\xac");
+  // A '%' without two hex digits after it stays as it is.
+  EXPECT_EQ(decoded("100%", false), ">100%");
+  EXPECT_EQ(decoded("%4", false), ">%4");
+  EXPECT_EQ(decoded("%zz%41", false), ">%zzA");
+  EXPECT_EQ(decoded("%2541", false), ">%41");  // decoded once, not twice
+}
+
+TEST(Ascii, PlusIsASpaceOnlyInFormEncoding) {
+  EXPECT_EQ(decoded("a+b%2B", true), ">a b+");
+  EXPECT_EQ(decoded("a+b%2B", false), ">a+b+");
+}
+
+TEST(Ascii, CaseHelpersTouchOnlyAsciiLetters) {
+  EXPECT_TRUE(ascii::iequals("Content-Type", "content-TYPE"));
+  EXPECT_FALSE(ascii::iequals("content-type", "content-typ"));
+  EXPECT_FALSE(ascii::iequals("\xc3\xa9", "\xc3\x89"));  // not ASCII: compared as bytes
+  std::string text = "Mixed-Case_09\xc3\x89";
+  ascii::to_lower(text);
+  EXPECT_EQ(text, "mixed-case_09\xc3\x89");
+  ascii::to_upper(text);
+  EXPECT_EQ(text, "MIXED-CASE_09\xc3\x89");
+}
+
+TEST(UniqueFd, ClosesOnResetAndNotAfterRelease) {
+  int ends[2];
+  ASSERT_EQ(::pipe(ends), 0);
+  UniqueFd read_end(ends[0]);
+  {
+    UniqueFd write_end(ends[1]);
+    UniqueFd moved(std::move(write_end));
+    EXPECT_FALSE(write_end);  // NOLINT(bugprone-use-after-move): moved-from state is the point
+    EXPECT_EQ(moved.get(), ends[1]);
+  }
+  // The write end was closed when `moved` went away: the reader sees EOF.
+  char byte = 0;
+  EXPECT_EQ(::read(read_end.get(), &byte, 1), 0);
+  const int raw = read_end.release();
+  EXPECT_FALSE(read_end);
+  EXPECT_EQ(::close(raw), 0);  // still open: release() did not close it
+}
+
+}  // namespace
+}  // namespace shoppulse
