@@ -48,14 +48,15 @@ DbError deadline_error(std::string_view what) {
   return error;
 }
 
-// BEGIN and the per-transaction settings: tenant for row-level security and a
-// statement timeout, both local to the transaction so nothing leaks into the
-// next use of the connection.
-std::vector<Statement> transaction_setup(const TxOptions& options, milliseconds statement_timeout) {
+// BEGIN and the per-transaction settings (the connection's tenant setup:
+// tenant for row-level security and a statement timeout, both local to the
+// transaction so nothing leaks into the next use of the connection).
+std::vector<Statement> transaction_setup(detail::PooledConnection& connection, const TxOptions& options,
+                                         milliseconds statement_timeout) {
   std::vector<Statement> setup;
   setup.push_back(Statement{options.read_only ? "BEGIN READ ONLY" : "BEGIN", {}});
-  setup.push_back(Statement{"SELECT set_config('app.tenant_id', $1, true), set_config('statement_timeout', $2, true)",
-                            {std::string(options.tenant_id), std::to_string(statement_timeout.count())}});
+  // BEGIN READ ONLY already makes the transaction read-only.
+  setup.push_back(connection.tenant_setup(options.tenant_id, statement_timeout, false));
   return setup;
 }
 
@@ -323,9 +324,10 @@ Status Pool::run_transaction(const TxOptions& options, const std::function<Statu
   if (!lease) return fail(std::move(lease).error());
   detail::PooledConnection& connection = *lease->connection_;
 
-  Transaction tx(connection,
-                 transaction_setup(resolved, effective_statement_timeout(resolved, settings_, Clock::now())), deadline,
-                 options.read_only);
+  Transaction tx(
+      connection,
+      transaction_setup(connection, resolved, effective_statement_timeout(resolved, settings_, Clock::now())), deadline,
+      options.read_only);
   const auto roll_back = [&] {
     if (!tx.sent_ || !connection.can_send() || !connection.in_transaction()) return;
     if (!connection.simple("ROLLBACK", std::max(deadline, Clock::now() + settings_.ping_timeout))) lease->discard();

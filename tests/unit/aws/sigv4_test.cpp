@@ -45,6 +45,34 @@ TEST(AwsCrypto, MatchesPublishedDigests) {
             "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
 }
 
+// The HMAC is built on the SHA-256 block functions: every key-length branch
+// against published (RFC 4231) or independently computed (Python hmac) values.
+TEST(AwsCrypto, HmacCoversEveryKeyLength) {
+  struct Case {
+    std::string key;
+    std::string data;
+    const char* expected;
+  };
+  const Case cases[] = {
+      // RFC 4231 test case 1: a 20-byte key.
+      {std::string(20, '\x0b'), "Hi There", "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7"},
+      // RFC 4231 test case 6: a key longer than the block is hashed first.
+      {std::string(131, '\xaa'), "Test Using Larger Than Block-Size Key - Hash Key First",
+       "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"},
+      // Exactly one block of key, and the empty key.
+      {std::string(64, 'k'), "exactly one block of key",
+       "baa93ea4ccc7062ed6870c5e7937dbd35ad7791df4e29df9addeb429ff491acf"},
+      {"", "", "b613679a0814d9ec772f95d778c35fc5ff1697c493715653c6c712144292c5ad"},
+  };
+  for (const Case& c : cases) {
+    EXPECT_EQ(crypto::hex_encode(crypto::hmac_sha256(c.key, c.data).value()), c.expected) << c.data;
+    // A prepared key gives the same MAC, and can be used again.
+    const crypto::HmacSha256Key key(c.key);
+    EXPECT_EQ(crypto::hex_encode(key.mac(c.data)), c.expected) << c.data;
+    EXPECT_EQ(crypto::hex_encode(key.mac(c.data)), c.expected) << c.data;
+  }
+}
+
 TEST(AwsSigV4, FormatsAmzDateInUtc) {
   EXPECT_EQ(sigv4::format_amz_date(kTime), "20150830T123600Z");
   EXPECT_EQ(sigv4::format_amz_date(system_clock::time_point(seconds(0))), "19700101T000000Z");
