@@ -2,12 +2,11 @@
 // per-sandbox context (config, logger, application) once, then hands control
 // to the runtime's poll loop.
 
-#include <curl/curl.h>
-
 #include <csignal>
 #include <cstdlib>
 #include <memory>
 
+#include "packaged_defaults.h"
 #include "sandbox.h"
 #include "shoppulse/core/log.h"
 #include "shoppulse/runtime/client.h"
@@ -19,8 +18,9 @@ int main() {
   // A peer closing a socket mid-write must be an error value, not process death.
   static_cast<void>(std::signal(SIGPIPE, SIG_IGN));
   shoppulse::runtime::ShutdownSignal::install();
-  // libcurl (the AWS calls) must be initialised before any thread starts.
-  if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) return 1;
+  // Before any thread starts: these set environment variables.
+  static_cast<void>(shoppulse::bootstrap::apply_packaged_defaults(
+      shoppulse::bootstrap::executable_directory(), shoppulse::bootstrap::env_or_empty("LAMBDA_TASK_ROOT")));
   const shoppulse::Logger bootstrap_logger(shoppulse::LogLevel::kInfo, 2);
 
   auto transport =
@@ -55,6 +55,5 @@ int main() {
   }
   warm.logger().info("shutdown requested; closing connections");
   sandbox->reset();  // closes database connections before exit
-  curl_global_cleanup();
   return 0;
 }

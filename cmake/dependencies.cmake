@@ -1,7 +1,6 @@
 # Every dependency is a Debian package (see scripts/install-deps.sh); nothing is
 # downloaded at configure or build time.
 find_package(PkgConfig REQUIRED)
-find_package(CURL REQUIRED)
 find_package(OpenSSL REQUIRED)
 find_package(PostgreSQL REQUIRED)
 find_package(ZLIB REQUIRED)

@@ -1,24 +1,28 @@
 #include <fcntl.h>
-#include <netdb.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <poll.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <charconv>
+#include <chrono>
 #include <cstring>
 #include <string>
 
+#include "shoppulse/core/http_wire.h"
+#include "shoppulse/core/tcp_connect.h"
 #include "shoppulse/core/unique_fd.h"
-#include "shoppulse/runtime/http_wire.h"
 #include "shoppulse/runtime/shutdown.h"
 #include "shoppulse/runtime/transport.h"
 
 namespace shoppulse::runtime {
 namespace {
+
+using http1::ChunkedDecoder;
+using http1::parse_response_head;
+using http1::ResponseHead;
+using http1::WireState;
 
 constexpr int kConnectTimeoutMs = 2000;
 // Per-recv/send limit. A request with no timeout (/next) simply waits again.
@@ -87,15 +91,6 @@ Result<Endpoint> parse_endpoint(std::string_view text) {
   return endpoint;
 }
 
-bool wait_writable(int fd, int timeout_ms) {
-  pollfd ready{fd, POLLOUT, 0};
-  while (true) {
-    const int rc = ::poll(&ready, 1, timeout_ms);
-    if (rc > 0) return true;
-    if (rc == 0 || errno != EINTR) return false;
-  }
-}
-
 }  // namespace
 
 struct SocketTransport::Impl {
@@ -108,48 +103,18 @@ struct SocketTransport::Impl {
   Status connect_now() {
     fd.reset();
     reused = false;
-    addrinfo hints{};
-    hints.ai_family = AF_UNSPEC;
-    hints.ai_socktype = SOCK_STREAM;
-    hints.ai_flags = AI_NUMERICSERV;
-    addrinfo* found = nullptr;
-    if (::getaddrinfo(endpoint.host.c_str(), endpoint.port.c_str(), &hints, &found) != 0 || found == nullptr) {
-      return fail(unreachable("cannot resolve " + endpoint.authority));
-    }
-    int last_error = 0;
-    for (const addrinfo* at = found; at != nullptr; at = at->ai_next) {
-      UniqueFd socket_fd(::socket(at->ai_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
-      if (!socket_fd) {
-        last_error = errno;
-        continue;
-      }
-      int rc = ::connect(socket_fd.get(), at->ai_addr, at->ai_addrlen);
-      if (rc != 0 && errno == EINPROGRESS) {
-        int so_error = ETIMEDOUT;
-        socklen_t length = sizeof so_error;
-        if (wait_writable(socket_fd.get(), kConnectTimeoutMs)) {
-          ::getsockopt(socket_fd.get(), SOL_SOCKET, SO_ERROR, &so_error, &length);
-        }
-        rc = so_error == 0 ? 0 : -1;
-        errno = so_error;
-      }
-      if (rc != 0) {
-        last_error = errno;
-        continue;
-      }
-      // Blocking from here on: one recv(2) waits for a whole reply, no poll(2).
-      const int flags = ::fcntl(socket_fd.get(), F_GETFL);
-      ::fcntl(socket_fd.get(), F_SETFL, flags & ~O_NONBLOCK);
-      const int one = 1;
-      ::setsockopt(socket_fd.get(), IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-      const timeval io_timeout{kIoTimeoutSeconds, 0};
-      ::setsockopt(socket_fd.get(), SOL_SOCKET, SO_RCVTIMEO, &io_timeout, sizeof io_timeout);
-      ::setsockopt(socket_fd.get(), SOL_SOCKET, SO_SNDTIMEO, &io_timeout, sizeof io_timeout);
-      fd = std::move(socket_fd);
-      break;
-    }
-    ::freeaddrinfo(found);
-    if (!fd) return fail(unreachable("cannot connect to " + endpoint.authority, last_error));
+    auto connected = net::connect_tcp(endpoint.host, endpoint.port,
+                                      net::Clock::now() + std::chrono::milliseconds(kConnectTimeoutMs));
+    if (!connected)
+      return fail(unreachable("cannot connect to " + endpoint.authority + ": " + connected.error().message));
+    UniqueFd socket_fd = std::move(connected).value();
+    // Blocking from here on: one recv(2) waits for a whole reply, no poll(2).
+    const int flags = ::fcntl(socket_fd.get(), F_GETFL);
+    ::fcntl(socket_fd.get(), F_SETFL, flags & ~O_NONBLOCK);
+    const timeval io_timeout{kIoTimeoutSeconds, 0};
+    ::setsockopt(socket_fd.get(), SOL_SOCKET, SO_RCVTIMEO, &io_timeout, sizeof io_timeout);
+    ::setsockopt(socket_fd.get(), SOL_SOCKET, SO_SNDTIMEO, &io_timeout, sizeof io_timeout);
+    fd = std::move(socket_fd);
     return {};
   }
 

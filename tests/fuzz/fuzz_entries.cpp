@@ -19,7 +19,7 @@
 #include "shoppulse/handlers/caller.h"
 #include "shoppulse/handlers/cursor.h"
 #include "shoppulse/handlers/validation.h"
-#include "shoppulse/runtime/http_wire.h"
+#include "shoppulse/core/http_wire.h"
 
 namespace shoppulse::fuzz {
 namespace {
@@ -144,17 +144,17 @@ int http_response(const std::uint8_t* data, std::size_t size) {
   // The first byte picks how the rest arrives: in pieces of 1..256 bytes.
   const std::size_t step = static_cast<std::size_t>(data[0]) + 1;
   const std::string_view wire(reinterpret_cast<const char*>(data + 1), size - 1);
-  std::vector<runtime::HttpHeader> headers;
-  runtime::ResponseHead head;
+  std::vector<http1::HeaderView> headers;
+  http1::ResponseHead head;
   std::string buffer;
   std::size_t at = 0;
-  runtime::WireState state = runtime::WireState::kIncomplete;
-  while (state == runtime::WireState::kIncomplete && at < wire.size()) {
+  http1::WireState state = http1::WireState::kIncomplete;
+  while (state == http1::WireState::kIncomplete && at < wire.size()) {
     buffer.append(wire.substr(at, step));
     at += step;
-    state = runtime::parse_response_head(buffer, head, headers);
+    state = http1::parse_response_head(buffer, head, headers);
   }
-  if (state != runtime::WireState::kComplete) return 0;
+  if (state != http1::WireState::kComplete) return 0;
   check(head.size <= buffer.size() && head.status >= 100 && head.status <= 999);
   for (const auto& header : headers) {
     check(header.name.data() >= buffer.data() && header.name.data() + header.name.size() <= buffer.data() + head.size);
@@ -162,9 +162,9 @@ int http_response(const std::uint8_t* data, std::size_t size) {
   if (!head.chunked) return 0;
   // The body bytes already read, then the rest, in the same pieces.
   std::string body = buffer.substr(head.size);
-  runtime::ChunkedDecoder decoder(1 << 20);
+  http1::ChunkedDecoder decoder(1 << 20);
   state = decoder.step(body.data(), body.size());
-  while (state == runtime::WireState::kIncomplete && at < wire.size()) {
+  while (state == http1::WireState::kIncomplete && at < wire.size()) {
     body.append(wire.substr(at, step));
     at += step;
     state = decoder.step(body.data(), body.size());

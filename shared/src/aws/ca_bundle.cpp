@@ -32,7 +32,7 @@ Result<CaBundle> select_ca_bundle(const std::optional<std::string>& constructor_
     std::string path(candidate);
     if (readable_file(path)) return CaBundle{std::move(path), "system"};
   }
-  return CaBundle{"", "libcurl_default"};
+  return CaBundle{"", "openssl_default"};
 }
 
 }  // namespace shoppulse::aws

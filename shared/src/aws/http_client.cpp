@@ -1,124 +1,268 @@
 #include "shoppulse/aws/http_client.h"
 
-#include <curl/curl.h>
-
+#include <algorithm>
 #include <atomic>
-#include <cstdlib>
+#include <charconv>
+#include <cstdint>
 #include <mutex>
+#include <optional>
+#include <vector>
 
+#include "http_connection.h"
 #include "shoppulse/core/ascii.h"
+#include "shoppulse/core/http_wire.h"
 
 namespace shoppulse::aws {
 namespace {
 
-struct CurlEasyDeleter {
-  void operator()(CURL* handle) const noexcept { curl_easy_cleanup(handle); }
-};
-struct CurlSlistDeleter {
-  void operator()(curl_slist* list) const noexcept { curl_slist_free_all(list); }
-};
-using CurlEasy = std::unique_ptr<CURL, CurlEasyDeleter>;
-using CurlSlist = std::unique_ptr<curl_slist, CurlSlistDeleter>;
+constexpr std::size_t kReadChunk = std::size_t{16} * 1024;
 
-// curl_global_init is not thread-safe and must precede the first easy handle.
-void ensure_curl_global_init() {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
-
-struct ResponseSink {
-  HttpResponse response;
-  std::size_t limit = 0;
-  bool too_large = false;
-};
-
-std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user) {
-  auto* sink = static_cast<ResponseSink*>(user);
-  const std::size_t bytes = size * count;
-  if (sink->response.body.size() + bytes > sink->limit) {
-    sink->too_large = true;
-    return 0;  // makes libcurl abort with CURLE_WRITE_ERROR
-  }
-  sink->response.body.append(data, bytes);
-  return bytes;
-}
-
-std::string_view trim(std::string_view text) {
-  const auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
-  while (!text.empty() && is_space(text.front())) text.remove_prefix(1);
-  while (!text.empty() && is_space(text.back())) text.remove_suffix(1);
-  return text;
-}
-
-std::size_t on_header(char* data, std::size_t size, std::size_t count, void* user) {
-  auto* sink = static_cast<ResponseSink*>(user);
-  const std::string_view line(data, size * count);
-  if (line.rfind("HTTP/", 0) == 0) {
-    // A new status line (after 100 Continue): only the final headers count.
-    sink->response.headers.clear();
-    return size * count;
-  }
-  const std::size_t colon = line.find(':');
-  if (colon == std::string_view::npos) return size * count;
-  sink->response.headers.push_back(
-      {std::string(trim(line.substr(0, colon))), std::string(trim(line.substr(colon + 1)))});
-  return size * count;
-}
-
-Error transport_error(CURLcode code) {
-  const std::string detail = curl_easy_strerror(code);
-  switch (code) {
-    case CURLE_OPERATION_TIMEDOUT:
-      return Error::make(ErrorKind::kTimeout, std::string(kErrTimeout), "AWS request timed out: " + detail);
-    case CURLE_COULDNT_RESOLVE_HOST:
-    case CURLE_COULDNT_RESOLVE_PROXY:
-    case CURLE_COULDNT_CONNECT:
-    case CURLE_SEND_ERROR:
-    case CURLE_RECV_ERROR:
-    case CURLE_GOT_NOTHING:
-    case CURLE_PARTIAL_FILE:
-    case CURLE_SSL_CONNECT_ERROR:  // handshake cut off mid-way: a network failure
-      return Error::make(ErrorKind::kUnavailable, std::string(kErrConnectFailed),
-                         "AWS endpoint unreachable: " + detail);
-    case CURLE_PEER_FAILED_VERIFICATION:
-    case CURLE_SSL_CACERT_BADFILE:
-    case CURLE_SSL_CERTPROBLEM:
-    case CURLE_SSL_ISSUER_ERROR:
-    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
-      return Error::make(ErrorKind::kUnavailable, std::string(kErrTlsFailed),
-                         "AWS endpoint TLS verification failed: " + detail);
-    default: return Error::make(ErrorKind::kUnavailable, std::string(kErrTransport), "AWS request failed: " + detail);
-  }
+Error transport_failure(std::string message) {
+  return Error::make(ErrorKind::kUnavailable, std::string(kErrTransport), std::move(message));
 }
 
 bool has_line_break(std::string_view text) {
   return text.find_first_of("\r\n") != std::string_view::npos;
 }
 
-// Loopback stand-ins must never go through HTTP(S)_PROXY; setting
-// CURLOPT_NOPROXY replaces NO_PROXY, so the operator's list is kept.
-std::string no_proxy_list() {
-  std::string list = "localhost,127.0.0.1,::1";
-  for (const char* name : {"NO_PROXY", "no_proxy"}) {
-    const char* value = std::getenv(name);
-    if (value != nullptr && *value != '\0') {
-      list += ",";
-      list += value;
-      break;
+struct SplitUrl {
+  ConnectionTarget target;
+  std::string authority;       // host[:port] as the Host header carries it
+  std::string request_target;  // path and query
+};
+
+// http(s)://host[:port][/path][?query]; IPv6 hosts in brackets.
+Result<SplitUrl> split_url(std::string_view url) {
+  SplitUrl split;
+  if (url.rfind("https://", 0) == 0) {
+    split.target.tls = true;
+    url.remove_prefix(8);
+  } else if (url.rfind("http://", 0) == 0) {
+    url.remove_prefix(7);
+  } else {
+    return fail(Error::make(ErrorKind::kInternal, std::string(kErrTransport), "AWS endpoint URL must be http(s)"));
+  }
+  const std::size_t path_at = url.find_first_of("/?");
+  const std::string_view authority = url.substr(0, path_at);
+  const std::string_view rest = path_at == std::string_view::npos ? std::string_view() : url.substr(path_at);
+  std::string_view host = authority;
+  std::string_view port;
+  if (!authority.empty() && authority.front() == '[') {
+    const std::size_t close = authority.find(']');
+    if (close == std::string_view::npos) return fail(transport_failure("AWS endpoint URL has a bad IPv6 host"));
+    host = authority.substr(1, close - 1);
+    if (close + 1 < authority.size()) {
+      if (authority[close + 1] != ':') return fail(transport_failure("AWS endpoint URL has a bad IPv6 host"));
+      port = authority.substr(close + 2);
+    }
+  } else if (const std::size_t colon = authority.rfind(':'); colon != std::string_view::npos) {
+    host = authority.substr(0, colon);
+    port = authority.substr(colon + 1);
+  }
+  unsigned number = 0;
+  if (!port.empty()) {
+    const auto [end, error] = std::from_chars(port.data(), port.data() + port.size(), number);
+    if (error != std::errc() || end != port.data() + port.size() || number == 0 || number > 65535) {
+      return fail(transport_failure("AWS endpoint URL has a bad port"));
     }
   }
-  return list;
+  if (host.empty() || authority.find_first_of("@ \t\r\n") != std::string_view::npos || has_line_break(rest) ||
+      rest.find_first_of(" #") != std::string_view::npos) {
+    return fail(transport_failure("AWS endpoint URL is malformed"));
+  }
+  split.target.host = std::string(host);
+  split.target.port = port.empty() ? (split.target.tls ? "443" : "80") : std::string(port);
+  split.authority = std::string(authority);
+  split.request_target = rest.empty() ? "/" : rest.front() == '?' ? "/" + std::string(rest) : std::string(rest);
+  return split;
+}
+
+Result<std::string> render_request(const HttpRequest& request, const SplitUrl& url, const HttpClientOptions& options) {
+  std::string wire;
+  wire.reserve(512 + request.body.size());
+  wire.append(request.method).append(" ").append(url.request_target).append(" HTTP/1.1\r\n");
+  bool has_host = false;
+  bool has_user_agent = false;
+  for (const auto& header : request.headers) {
+    if (header.name.empty() || has_line_break(header.name) || has_line_break(header.value) ||
+        header.name.find_first_of(": \t") != std::string::npos) {
+      return fail(Error::make(ErrorKind::kInternal, std::string(kErrTransport), "HTTP header is malformed"));
+    }
+    // The body's length is the client's to state, from the body it sends.
+    if (ascii::iequals(header.name, "content-length") || ascii::iequals(header.name, "transfer-encoding")) continue;
+    has_host = has_host || ascii::iequals(header.name, "host");
+    has_user_agent = has_user_agent || ascii::iequals(header.name, "user-agent");
+    wire.append(header.name).append(": ").append(header.value).append("\r\n");
+  }
+  if (!has_host) wire.append("Host: ").append(url.authority).append("\r\n");
+  if (!has_user_agent && !options.user_agent.empty()) {
+    wire.append("User-Agent: ").append(options.user_agent).append("\r\n");
+  }
+  if (!request.body.empty() || (request.method != "GET" && request.method != "HEAD")) {
+    wire.append("Content-Length: ").append(std::to_string(request.body.size())).append("\r\n");
+  }
+  wire.append("\r\n").append(request.body);
+  return wire;
+}
+
+bool body_is_empty_by_status(long status) {
+  return status == 204 || status == 304;
 }
 
 }  // namespace
 
 struct HttpClient::Impl {
   HttpClientOptions options;
-  std::string no_proxy = no_proxy_list();
-  CurlEasy handle;
+  SslContext tls;
   std::mutex mutex;
+  std::optional<HttpConnection> connection;  // kept alive between requests
   std::atomic<std::uint64_t> connections{0};
+
+  // Reads one response off `connection`. `received_any` tells whether the
+  // peer said anything before a failure (if not, a retry on a new connection
+  // is safe).
+  Result<HttpResponse> read_response(bool head_request, net::Clock::time_point deadline, bool& received_any,
+                                     bool& keep_alive);
+  Result<HttpResponse> exchange(const SplitUrl& url, std::string_view wire, bool head_request,
+                                net::Clock::time_point deadline);
 };
+
+Result<HttpResponse> HttpClient::Impl::read_response(bool head_request, net::Clock::time_point deadline,
+                                                     bool& received_any, bool& keep_alive) {
+  std::string buffer;
+  std::vector<http1::HeaderView> views;
+  http1::ResponseHead head;
+  received_any = false;
+  keep_alive = false;
+  const std::size_t limit = options.max_response_bytes;
+  const auto too_large = [] {
+    return Error::make(ErrorKind::kBadGateway, std::string(kErrResponseTooLarge),
+                       "AWS response exceeded the configured size limit");
+  };
+  const auto malformed = [](std::string_view what) {
+    return Error::make(ErrorKind::kBadGateway, std::string(kErrTransport),
+                       "AWS endpoint sent a malformed response (" + std::string(what) + ")");
+  };
+  // Phase 1: the head, skipping interim (1xx) responses.
+  while (true) {
+    const http1::WireState state = http1::parse_response_head(buffer, head, views);
+    if (state == http1::WireState::kInvalid) return fail(malformed("head"));
+    if (state == http1::WireState::kComplete) {
+      if (head.status >= 200) break;
+      buffer.erase(0, head.size);
+      continue;
+    }
+    const std::size_t old_size = buffer.size();
+    buffer.resize(old_size + kReadChunk);
+    auto got = connection->read_some(buffer.data() + old_size, kReadChunk, deadline);
+    if (!got) return fail(std::move(got).error());
+    buffer.resize(old_size + *got);
+    if (*got == 0) {
+      return fail(Error::make(
+          ErrorKind::kUnavailable, std::string(kErrConnectFailed),
+          received_any ? "AWS endpoint closed the connection mid-response" : "AWS endpoint closed the connection"));
+    }
+    received_any = true;
+  }
+  HttpResponse response;
+  response.status = head.status;
+  response.headers.reserve(views.size());
+  for (const auto& view : views) response.headers.push_back({std::string(view.name), std::string(view.value)});
+  std::string raw = buffer.substr(head.size);
+  buffer.clear();
+
+  const auto read_more = [&](std::size_t& got) -> Status {
+    const std::size_t old_size = raw.size();
+    raw.resize(old_size + kReadChunk);
+    auto read = connection->read_some(raw.data() + old_size, kReadChunk, deadline);
+    if (!read) return fail(std::move(read).error());
+    raw.resize(old_size + *read);
+    got = *read;
+    return {};
+  };
+  keep_alive = !head.close;
+  if (head_request || body_is_empty_by_status(head.status)) {
+    if (!raw.empty()) keep_alive = false;  // bytes nobody asked for: the stream is out of step
+    return response;
+  }
+  if (head.chunked) {
+    // The limit applies to the decoded body; the raw bound only stops
+    // pathological framing (one-byte chunks) from growing without end.
+    http1::ChunkedDecoder decoder(~std::uint64_t{0});
+    while (true) {
+      const http1::WireState state = decoder.step(raw.data(), raw.size());
+      if (state == http1::WireState::kComplete) break;
+      if (state == http1::WireState::kInvalid) return fail(malformed("chunked body"));
+      if (decoder.decoded() > limit || raw.size() > 8 * limit + kReadChunk) return fail(too_large());
+      std::size_t got = 0;
+      if (Status read = read_more(got); !read) return fail(std::move(read).error());
+      if (got == 0) return fail(malformed("connection closed inside the body"));
+    }
+    if (decoder.decoded() > limit) return fail(too_large());
+    if (decoder.consumed() != raw.size()) keep_alive = false;
+    raw.resize(decoder.decoded());
+    response.body = std::move(raw);
+    return response;
+  }
+  if (head.content_length) {
+    if (*head.content_length > limit) return fail(too_large());
+    const auto expected = static_cast<std::size_t>(*head.content_length);
+    while (raw.size() < expected) {
+      std::size_t got = 0;
+      if (Status read = read_more(got); !read) return fail(std::move(read).error());
+      if (got == 0) return fail(malformed("connection closed inside the body"));
+    }
+    if (raw.size() > expected) keep_alive = false;
+    raw.resize(expected);
+    response.body = std::move(raw);
+    return response;
+  }
+  // No length: the body runs to the end of the connection.
+  keep_alive = false;
+  while (true) {
+    if (raw.size() > limit) return fail(too_large());
+    std::size_t got = 0;
+    if (Status read = read_more(got); !read) return fail(std::move(read).error());
+    if (got == 0) break;
+  }
+  response.body = std::move(raw);
+  return response;
+}
+
+Result<HttpResponse> HttpClient::Impl::exchange(const SplitUrl& url, std::string_view wire, bool head_request,
+                                                net::Clock::time_point deadline) {
+  for (int attempt = 0;; ++attempt) {
+    const bool reused = connection && connection->target() == url.target && connection->usable_when_idle();
+    if (!reused) {
+      connection.reset();
+      const auto connect_deadline = std::min(deadline, net::Clock::now() + options.connect_timeout);
+      auto opened = HttpConnection::open(url.target, tls.get(), connect_deadline);
+      if (!opened) {
+        // The connect timeout is not the request's: a request that still had
+        // time reports the endpoint as unreachable (and retryable).
+        if (opened.error().kind == ErrorKind::kTimeout && connect_deadline < deadline) {
+          return fail(Error::make(ErrorKind::kUnavailable, std::string(kErrConnectFailed),
+                                  "AWS endpoint unreachable: connect timed out"));
+        }
+        return fail(std::move(opened).error());
+      }
+      connection.emplace(std::move(opened).value());
+      ++connections;
+    }
+    bool received_any = false;
+    bool keep_alive = false;
+    Status sent = connection->write_all(wire, deadline);
+    Result<HttpResponse> response =
+        sent ? read_response(head_request, deadline, received_any, keep_alive) : fail(std::move(sent).error());
+    if (response && keep_alive) return response;
+    connection.reset();
+    if (response) return response;
+    // A kept-alive connection the endpoint closed while idle fails before any
+    // reply: retried once on a new connection, as HTTP clients do.
+    const bool retry = reused && attempt == 0 && !received_any && response.error().kind == ErrorKind::kUnavailable;
+    if (!retry) return response;
+  }
+}
 
 HttpClient::HttpClient(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 HttpClient::~HttpClient() = default;
@@ -127,12 +271,11 @@ Result<std::unique_ptr<HttpClient>> HttpClient::create(HttpClientOptions options
   if (options.connect_timeout.count() <= 0 || options.request_timeout.count() <= 0) {
     return fail(Error::make(ErrorKind::kInternal, "aws_config_invalid", "AWS HTTP timeouts must be positive"));
   }
-  ensure_curl_global_init();
-  CurlEasy handle(curl_easy_init());
-  if (!handle) return fail(Error::make(ErrorKind::kInternal, "curl_init", "curl_easy_init failed"));
+  auto tls = make_tls_context(options.ca_bundle);
+  if (!tls) return fail(std::move(tls).error());
   auto impl = std::make_unique<Impl>();
   impl->options = std::move(options);
-  impl->handle = std::move(handle);
+  impl->tls = std::move(tls).value();
   return std::unique_ptr<HttpClient>(new HttpClient(std::move(impl)));
 }
 
@@ -144,98 +287,13 @@ std::uint64_t HttpClient::connections_opened() const noexcept {
 }
 
 Result<HttpResponse> HttpClient::perform(const HttpRequest& request) {
-  const bool https = request.url.rfind("https://", 0) == 0;
-  if (!https && request.url.rfind("http://", 0) != 0) {
-    return fail(Error::make(ErrorKind::kInternal, std::string(kErrTransport), "AWS endpoint URL must be http(s)"));
-  }
-
-  // Expect: 100-continue costs a round trip; the empty Content-Type stops
-  // libcurl inventing a form content type for bodies we did not label.
-  CurlSlist header_list(curl_slist_append(nullptr, "Expect:"));
-  if (!header_list) return fail(Error::make(ErrorKind::kInternal, "curl_headers", "out of memory"));
-  bool has_content_type = false;
-  for (const auto& header : request.headers) {
-    if (has_line_break(header.name) || has_line_break(header.value)) {
-      return fail(Error::make(ErrorKind::kInternal, std::string(kErrTransport), "HTTP header contains a line break"));
-    }
-    if (ascii::iequals(header.name, "content-type")) has_content_type = true;
-    const std::string line = header.name + ": " + header.value;
-    curl_slist* grown = curl_slist_append(header_list.get(), line.c_str());
-    if (grown == nullptr) return fail(Error::make(ErrorKind::kInternal, "curl_headers", "out of memory"));
-    static_cast<void>(header_list.release());  // `grown` is the same list, extended
-    header_list.reset(grown);
-  }
-  if (!has_content_type) {
-    curl_slist* grown = curl_slist_append(header_list.get(), "Content-Type:");
-    if (grown == nullptr) return fail(Error::make(ErrorKind::kInternal, "curl_headers", "out of memory"));
-    static_cast<void>(header_list.release());
-    header_list.reset(grown);
-  }
-
+  auto url = split_url(request.url);
+  if (!url) return fail(std::move(url).error());
+  auto wire = render_request(request, *url, impl_->options);
+  if (!wire) return fail(std::move(wire).error());
+  const auto deadline = net::Clock::now() + impl_->options.request_timeout;
   const std::lock_guard<std::mutex> lock(impl_->mutex);
-  CURL* curl = impl_->handle.get();
-  // Reset clears per-request options but keeps the connection cache, so the
-  // next request to the same host reuses the open TLS connection.
-  curl_easy_reset(curl);
-  const HttpClientOptions& options = impl_->options;
-  ResponseSink sink;
-  sink.limit = options.max_response_bytes;
-
-  curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
-#if LIBCURL_VERSION_NUM >= 0x075500
-  curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
-#else
-  curl_easy_setopt(curl, CURLOPT_PROTOCOLS, static_cast<long>(CURLPROTO_HTTP | CURLPROTO_HTTPS));
-#endif
-  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(curl, CURLOPT_TCP_NODELAY, 1L);
-  curl_easy_setopt(curl, CURLOPT_TCP_KEEPALIVE, 1L);
-  curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
-  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options.connect_timeout.count()));
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(options.request_timeout.count()));
-  curl_easy_setopt(curl, CURLOPT_NOPROXY, impl_->no_proxy.c_str());
-  curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
-  curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
-  curl_easy_setopt(curl, CURLOPT_SSLVERSION, static_cast<long>(CURL_SSLVERSION_TLSv1_2));
-  if (!options.ca_bundle.empty()) {
-    curl_easy_setopt(curl, CURLOPT_CAINFO, options.ca_bundle.c_str());
-    // A configured bundle is the whole trust store, not an addition to the
-    // compiled-in CA directory.
-    curl_easy_setopt(curl, CURLOPT_CAPATH, static_cast<const char*>(nullptr));
-  }
-  if (!options.user_agent.empty()) curl_easy_setopt(curl, CURLOPT_USERAGENT, options.user_agent.c_str());
-  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, header_list.get());
-  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &sink);
-  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
-  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &sink);
-
-  const std::string method(request.method);
-  if (method == "GET" && request.body.empty()) {
-    curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
-  } else if (method == "HEAD") {
-    curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
-  } else {
-    if (method != "POST") curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method.c_str());
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
-    // A null POSTFIELDS would make libcurl read the body from stdin.
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.empty() ? "" : request.body.data());
-  }
-
-  const CURLcode code = curl_easy_perform(curl);
-  long connects = 0;
-  if (curl_easy_getinfo(curl, CURLINFO_NUM_CONNECTS, &connects) == CURLE_OK && connects > 0) {
-    impl_->connections += static_cast<std::uint64_t>(connects);
-  }
-  if (code != CURLE_OK) {
-    if (code == CURLE_WRITE_ERROR && sink.too_large) {
-      return fail(Error::make(ErrorKind::kBadGateway, std::string(kErrResponseTooLarge),
-                              "AWS response exceeded the configured size limit"));
-    }
-    return fail(transport_error(code));
-  }
-  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &sink.response.status);
-  return std::move(sink.response);
+  return impl_->exchange(*url, *wire, request.method == "HEAD", deadline);
 }
 
 }  // namespace shoppulse::aws

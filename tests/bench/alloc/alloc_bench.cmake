@@ -16,4 +16,8 @@ target_compile_definitions(alloc_bench PRIVATE
   SHOPPULSE_ALLOC_BENCH_EVENTS="${SHOPPULSE_ALLOC_BENCH_DIR}/../../replay/events/api-rest-v1"
   SHOPPULSE_ALLOC_BENCH_DATA_SQL="${SHOPPULSE_ALLOC_BENCH_DIR}/../bench_data.sql")
 target_link_libraries(alloc_bench PRIVATE shoppulse_sandbox shoppulse_fake_aws shoppulse_test_support
-                      CURL::libcurl nlohmann_json::nlohmann_json Threads::Threads shoppulse_build_flags)
+                      nlohmann_json::nlohmann_json Threads::Threads shoppulse_build_flags)
+# A baseline from before the static bootstrap (issue 15) still calls libcurl in main.
+if(TARGET CURL::libcurl)
+  target_link_libraries(alloc_bench PRIVATE CURL::libcurl)
+endif()

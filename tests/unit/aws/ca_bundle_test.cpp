@@ -80,14 +80,14 @@ TEST(AwsCaBundle, AmazonLinuxBundleWinsOverDebianWhenBothExist) {
   EXPECT_EQ(kSystemCaBundles[1], "/etc/ssl/certs/ca-certificates.crt");
 }
 
-TEST(AwsCaBundle, NothingFoundFallsBackToLibcurlDefault) {
+TEST(AwsCaBundle, NothingFoundFallsBackToOpenSslDefault) {
   TempDir dir;
   const std::string absent = dir.missing("none.crt");
   const std::array<std::string_view, 1> candidates{absent};
   auto chosen = select_ca_bundle(std::nullopt, map_env({}), candidates);
   ASSERT_TRUE(chosen.ok());
   EXPECT_TRUE(chosen->path.empty());
-  EXPECT_EQ(chosen->source, "libcurl_default");
+  EXPECT_EQ(chosen->source, "openssl_default");
 }
 
 TEST(AwsCaBundle, ConfiguredButMissingIsAnErrorNamingTheSetting) {

@@ -13,12 +13,11 @@
 #include <utility>
 #include <vector>
 
+#include "shoppulse/core/http_wire.h"
+
 namespace shoppulse::runtime {
 
-struct HttpHeader {
-  std::string_view name;
-  std::string_view value;
-};
+using HttpHeader = http1::HeaderView;
 
 class HttpRequest {
  public:

@@ -1,11 +1,11 @@
 #pragma once
-// Which CA file libcurl verifies AWS endpoints against. Verification itself is
+// Which CA file the HTTPS client verifies AWS endpoints against. Verification itself is
 // never optional; only the trust anchors are configurable:
 //   constructor path (e.g. a bundle shipped in the deployment zip)
 //   > AWS_CA_BUNDLE (replaces the default bundle, as in the AWS SDKs)
 //   > SSL_CERT_FILE (the OpenSSL convention)
 //   > the first system bundle that exists (Amazon Linux 2/2023, then Debian)
-//   > libcurl's compiled-in default.
+//   > OpenSSL's default locations.
 // A configured path that does not exist is an error rather than a silent
 // fallback: the operator asked for those trust anchors.
 
@@ -26,8 +26,8 @@ inline constexpr std::array<std::string_view, 2> kSystemCaBundles{
 };
 
 struct CaBundle {
-  std::string path;    // empty: libcurl's built-in default
-  std::string source;  // "constructor", "AWS_CA_BUNDLE", "SSL_CERT_FILE", "system", "libcurl_default"
+  std::string path;    // empty: OpenSSL's default locations
+  std::string source;  // "constructor", "AWS_CA_BUNDLE", "SSL_CERT_FILE", "system", "openssl_default"
 };
 
 Result<CaBundle> select_ca_bundle(const std::optional<std::string>& constructor_path, const EnvLookup& env,

@@ -43,7 +43,7 @@ struct Endpoint {
   [[nodiscard]] std::string host_header() const;
   // Joins the base path with an operation's request path as botocore does.
   [[nodiscard]] std::string request_path(std::string_view operation_path) const;
-  // Full URL for libcurl.
+  // Full URL for the HTTPS client.
   [[nodiscard]] std::string url(std::string_view operation_path, std::string_view query) const;
 };
 

@@ -1,7 +1,10 @@
 #pragma once
-// A small HTTPS client for AWS APIs on libcurl. One easy handle per client so
+// A small HTTP/1.1 client for AWS APIs on OpenSSL (no libcurl: the static
+// bootstrap links only what it uses). One kept-alive connection per client, so
 // the TLS connection to a service stays open across requests (and across warm
-// invocations); the handle is guarded by a mutex, so calls serialise.
+// invocations); it is guarded by a mutex, so calls serialise. Proxies
+// (HTTPS_PROXY) are not spoken: Lambda reaches AWS APIs directly or through
+// VPC endpoints.
 //
 // Certificate and host-name verification are always on for https. Plain http
 // is accepted only because endpoint overrides point at local stand-ins.
@@ -22,7 +25,7 @@ namespace shoppulse::aws {
 struct HttpClientOptions {
   std::chrono::milliseconds connect_timeout{2000};
   std::chrono::milliseconds request_timeout{5000};  // the whole transfer, per attempt
-  std::string ca_bundle;                            // CA file; empty: libcurl default (see ca_bundle.h)
+  std::string ca_bundle;                            // CA file; empty: OpenSSL default (see ca_bundle.h)
   std::size_t max_response_bytes = std::size_t{4} * 1024 * 1024;
   std::string user_agent = "shoppulse-api";
 };
@@ -30,7 +33,7 @@ struct HttpClientOptions {
 struct HttpRequest {
   std::string_view method;
   std::string url;
-  HttpHeaders headers;  // sent as given; Host must match what was signed
+  HttpHeaders headers;  // sent as given; Host (from the URL unless given) must match what was signed
   std::string_view body;
 };
 

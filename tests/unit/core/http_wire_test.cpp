@@ -1,18 +1,18 @@
-// Parsing Runtime API responses off the wire: heads, lengths and chunked
+// Parsing HTTP/1.1 responses off the wire: heads, lengths and chunked
 // bodies, including every way a response can arrive split across reads.
 
-#include "shoppulse/runtime/http_wire.h"
+#include "shoppulse/core/http_wire.h"
 
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
 
-namespace shoppulse::runtime {
+namespace shoppulse::http1 {
 namespace {
 
 WireState head_of(std::string_view bytes, ResponseHead& head) {
-  std::vector<HttpHeader> headers;
+  std::vector<HeaderView> headers;
   return parse_response_head(bytes, head, headers);
 }
 
@@ -20,7 +20,7 @@ TEST(ResponseHead, ReadsStatusLengthAndHeaders) {
   const std::string bytes =
       "HTTP/1.1 200 OK\r\nLambda-Runtime-Aws-Request-Id: abc\r\nContent-Length:  12 \r\nX-Empty:\r\n\r\nbody";
   ResponseHead head;
-  std::vector<HttpHeader> headers;
+  std::vector<HeaderView> headers;
   ASSERT_EQ(parse_response_head(bytes, head, headers), WireState::kComplete);
   EXPECT_EQ(head.status, 200);
   EXPECT_EQ(head.size, bytes.size() - 4);
@@ -152,4 +152,4 @@ TEST(ChunkedBody, AnEndlessSizeLineIsRefused) {
 }
 
 }  // namespace
-}  // namespace shoppulse::runtime
+}  // namespace shoppulse::http1

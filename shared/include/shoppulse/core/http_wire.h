@@ -1,8 +1,8 @@
 #pragma once
-// Parsing of HTTP/1.1 responses as they arrive from the Runtime API: the
-// status line and headers, and a chunked body (the official emulator, a Go
-// net/http server, streams larger events chunked). Pure functions over
-// buffers, fuzzed (tests/fuzz), used by the socket transport.
+// Parsing of HTTP/1.1 responses as they arrive off a socket: the status line
+// and headers, and a chunked body. Pure functions over buffers, fuzzed
+// (tests/fuzz), shared by the Runtime API transport (the official emulator, a
+// Go net/http server, streams larger events chunked) and the AWS HTTPS client.
 
 #include <cstddef>
 #include <cstdint>
@@ -10,9 +10,13 @@
 #include <string_view>
 #include <vector>
 
-#include "shoppulse/runtime/http.h"
+namespace shoppulse::http1 {
 
-namespace shoppulse::runtime {
+// A header as a view into the bytes it was parsed from.
+struct HeaderView {
+  std::string_view name;
+  std::string_view value;
+};
 
 inline constexpr std::size_t kMaxResponseHead = std::size_t{64} * 1024;
 
@@ -29,7 +33,7 @@ struct ResponseHead {
 // The head at the start of `bytes`; kIncomplete until the blank line has
 // arrived, kInvalid for anything malformed or a head over kMaxResponseHead.
 // `headers` receives views into `bytes`.
-WireState parse_response_head(std::string_view bytes, ResponseHead& head, std::vector<HttpHeader>& headers);
+WireState parse_response_head(std::string_view bytes, ResponseHead& head, std::vector<HeaderView>& headers);
 
 // Decodes a chunked body in place, resumably: call step() each time more
 // bytes have been appended after the body's start. Decoded bytes are packed
@@ -52,4 +56,4 @@ class ChunkedDecoder {
   std::uint64_t chunk_left_ = 0;
 };
 
-}  // namespace shoppulse::runtime
+}  // namespace shoppulse::http1

@@ -1,11 +1,11 @@
-#include "shoppulse/runtime/http_wire.h"
+#include "shoppulse/core/http_wire.h"
 
 #include <cstring>
 #include <limits>
 
 #include "shoppulse/core/ascii.h"
 
-namespace shoppulse::runtime {
+namespace shoppulse::http1 {
 namespace {
 
 constexpr std::size_t kMaxChunkLine = 4096;
@@ -50,7 +50,7 @@ bool parse_decimal(std::string_view text, std::uint64_t& out) noexcept {
 
 }  // namespace
 
-WireState parse_response_head(std::string_view bytes, ResponseHead& head, std::vector<HttpHeader>& headers) {
+WireState parse_response_head(std::string_view bytes, ResponseHead& head, std::vector<HeaderView>& headers) {
   head = ResponseHead{};
   headers.clear();
   const std::size_t end = bytes.substr(0, kMaxResponseHead).find("\r\n\r\n");
@@ -177,4 +177,4 @@ WireState ChunkedDecoder::step(char* data, std::size_t available) noexcept {
   }
 }
 
-}  // namespace shoppulse::runtime
+}  // namespace shoppulse::http1
