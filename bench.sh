@@ -8,6 +8,8 @@
 # Before/after: the full run also builds the baseline commit (default: the one
 # in tests/bench/baseline-ref) from git, its deployment zip and its
 # alloc_bench, and measures it in the same run, interleaved route by route.
+# Cold start runs warm and, as root, from a cold disk (page cache dropped
+# before each start), and counts the files opened before the first /next.
 #
 #   ./bench.sh                  full run with the baseline (about 15 minutes on 2 cores)
 #   ./bench.sh --quick          fast pass, few samples, no baseline (a few minutes after the build)
@@ -33,7 +35,7 @@ while [[ $# -gt 0 ]]; do
       ;;
     --no-baseline) BASELINE= ;;
     -h | --help)
-      sed -n '2,17p' "$0"
+      sed -n '2,19p' "$0"
       exit 0
       ;;
     *)
@@ -49,7 +51,8 @@ fi
 
 log() { echo "bench.sh: $*" >&2; }
 
-# Charts need gnuplot and the profile perf; install them when we can (Debian, as root).
+# Charts need gnuplot, the profile perf, the cold-start file count strace;
+# install them when we can (Debian, as root).
 install_tool() {
   local tool=$1 package=$2
   command -v "$tool" >/dev/null 2>&1 && return 0
@@ -64,6 +67,7 @@ install_tool() {
 }
 install_tool gnuplot gnuplot-nox
 install_tool perf linux-perf
+install_tool strace strace
 
 log "configuring $BUILD (Release)"
 cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release \
@@ -74,8 +78,9 @@ log "building ${TARGETS[*]}"
 cmake --build "$BUILD" -j "${JOBS:-$(nproc)}" --target "${TARGETS[@]}" >"$BUILD/bench-build.log" 2>&1 ||
   { tail -n 40 "$BUILD/bench-build.log" >&2; exit 1; }
 
-# The deployable artifact: statically linked libstdc++, bundled loader and
-# library closure, started through its sh wrapper, exactly as on Lambda.
+# The deployable artifact, exactly as Lambda runs it: the zip's top-level
+# `bootstrap` (since issue 15 one static executable; before, an sh wrapper
+# around a bundled loader and its libraries).
 if [[ -z ${SHOPPULSE_BENCH_BOOTSTRAP:-} ]]; then
   log "building the deployment zip (./package.sh)"
   "$ROOT/package.sh" --out "$BUILD/package" --build-dir "$BUILD/package-build" \
@@ -146,11 +151,14 @@ run_commit=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
 run_started=$(date -u '+%Y-%m-%d %H:%M UTC')
 
 # End-to-end numbers are the median of E2E_REPETITIONS runs: one noisy second
-# on a shared VM then cannot become the headline number.
+# on a shared VM then cannot become the headline number. Every cold-disk start
+# first writes back and drops the whole page cache, hence fewer of them.
 if ((QUICK)); then
-  MIN_TIME=0.05 E2E_MIN_TIME=0.2 E2E_REPETITIONS=1 COLD_RUNS=5 MEMORY_CHECKPOINTS=1000,3000 ALLOC_INVOCATIONS=200
+  MIN_TIME=0.05 E2E_MIN_TIME=0.2 E2E_REPETITIONS=1 COLD_RUNS=5 COLD_DISK_RUNS=3 MEMORY_CHECKPOINTS=1000,3000
+  ALLOC_INVOCATIONS=200
 else
-  MIN_TIME=0.5 E2E_MIN_TIME=1 E2E_REPETITIONS=3 COLD_RUNS=25 MEMORY_CHECKPOINTS=10000,50000 ALLOC_INVOCATIONS=1000
+  MIN_TIME=0.5 E2E_MIN_TIME=1 E2E_REPETITIONS=3 COLD_RUNS=25 COLD_DISK_RUNS=10 MEMORY_CHECKPOINTS=10000,50000
+  ALLOC_INVOCATIONS=1000
 fi
 
 # run NAME BINARY ARGS...: console output to the terminal, JSON to results/NAME.json
@@ -168,11 +176,14 @@ run micro micro_bench --benchmark_min_time="$MIN_TIME"
 run round_trips round_trips_bench --benchmark_min_time="$MIN_TIME"
 run e2e e2e_bench --benchmark_min_time="$E2E_MIN_TIME" \
   --benchmark_repetitions="$E2E_REPETITIONS" --benchmark_report_aggregates_only="$((E2E_REPETITIONS > 1))"
-SHOPPULSE_BENCH_COLD_RUNS=$COLD_RUNS run cold_start cold_start_bench
+# Cold start of both layouts, warm and cold disk (cold_start_bench skips the
+# cold-disk variant with a message unless root can write drop_caches).
+export SHOPPULSE_BENCH_COLD_RUNS=$COLD_RUNS SHOPPULSE_BENCH_COLD_DISK_RUNS=$COLD_DISK_RUNS
+run cold_start cold_start_bench
 if [[ -n ${SHOPPULSE_BENCH_BASELINE_BOOTSTRAP:-} ]]; then
-  SHOPPULSE_BENCH_BOOTSTRAP=$SHOPPULSE_BENCH_BASELINE_BOOTSTRAP SHOPPULSE_BENCH_COLD_RUNS=$COLD_RUNS \
-    run cold_start-baseline cold_start_bench
+  SHOPPULSE_BENCH_BOOTSTRAP=$SHOPPULSE_BENCH_BASELINE_BOOTSTRAP run cold_start-baseline cold_start_bench
 fi
+unset SHOPPULSE_BENCH_COLD_RUNS SHOPPULSE_BENCH_COLD_DISK_RUNS
 SHOPPULSE_BENCH_MEMORY_CHECKPOINTS=$MEMORY_CHECKPOINTS run memory memory_bench
 
 # Where a warm GET /users?limit=50 spends its CPU: perf on the bootstrap under
@@ -194,7 +205,7 @@ profile_users() {
   wait "$driver" || true
   [[ -s $data ]] || return 0
   # The zip's binary is stripped; its unstripped twin (same build id) names the symbols.
-  perf buildid-cache -r "$BUILD/package-root/bin/bootstrap" >/dev/null 2>&1 || true
+  perf buildid-cache -r "$BUILD/package-root/bootstrap" >/dev/null 2>  perf buildid-cache -r "$BUILD/package-root/bin/bootstrap" >/dev/null 2>&1 || true1 || true
   perf buildid-cache -a "$BUILD/package-build/bootstrap/bootstrap" >/dev/null 2>&1 || true
   {
     echo "by library:"

@@ -2,6 +2,8 @@
 // per-sandbox context (config, logger, application) once, then hands control
 // to the runtime's poll loop.
 
+#include <openssl/ssl.h>
+
 #include <csignal>
 #include <cstdlib>
 #include <memory>
@@ -18,6 +20,9 @@ int main() {
   // A peer closing a socket mid-write must be an error value, not process death.
   static_cast<void>(std::signal(SIGPIPE, SIG_IGN));
   shoppulse::runtime::ShutdownSignal::install();
+  // OpenSSL is linked in: no configuration file (Debian's path, absent on
+  // Lambda) and so never a module loaded with dlopen; TLS settings are code.
+  if (OPENSSL_init_ssl(OPENSSL_INIT_NO_LOAD_CONFIG, nullptr) != 1) return 1;
   // Before any thread starts: these set environment variables.
   static_cast<void>(shoppulse::bootstrap::apply_packaged_defaults(
       shoppulse::bootstrap::executable_directory(), shoppulse::bootstrap::env_or_empty("LAMBDA_TASK_ROOT")));

@@ -3,16 +3,20 @@
 # Usage: scripts/install-deps.sh [build|test|all]   (default: all)
 set -euo pipefail
 
+# postgresql-server-dev-15: libpgcommon_shlib.a and libpgport_shlib.a, which
+# the static libpq.a needs (package.sh links bootstrap statically).
 build_packages=(
   g++ cmake make pkg-config ccache
-  libcurl4-openssl-dev libssl-dev libpq-dev nlohmann-json3-dev zlib1g-dev
+  libssl-dev libpq-dev postgresql-server-dev-15 nlohmann-json3-dev zlib1g-dev
   libcpp-httplib-dev libjwt-dev
 )
+# libcurl4-openssl-dev: bench.sh builds the baseline commit, whose bootstrap
+# still used libcurl; strace: files a cold start opens (cold_start_bench).
 test_packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   postgresql-15 postgresql-client-15
-  curl zip unzip busybox-static ca-certificates python3 binutils
-  clang libclang-rt-14-dev
+  curl zip unzip ca-certificates python3 binutils strace
+  clang libclang-rt-14-dev libcurl4-openssl-dev
 )
 
 case "${1:-all}" in

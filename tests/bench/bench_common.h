@@ -241,15 +241,25 @@ class BenchWorld {
     return row.value(0, 0);
   }
 
-  std::unique_ptr<emulator::RuntimeEmulator> start_sandbox(bool with_secret = false,
-                                                           const std::string& bootstrap = bootstrap_path()) const {
+  // A sandbox running `bootstrap`, as start_sandbox() starts it; for callers
+  // that change it first (a wrapper command, a hook before the spawn).
+  emulator::EmulatorOptions sandbox_options(bool with_secret = false,
+                                            const std::string& bootstrap = bootstrap_path()) const {
     emulator::EmulatorOptions options;
     options.bootstrap_path = bootstrap;
     options.env = sandbox_env(with_secret);
     options.timeout_ms = 10000;
+    return options;
+  }
+
+  static std::unique_ptr<emulator::RuntimeEmulator> start_sandbox(emulator::EmulatorOptions options) {
     auto started = emulator::RuntimeEmulator::start(std::move(options));
     if (!started) throw std::runtime_error("emulator: " + started.error().message);
     return std::move(started).value();
+  }
+  std::unique_ptr<emulator::RuntimeEmulator> start_sandbox(bool with_secret = false,
+                                                           const std::string& bootstrap = bootstrap_path()) const {
+    return start_sandbox(sandbox_options(with_secret, bootstrap));
   }
 
  private:

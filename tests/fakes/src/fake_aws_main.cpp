@@ -1,8 +1,10 @@
 // fake_aws: the Secrets Manager / QuickSight stand-ins as a process, for the
 // local dev server and end-to-end tests.
 //
-//   fake_aws [--host 127.0.0.1] [--port 0] [--state state.json]
+//   fake_aws [--host 127.0.0.1] [--port 0] [--state state.json] [--tls-cert-out cert.pem]
 //
+// --tls-cert-out serves HTTPS with a throwaway self-signed certificate for
+// 127.0.0.1 / localhost and writes it (PEM) to the file, for the client to trust.
 // Prints "fake_aws listening on http://HOST:PORT" once ready (port 0 picks a
 // free port), then serves until SIGINT or SIGTERM. Point the API at it with
 // AWS_ENDPOINT_URL=http://HOST:PORT and the same AWS_ACCESS_KEY_ID /
@@ -20,11 +22,12 @@
 #include <string>
 
 #include "shoppulse/fakes/fake_aws.h"
+#include "shoppulse/fakes/test_tls.h"
 
 namespace {
 
 int usage() {
-  std::cerr << "usage: fake_aws [--host HOST] [--port PORT] [--state FILE]\n";
+  std::cerr << "usage: fake_aws [--host HOST] [--port PORT] [--state FILE] [--tls-cert-out FILE]\n";
   return 2;
 }
 
@@ -33,6 +36,7 @@ int usage() {
 int main(int argc, char** argv) {
   shoppulse::fakes::FakeAwsOptions options;
   std::string state_path;
+  std::string cert_out;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (i + 1 >= argc) return usage();
@@ -46,6 +50,8 @@ int main(int argc, char** argv) {
       options.port = static_cast<int>(port);
     } else if (arg == "--state") {
       state_path = value;
+    } else if (arg == "--tls-cert-out") {
+      cert_out = value;
     } else {
       return usage();
     }
@@ -66,6 +72,17 @@ int main(int argc, char** argv) {
   if (!resolved) {
     std::cerr << "fake_aws: " << resolved.error().message << "\n";
     return 1;
+  }
+  if (!cert_out.empty()) {
+    auto identity = shoppulse::fakes::make_self_signed_identity();
+    std::ofstream cert_file(cert_out, std::ios::trunc);
+    cert_file << (identity ? identity->cert_pem : "");
+    if (!identity || !cert_file.flush()) {
+      std::cerr << "fake_aws: cannot make or write the TLS certificate\n";
+      return 1;
+    }
+    resolved->tls_cert_pem = identity->cert_pem;
+    resolved->tls_key_pem = identity->key_pem;
   }
 
   // Block the stop signals before any thread starts so only sigwait sees them.

@@ -38,6 +38,9 @@ struct RuntimeEmulator::Impl {
   }
 
   Status spawn() {
+    if (options.before_spawn) {
+      if (auto ready = options.before_spawn(); !ready) return ready;
+    }
     const std::uint64_t generation = broker.process_started();
     SpawnOptions spawn_options;
     spawn_options.path = options.bootstrap_path;

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <future>
 #include <map>
 #include <memory>
@@ -55,6 +56,10 @@ struct EmulatorOptions {
   std::string function_name{kDefaultFunctionName};
   std::string region = "us-east-1";
   int memory_mb = 512;
+  // Runs before every spawn of the bootstrap, once the Runtime API listens
+  // and before the cold-start clock starts (a benchmark drops the page cache
+  // here). An error fails the spawn.
+  std::function<Status()> before_spawn;
 };
 
 struct InvokeOptions {
