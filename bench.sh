@@ -114,7 +114,9 @@ if [[ -n $BASELINE ]]; then
     -DCMAKE_PROJECT_INCLUDE="$ROOT/tests/bench/alloc/inject_baseline.cmake" >"$BUILD/baseline-build.log" 2>&1 &&
     cmake --build "$BUILD/baseline-build" -j "${JOBS:-$(nproc)}" --target alloc_bench >>"$BUILD/baseline-build.log" 2>&1 ||
     { tail -n 40 "$BUILD/baseline-build.log" >&2; exit 1; }
-  BASELINE_ALLOC=$BUILD/baseline-build/alloc_bench
+  # Where the baseline tree puts it: its own tests/bench (it has the target) or the top level (injected).
+  BASELINE_ALLOC=$(find "$BUILD/baseline-build" -name alloc_bench -type f -perm -u+x | head -n 1)
+  [[ -n $BASELINE_ALLOC ]] || { log "the baseline build made no alloc_bench"; exit 1; }
   log "building the baseline's deployment zip"
   "$base_src/package.sh" --out "$BUILD/baseline-package" --build-dir "$BUILD/baseline-package-build" \
     --jobs "${JOBS:-$(nproc)}" >"$BUILD/baseline-package.log" 2>&1 ||

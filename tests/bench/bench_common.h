@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <map>
@@ -26,6 +27,7 @@
 
 #include "shoppulse/emulator/runtime_emulator.h"
 #include "shoppulse/fakes/fake_aws.h"
+#include "shoppulse/fakes/test_tls.h"
 #include "test_db.h"
 
 namespace shoppulse::bench {
@@ -190,8 +192,11 @@ class BenchWorld {
   }
 
   // Environment of a sandbox. with_secret: no DATABASE_URL; credentials from
-  // the Secrets Manager stand-in (RDS-form secret).
-  std::map<std::string, std::string> sandbox_env(bool with_secret) const {
+  // the Secrets Manager stand-in (RDS-form secret). secret_over_tls: from its
+  // HTTPS twin instead, trusted through a CA bundle the size of a real one
+  // (the system's roots, then the stand-in's certificate), as production
+  // fetches its secret over TLS against the zip's bundle.
+  std::map<std::string, std::string> sandbox_env(bool with_secret, bool secret_over_tls = false) const {
     std::map<std::string, std::string> env{
         {"AWS_ENDPOINT_URL_QUICKSIGHT", aws_->endpoint_url()},
         {"AWS_ACCESS_KEY_ID", aws_->options().access_key_id},
@@ -202,7 +207,8 @@ class BenchWorld {
     };
     if (with_secret) {
       env["RDS_SECRET_ARN"] = kSecretArn;
-      env["AWS_ENDPOINT_URL_SECRETS_MANAGER"] = aws_->endpoint_url();
+      env["AWS_ENDPOINT_URL_SECRETS_MANAGER"] = secret_over_tls ? tls_aws_->endpoint_url() : aws_->endpoint_url();
+      if (secret_over_tls) env["AWS_CA_BUNDLE"] = tls_bundle_path_;
       env["DB_SSLMODE"] = "disable";
     } else {
       env["DATABASE_URL"] = database_url();
@@ -243,11 +249,11 @@ class BenchWorld {
 
   // A sandbox running `bootstrap`, as start_sandbox() starts it; for callers
   // that change it first (a wrapper command, a hook before the spawn).
-  emulator::EmulatorOptions sandbox_options(bool with_secret = false,
-                                            const std::string& bootstrap = bootstrap_path()) const {
+  emulator::EmulatorOptions sandbox_options(bool with_secret = false, const std::string& bootstrap = bootstrap_path(),
+                                            bool secret_over_tls = false) const {
     emulator::EmulatorOptions options;
     options.bootstrap_path = bootstrap;
-    options.env = sandbox_env(with_secret);
+    options.env = sandbox_env(with_secret, secret_over_tls);
     options.timeout_ms = 10000;
     return options;
   }
@@ -279,15 +285,31 @@ class BenchWorld {
       aws_->add_dashboard(id);
     }
     const auto& server = database_->server();
-    aws_->put_secret(kSecretArn, nlohmann::json{{"engine", "postgres"},
-                                                {"host", server.host()},
-                                                {"port", server.port()},
-                                                {"username", std::string(test::kAppLoginRole)},
-                                                {"password", std::string(test::kAppLoginPassword)},
-                                                {"dbname", database_->name()}}
-                                     .dump());
+    const std::string secret = nlohmann::json{
+        {"engine", "postgres"},
+        {"host", server.host()},
+        {"port", server.port()},
+        {"username", std::string(test::kAppLoginRole)},
+        {"password", std::string(test::kAppLoginPassword)},
+        {"dbname",
+         database_->name()}}.dump();
+    aws_->put_secret(kSecretArn, secret);
     if (auto up = aws_->start(); !up) throw std::runtime_error("fake aws: " + up.error().message);
+
+    auto identity = fakes::make_self_signed_identity();
+    if (!identity) throw std::runtime_error("tls identity: " + identity.error().message);
+    fakes::FakeAwsOptions tls_options;
+    tls_options.tls_cert_pem = identity->cert_pem;
+    tls_options.tls_key_pem = identity->key_pem;
+    tls_aws_ = std::make_unique<fakes::FakeAws>(tls_options);
+    tls_aws_->put_secret(kSecretArn, secret);
+    if (auto up = tls_aws_->start(); !up) throw std::runtime_error("fake aws (tls): " + up.error().message);
+    tls_bundle_path_ = "/tmp/shoppulse-bench-ca-" + std::to_string(::getpid()) + ".pem";
+    std::ofstream bundle(tls_bundle_path_, std::ios::trunc);
+    bundle << read_text("/etc/ssl/certs/ca-certificates.crt") << identity->cert_pem;
+    if (!bundle.flush()) throw std::runtime_error("cannot write " + tls_bundle_path_);
   }
+  ~BenchWorld() { std::remove(tls_bundle_path_.c_str()); }
 
   static std::string app_statements() {
     return "dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND userid = '" +
@@ -296,6 +318,8 @@ class BenchWorld {
 
   std::unique_ptr<test::TestDatabase> database_;
   std::unique_ptr<fakes::FakeAws> aws_;
+  std::unique_ptr<fakes::FakeAws> tls_aws_;  // the Secrets Manager stand-in over HTTPS
+  std::string tls_bundle_path_;
 };
 
 // Fails the benchmark (not the process) with the invocation's error.

@@ -11,7 +11,9 @@
 // Reported as median/p90/p99/mean counters over the iterations (>= 20 in a
 // full run; SHOPPULSE_BENCH_COLD_RUNS overrides). Two variants: DATABASE_URL,
 // and the production path: RDS_SECRET_ARN fetched from the Secrets Manager
-// stand-in at init (SigV4-signed), then the connection with its credentials.
+// stand-in at init (SigV4-signed), then the connection with its credentials;
+// secrets_manager_tls is the same over HTTPS, verified against a CA bundle of
+// the system's ~140 roots plus the stand-in's certificate (AWS_CA_BUNDLE).
 //
 // cold_disk/secrets_manager (SHOPPULSE_BENCH_COLD_DISK_RUNS iterations, only
 // when set, since it empties the whole machine's page cache; needs root): the
@@ -70,7 +72,7 @@ Status drop_page_cache() {
   return {};
 }
 
-void cold_start(benchmark::State& state, bool with_secret, PageCache cache) {
+void cold_start(benchmark::State& state, bool with_secret, PageCache cache, bool secret_over_tls = false) {
   if (cache == PageCache::kColdDisk && ::access(kDropCaches, W_OK) != 0) {
     state.SkipWithError(
         (std::string("cold-disk mode needs root and a writable ") + kDropCaches + ": " + std::strerror(errno)).c_str());
@@ -84,7 +86,7 @@ void cold_start(benchmark::State& state, bool with_secret, PageCache cache) {
   std::vector<double> first_pg_ms;
   for (auto _ : state) {
     world.reset_pg_time();
-    auto options = world.sandbox_options(with_secret);
+    auto options = world.sandbox_options(with_secret, bootstrap_path(), secret_over_tls);
     if (cache == PageCache::kColdDisk) options.before_spawn = drop_page_cache;
     auto box = BenchWorld::start_sandbox(std::move(options));
     auto pending = box->invoke_async(event);
@@ -241,6 +243,12 @@ int main(int argc, char** argv) {
         ->UseManualTime()
         ->Unit(benchmark::kMillisecond);
   }
+  benchmark::RegisterBenchmark(
+      "BM_ColdStart/secrets_manager_tls",
+      [](benchmark::State& state) { cold_start(state, true, PageCache::kWarm, /*secret_over_tls=*/true); })
+      ->Iterations(runs)
+      ->UseManualTime()
+      ->Unit(benchmark::kMillisecond);
   benchmark::RegisterBenchmark("BM_ColdStart/postgres_connect", postgres_connect)
       ->Iterations(runs)
       ->UseManualTime()

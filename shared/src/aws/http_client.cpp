@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "http_connection.h"
+#include "tls_context.h"
 #include "shoppulse/core/ascii.h"
 #include "shoppulse/core/http_wire.h"
 
@@ -113,7 +114,7 @@ bool body_is_empty_by_status(long status) {
 
 struct HttpClient::Impl {
   HttpClientOptions options;
-  SslContext tls;
+  std::shared_ptr<SSL_CTX> tls;  // made on the first https connection
   std::mutex mutex;
   std::optional<HttpConnection> connection;  // kept alive between requests
   std::atomic<std::uint64_t> connections{0};
@@ -236,6 +237,11 @@ Result<HttpResponse> HttpClient::Impl::exchange(const SplitUrl& url, std::string
     if (!reused) {
       connection.reset();
       const auto connect_deadline = std::min(deadline, net::Clock::now() + options.connect_timeout);
+      if (url.target.tls && !tls) {
+        auto context = shared_tls_context(options.ca_bundle);
+        if (!context) return fail(std::move(context).error());
+        tls = std::move(context).value();
+      }
       auto opened = HttpConnection::open(url.target, tls.get(), connect_deadline);
       if (!opened) {
         // The connect timeout is not the request's: a request that still had
@@ -271,11 +277,8 @@ Result<std::unique_ptr<HttpClient>> HttpClient::create(HttpClientOptions options
   if (options.connect_timeout.count() <= 0 || options.request_timeout.count() <= 0) {
     return fail(Error::make(ErrorKind::kInternal, "aws_config_invalid", "AWS HTTP timeouts must be positive"));
   }
-  auto tls = make_tls_context(options.ca_bundle);
-  if (!tls) return fail(std::move(tls).error());
   auto impl = std::make_unique<Impl>();
   impl->options = std::move(options);
-  impl->tls = std::move(tls).value();
   return std::unique_ptr<HttpClient>(new HttpClient(std::move(impl)));
 }
 

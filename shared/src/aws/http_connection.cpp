@@ -10,6 +10,7 @@
 #include <cstring>
 
 #include "shoppulse/aws/http_client.h"
+#include "tls_context.h"
 
 namespace shoppulse::aws {
 namespace {
@@ -23,40 +24,12 @@ Error timed_out(std::string_view doing) {
   return Error::make(ErrorKind::kTimeout, std::string(kErrTimeout), "AWS request timed out " + std::string(doing));
 }
 
-Error tls_failed(std::string_view why) {
-  return Error::make(ErrorKind::kUnavailable, std::string(kErrTlsFailed),
-                     "AWS endpoint TLS verification failed: " + std::string(why));
-}
-
-// OpenSSL's reason for the last failure on this thread, and a clean queue.
-std::string take_openssl_error() {
-  const unsigned long code = ERR_peek_last_error();
-  std::string reason =
-      code != 0 ? ERR_reason_error_string(code) != nullptr ? ERR_reason_error_string(code) : "TLS error" : "TLS error";
-  ERR_clear_error();
-  return reason;
-}
-
 bool is_ip_literal(const std::string& host) {
   unsigned char address[sizeof(in6_addr)];
   return ::inet_pton(AF_INET, host.c_str(), address) == 1 || ::inet_pton(AF_INET6, host.c_str(), address) == 1;
 }
 
 }  // namespace
-
-Result<SslContext> make_tls_context(const std::string& ca_file) {
-  SslContext context(SSL_CTX_new(TLS_client_method()));
-  if (!context) return fail(tls_failed("cannot create a TLS context: " + take_openssl_error()));
-  SSL_CTX_set_min_proto_version(context.get(), TLS1_2_VERSION);
-  SSL_CTX_set_verify(context.get(), SSL_VERIFY_PEER, nullptr);
-  // A peer that closes without close_notify ends a response like a TCP close;
-  // bodies are still checked against Content-Length or chunk framing.
-  SSL_CTX_set_options(context.get(), SSL_OP_IGNORE_UNEXPECTED_EOF);
-  const int loaded = ca_file.empty() ? SSL_CTX_set_default_verify_paths(context.get())
-                                     : SSL_CTX_load_verify_locations(context.get(), ca_file.c_str(), nullptr);
-  if (loaded != 1) return fail(tls_failed("cannot load the CA bundle: " + take_openssl_error()));
-  return context;
-}
 
 HttpConnection::HttpConnection(ConnectionTarget target, UniqueFd fd, std::unique_ptr<SSL, SslDeleter> ssl) noexcept
     : target_(std::move(target)), fd_(std::move(fd)), ssl_(std::move(ssl)) {}

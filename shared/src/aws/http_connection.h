@@ -18,15 +18,6 @@
 
 namespace shoppulse::aws {
 
-struct SslContextDeleter {
-  void operator()(SSL_CTX* context) const noexcept { SSL_CTX_free(context); }
-};
-using SslContext = std::unique_ptr<SSL_CTX, SslContextDeleter>;
-
-// TLS 1.2+ client context trusting `ca_file` only, or OpenSSL's default
-// locations (SSL_CERT_FILE, SSL_CERT_DIR) when it is empty.
-Result<SslContext> make_tls_context(const std::string& ca_file);
-
 struct ConnectionTarget {
   bool tls = false;
   std::string host;  // without IPv6 brackets
@@ -37,7 +28,8 @@ struct ConnectionTarget {
 
 class HttpConnection {
  public:
-  // Connects and, for TLS, completes the verified handshake before `deadline`.
+  // Connects and, for TLS, completes the verified handshake before `deadline`
+  // (`tls`: the context from tls_context.h; unused for plain http).
   static Result<HttpConnection> open(const ConnectionTarget& target, SSL_CTX* tls, net::Clock::time_point deadline);
 
   Status write_all(std::string_view bytes, net::Clock::time_point deadline);

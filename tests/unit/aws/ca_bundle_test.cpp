@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <string>
 
 #include "shoppulse/aws/ca_bundle.h"
@@ -138,6 +139,41 @@ TEST_F(AwsHttpsVerification, TrustsTheServerOnlyThroughTheConfiguredBundle) {
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.error().code, kErrTlsFailed);
   EXPECT_EQ(refused.error().kind, ErrorKind::kUnavailable);
+}
+
+// The bundle is indexed by subject and a certificate parsed only when a chain
+// needs it: the issuer must be found wherever it stands in a large bundle,
+// past blocks that are not certificates, by IP address and by host name.
+TEST_F(AwsHttpsVerification, FindsTheIssuerAmongManyRootsPastOtherBlocks) {
+  auto system = select_ca_bundle(std::nullopt, map_env({}));
+  ASSERT_TRUE(system.ok());
+  std::ifstream system_file(system->path);
+  std::stringstream bundle;
+  bundle << system_file.rdbuf();
+  bundle << "-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5\n-----END PRIVATE KEY-----\n";
+  bundle << "-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydGlmaWNhdGU=\n-----END CERTIFICATE-----\n";
+  std::ifstream fake_cert(cert_path_);
+  bundle << fake_cert.rdbuf();
+  const std::string path = dir_.file("system-plus-fake.pem", bundle.str());
+  auto by_address = get_health(path);
+  ASSERT_TRUE(by_address.ok()) << by_address.error().message;
+  EXPECT_EQ(by_address->status, 200);
+
+  const std::string by_name_url = "https://localhost:" + std::to_string(fake_->port()) + "/__fake/health";
+  HttpClientOptions options;
+  options.ca_bundle = path;
+  auto client = HttpClient::create(options);
+  ASSERT_TRUE(client.ok());
+  auto by_name = (*client)->perform(HttpRequest{"GET", by_name_url, {}, ""});
+  ASSERT_TRUE(by_name.ok()) << by_name.error().message;
+  EXPECT_EQ(by_name->status, 200);
+}
+
+TEST_F(AwsHttpsVerification, ABundleWithoutCertificatesIsATlsError) {
+  auto refused = get_health(dir_.file("empty.pem", "no certificates here\n"));
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, kErrTlsFailed);
+  EXPECT_EQ(refused.error().message.find("empty.pem"), std::string::npos) << "no path in messages";
 }
 
 TEST_F(AwsHttpsVerification, SystemBundleDoesNotTrustASelfSignedServer) {
