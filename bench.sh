@@ -207,7 +207,7 @@ profile_users() {
   wait "$driver" || true
   [[ -s $data ]] || return 0
   # The zip's binary is stripped; its unstripped twin (same build id) names the symbols.
-  perf buildid-cache -r "$BUILD/package-root/bootstrap" >/dev/null 2>  perf buildid-cache -r "$BUILD/package-root/bin/bootstrap" >/dev/null 2>&1 || true1 || true
+  perf buildid-cache -r "$BUILD/package-root/bootstrap" >/dev/null 2>&1 || true
   perf buildid-cache -a "$BUILD/package-build/bootstrap/bootstrap" >/dev/null 2>&1 || true
   {
     echo "by library:"

@@ -2,7 +2,7 @@
 // per-sandbox context (config, logger, application) once, then hands control
 // to the runtime's poll loop.
 
-#include <openssl/ssl.h>
+#include <openssl/crypto.h>
 
 #include <csignal>
 #include <cstdlib>
@@ -22,7 +22,9 @@ int main() {
   shoppulse::runtime::ShutdownSignal::install();
   // OpenSSL is linked in: no configuration file (Debian's path, absent on
   // Lambda) and so never a module loaded with dlopen; TLS settings are code.
-  if (OPENSSL_init_ssl(OPENSSL_INIT_NO_LOAD_CONFIG, nullptr) != 1) return 1;
+  // Only libcrypto is initialised here: the TLS library's cipher tables are
+  // built by the first TLS context, which a plain-HTTP or no-TLS start never makes.
+  if (OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, nullptr) != 1) return 1;
   // Before any thread starts: these set environment variables.
   static_cast<void>(shoppulse::bootstrap::apply_packaged_defaults(
       shoppulse::bootstrap::executable_directory(), shoppulse::bootstrap::env_or_empty("LAMBDA_TASK_ROOT")));

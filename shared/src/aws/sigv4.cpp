@@ -60,13 +60,28 @@ std::vector<std::string_view> split(std::string_view text, char separator) {
 
 }  // namespace
 
+// Civil-time arithmetic, not gmtime_r/strftime: glibc's first use of those
+// loads the time zone file (TZ=:UTC on Lambda), one more file read from a
+// cold disk during init.
 std::string format_amz_date(std::chrono::system_clock::time_point time) {
-  const std::time_t seconds = std::chrono::system_clock::to_time_t(time);
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char buffer[20];
-  const std::size_t n = std::strftime(buffer, sizeof buffer, "%Y%m%dT%H%M%SZ", &utc);
-  return std::string(buffer, n);
+  using namespace std::chrono;
+  const auto seconds = floor<std::chrono::seconds>(time);
+  const auto day = floor<days>(seconds);
+  const year_month_day date(day);
+  const hh_mm_ss clock(seconds - day);
+  std::string out(16, '0');  // YYYYMMDDTHHMMSSZ
+  const auto put = [&out](std::size_t at, unsigned value, std::size_t width) {
+    for (std::size_t i = width; i-- > 0; value /= 10) out[at + i] = static_cast<char>('0' + value % 10);
+  };
+  put(0, static_cast<unsigned>(static_cast<int>(date.year())), 4);
+  put(4, static_cast<unsigned>(date.month()), 2);
+  put(6, static_cast<unsigned>(date.day()), 2);
+  out[8] = 'T';
+  put(9, static_cast<unsigned>(clock.hours().count()), 2);
+  put(11, static_cast<unsigned>(clock.minutes().count()), 2);
+  put(13, static_cast<unsigned>(clock.seconds().count()), 2);
+  out[15] = 'Z';
+  return out;
 }
 
 std::string canonical_uri(std::string_view path, bool normalize) {

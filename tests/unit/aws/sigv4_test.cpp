@@ -76,6 +76,10 @@ TEST(AwsCrypto, HmacCoversEveryKeyLength) {
 TEST(AwsSigV4, FormatsAmzDateInUtc) {
   EXPECT_EQ(sigv4::format_amz_date(kTime), "20150830T123600Z");
   EXPECT_EQ(sigv4::format_amz_date(system_clock::time_point(seconds(0))), "19700101T000000Z");
+  // A leap day's last second (1709251199), and sub-second time truncated, not rounded.
+  EXPECT_EQ(sigv4::format_amz_date(system_clock::time_point(seconds(1709251199)) + std::chrono::milliseconds(999)),
+            "20240229T235959Z");
+  EXPECT_EQ(sigv4::format_amz_date(system_clock::time_point(seconds(4102444800))), "21000101T000000Z");
 }
 
 TEST(AwsSigV4, EncodesWirePathsOnceMore) {
