@@ -72,8 +72,8 @@ install_tool strace strace
 log "configuring $BUILD (Release)"
 cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release \
   -DSHOPPULSE_BUILD_TESTS=ON -DSHOPPULSE_BUILD_TOOLS=ON -DSHOPPULSE_BUILD_BENCHMARKS=ON >/dev/null
-readonly TARGETS=(bootstrap invocation_overhead_bench micro_bench e2e_bench cold_start_bench memory_bench
-  round_trips_bench alloc_bench)
+readonly TARGETS=(bootstrap invocation_overhead_bench micro_bench e2e_bench cold_start_bench cold_start_floor
+  memory_bench round_trips_bench alloc_bench)
 log "building ${TARGETS[*]}"
 cmake --build "$BUILD" -j "${JOBS:-$(nproc)}" --target "${TARGETS[@]}" >"$BUILD/bench-build.log" 2>&1 ||
   { tail -n 40 "$BUILD/bench-build.log" >&2; exit 1; }

@@ -133,6 +133,7 @@ COLD_WARM = "BM_ColdStart/secrets_manager"
 # The commit the warm-path work (issue 14) measured itself against.
 WARM_PATH_BASELINE = "c4c56db"
 COLD_TLS = "BM_ColdStart/secrets_manager_tls"
+COLD_FLOOR = "BM_ColdStart/floor"
 COLD_DISK = "BM_ColdStart/cold_disk/secrets_manager"
 COLD_PG_CONNECT = "BM_ColdStart/postgres_connect"
 COLD_FILES = "BM_ColdStart/files_opened"
@@ -460,6 +461,13 @@ def cold_start_section(cold, cold_base, baseline_commit):
     L.append("Milliseconds, median (p90)."
              + "".join(f" Cold disk was skipped: {message}." for message in sorted(skipped)))
     L.append("")
+    floor = first(cold, COLD_FLOOR) or {}
+    if floor.get("init_ms_p50") is not None and not floor.get("error_occurred"):
+        L.append(f"This machine's floor, same run: a minimal static runtime (`tests/bench/cold_start_floor.cpp`: "
+                 f"connect, `/next`, a constant answer; libc only, {fmt(floor.get('runs'), 0)} starts) reaches its "
+                 f"first `/next` in {ms(floor, 'init_ms')} ms: the exec, the page faults and the emulator's own "
+                 "part, before any runtime's work.")
+        L.append("")
 
     def p50(data, key, counter):
         return (first(data, key) or {}).get(counter + "_p50")

@@ -22,6 +22,10 @@
 // unmapped file pages go too, so its first query is slower as well; init is
 // the clean cold-disk number.
 //
+// floor: database_url's start with tests/bench/cold_start_floor.cpp instead
+// of bootstrap, a minimal static runtime: what this machine charges for
+// exec -> first /next before any runtime's own work.
+//
 // files_opened: one start under `strace -f`, counting the files the process
 // opened (and failed to open) before it connected to the Runtime API for its
 // first /next, and the execve calls on the way.
@@ -72,7 +76,8 @@ Status drop_page_cache() {
   return {};
 }
 
-void cold_start(benchmark::State& state, bool with_secret, PageCache cache, bool secret_over_tls = false) {
+void cold_start(benchmark::State& state, bool with_secret, PageCache cache, bool secret_over_tls = false,
+                const std::string& bootstrap = bootstrap_path()) {
   if (cache == PageCache::kColdDisk && ::access(kDropCaches, W_OK) != 0) {
     state.SkipWithError(
         (std::string("cold-disk mode needs root and a writable ") + kDropCaches + ": " + std::strerror(errno)).c_str());
@@ -86,7 +91,7 @@ void cold_start(benchmark::State& state, bool with_secret, PageCache cache, bool
   std::vector<double> first_pg_ms;
   for (auto _ : state) {
     world.reset_pg_time();
-    auto options = world.sandbox_options(with_secret, bootstrap_path(), secret_over_tls);
+    auto options = world.sandbox_options(with_secret, bootstrap, secret_over_tls);
     if (cache == PageCache::kColdDisk) options.before_spawn = drop_page_cache;
     auto box = BenchWorld::start_sandbox(std::move(options));
     auto pending = box->invoke_async(event);
@@ -243,6 +248,13 @@ int main(int argc, char** argv) {
         ->UseManualTime()
         ->Unit(benchmark::kMillisecond);
   }
+  // The machine's floor: the same sandbox start with a minimal static runtime.
+  benchmark::RegisterBenchmark(
+      "BM_ColdStart/floor",
+      [](benchmark::State& state) { cold_start(state, false, PageCache::kWarm, false, SHOPPULSE_COLD_START_FLOOR); })
+      ->Iterations(runs)
+      ->UseManualTime()
+      ->Unit(benchmark::kMillisecond);
   benchmark::RegisterBenchmark(
       "BM_ColdStart/secrets_manager_tls",
       [](benchmark::State& state) { cold_start(state, true, PageCache::kWarm, /*secret_over_tls=*/true); })
