@@ -94,7 +94,8 @@ runtime::Outcome InvocationAdapter::handle(const runtime::Invocation& invocation
                                             invocation.client_context,
                                             invocation.cognito_identity,
                                             invocation.deadline_epoch_ms,
-                                            cold_start};
+                                            cold_start,
+                                            invocation.tenant_id};
   logger_.set_context(LogContext{invocation.request_id, {}, {}, {}, invocation.trace_id, cold_start});
 
   handlers::InvocationResult result(&memory);

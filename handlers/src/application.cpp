@@ -133,6 +133,19 @@ ApiResponse Application::route(ApiRequest& request, const InvocationContext& con
   auto caller = caller_from_claims(request);
   if (!caller) return to_response(ApiError(caller.error()), request.request_id, &memory);
   result.tenant_id = caller->tenant_id;
+  // Tenant-isolation mode: the log context names the platform's tenant.
+  if (!context.platform_tenant_id.empty()) result.tenant_id = context.platform_tenant_id;
+  if (const auto refusal = tenant_isolation_.admit(context.platform_tenant_id, caller->tenant_id)) {
+    logger_.warn("tenant isolation refused the request",
+                 {{"reason", *refusal == TenantIsolation::Refusal::kClaimMismatch ? "claim_differs_from_platform"
+                                                                                  : "sandbox_serves_another_tenant"},
+                  {"platformTenantId", context.platform_tenant_id},
+                  {"claimTenantId", caller->tenant_id},
+                  {"route", result.route}});
+    return to_response(ApiError(Error::make(ErrorKind::kForbidden, "tenant_mismatch",
+                                            "The request's tenant does not match the tenant this function serves")),
+                       request.request_id, &memory);
+  }
 
   const auto remaining = context.remaining();
   if (remaining <= settings_.deadline_margin) {

@@ -54,7 +54,8 @@ struct Call {
   std::optional<std::string> body;
   std::map<std::string, std::string> headers;
   std::map<std::string, std::vector<std::string>> query;
-  bool http_api = false;  // payload 2.0 instead of REST 1.0
+  bool http_api = false;        // payload 2.0 instead of REST 1.0
+  std::string platform_tenant;  // Lambda-Runtime-Aws-Tenant-Id (tenant-isolation mode); empty: not sent
 };
 
 struct Reply {
@@ -160,7 +161,8 @@ class ApiHarness : public ::testing::Test {
 
   Reply call(const Call& call, std::int64_t deadline_epoch_ms = 0) {
     handlers::InvocationContext context{
-        "lambda-req", "", "arn:aws:lambda:us-east-1:123456789012:function:api", "", "", deadline_epoch_ms, false};
+        "lambda-req",        "", "arn:aws:lambda:us-east-1:123456789012:function:api", "", "", deadline_epoch_ms, false,
+        call.platform_tenant};
     const auto result = app_->handle(make_event(call).dump(), context);
     Reply reply;
     EXPECT_TRUE(result.ok) << result.error_message;

@@ -90,7 +90,7 @@ void round_trips(benchmark::State& state, const std::string& event, const std::s
     return;
   }
   const handlers::InvocationContext context{
-      "bench-req", "", "arn:aws:lambda:us-east-1:123456789012:function:api", "", "", 0, false};
+      "bench-req", "", "arn:aws:lambda:us-east-1:123456789012:function:api", "", "", 0, false, ""};
   auto payload = [&] {
     if (placeholder.empty()) return event;
     std::string out = event;

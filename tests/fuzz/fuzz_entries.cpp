@@ -43,7 +43,7 @@ handlers::Application& application() {
 
 int event_pipeline(const std::uint8_t* data, std::size_t size) {
   const std::string_view payload(reinterpret_cast<const char*>(data), size);
-  const handlers::InvocationContext context{"fuzz", "", "", "", "", 0, false};
+  const handlers::InvocationContext context{"fuzz", "", "", "", "", 0, false, ""};
   // As the runtime runs it: everything in a per-invocation arena.
   std::pmr::monotonic_buffer_resource arena;
   const handlers::InvocationResult result = application().handle(payload, context, arena);

@@ -48,6 +48,7 @@ TEST(emulator_rules, NextDeliversEventWithLambdaHeaders) {
   options.timeout_ms = 5000;
   options.client_context = R"({"client":{"app_title":"shoppulse"}})";
   options.cognito_identity = R"({"cognitoIdentityId":"eu-west-1:abc"})";
+  options.tenant_id = "11111111-1111-4111-8111-111111111111";
 
   const long long before = epoch_ms();
   auto pending = emu->invoke_async(R"({"ping":1})", options);
@@ -66,6 +67,7 @@ TEST(emulator_rules, NextDeliversEventWithLambdaHeaders) {
   EXPECT_TRUE(std::regex_match(trace, kTraceId)) << trace;
   EXPECT_EQ(event.headers.find("Lambda-Runtime-Client-Context")->second, *options.client_context);
   EXPECT_EQ(event.headers.find("Lambda-Runtime-Cognito-Identity")->second, *options.cognito_identity);
+  EXPECT_EQ(event.headers.find("Lambda-Runtime-Aws-Tenant-Id")->second, *options.tenant_id);
   EXPECT_EQ(event.headers.find("Content-Type")->second, "application/json");
 
   const auto posted = runtime.respond(event.request_id, R"({"pong":1})");
@@ -96,6 +98,7 @@ TEST(emulator_rules, OptionalHeadersAbsentAndDefaultTimeoutApplies) {
   ASSERT_EQ(event.status, 200);
   EXPECT_EQ(event.headers.count("Lambda-Runtime-Client-Context"), 0U);
   EXPECT_EQ(event.headers.count("Lambda-Runtime-Cognito-Identity"), 0U);
+  EXPECT_EQ(event.headers.count("Lambda-Runtime-Aws-Tenant-Id"), 0U);
   const long long deadline = std::stoll(event.headers.find("Lambda-Runtime-Deadline-Ms")->second);
   EXPECT_NEAR(static_cast<double>(deadline - before), 1234.0, 500.0);
   runtime.respond(event.request_id, "{}");

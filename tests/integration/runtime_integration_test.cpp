@@ -118,6 +118,61 @@ TEST_F(runtime_integration, InvalidAndUnsupportedPayloadsAreFunctionErrors) {
   EXPECT_TRUE(emu.running()) << "bad events must not take the sandbox down";
 }
 
+// Tenant-isolation mode through the real bootstrap: the emulator passes the
+// tenant as Lambda-Runtime-Aws-Tenant-Id. The check runs before any database
+// work, so no database is configured here (an admitted request answers 503).
+TEST_F(runtime_integration, TenantIsolationModeChecksThePlatformsTenant) {
+  constexpr const char* kAcme = "11111111-1111-4111-8111-111111111111";
+  constexpr const char* kGlobex = "22222222-2222-4222-8222-222222222222";
+  const json acme_event = json::parse(read_event("apigw-v1-rest-cognito-userpool-authorizer.json"));
+  const auto event_for = [&](const char* tenant) {
+    json event = acme_event;
+    event["resource"] = "/users";
+    event["path"] = "/users";
+    event["httpMethod"] = "GET";
+    event["requestContext"]["authorizer"]["claims"]["custom:tenant_id"] = tenant;
+    event["requestContext"]["authorizer"]["claims"]["custom:role"] = "admin";
+    return event.dump();
+  };
+  const auto status_of = [](const InvocationResult& result) {
+    const json response = json::parse(result.body);
+    const json body = json::parse(response.at("body").get<std::string>());
+    return std::pair{response.at("statusCode").get<int>(), body.contains("error") ? body["error"]["code"] : json()};
+  };
+  auto& emu = start();
+  InvokeOptions as_acme;
+  as_acme.tenant_id = kAcme;
+  InvokeOptions as_globex;
+  as_globex.tenant_id = kGlobex;
+
+  const auto admitted = emu.invoke(event_for(kAcme), as_acme);
+  ASSERT_EQ(admitted.outcome, Outcome::kResponse) << admitted.body;
+  EXPECT_NE(status_of(admitted).first, 403) << admitted.body;
+
+  const auto mismatch = emu.invoke(event_for(kAcme), as_globex);
+  ASSERT_EQ(mismatch.outcome, Outcome::kResponse) << mismatch.body;
+  EXPECT_EQ(status_of(mismatch), (std::pair{403, json("tenant_mismatch")})) << mismatch.body;
+
+  const auto switched = emu.invoke(event_for(kGlobex), as_globex);
+  ASSERT_EQ(switched.outcome, Outcome::kResponse) << switched.body;
+  EXPECT_EQ(status_of(switched), (std::pair{403, json("tenant_mismatch")})) << switched.body;
+
+  // The refusals are logged with both tenants and the route, under the
+  // platform's tenant, and never with the caller's token.
+  emu.stop();
+  int refusals = 0;
+  for (const auto& line : emu.stdout_lines()) {
+    const json parsed = json::parse(line, nullptr, false);
+    if (!parsed.is_object() || parsed.value("message", "") != "tenant isolation refused the request") continue;
+    ++refusals;
+    EXPECT_EQ(parsed.value("level", ""), "WARN") << line;
+    EXPECT_EQ(parsed.value("platformTenantId", ""), kGlobex) << line;
+    EXPECT_EQ(parsed.value("route", ""), "GET /users") << line;
+    EXPECT_EQ(line.find("eyJ"), std::string::npos) << "a token in the log: " << line;
+  }
+  EXPECT_EQ(refusals, 2);
+}
+
 TEST_F(runtime_integration, DiagnosticActionsAreOffByDefault) {
   auto& emu = start();
   const auto result = emu.invoke(R"({"action":"diagnostic.throw"})");

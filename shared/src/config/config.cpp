@@ -1,5 +1,7 @@
 #include "shoppulse/config/config.h"
 
+#include "shoppulse/core/ascii.h"
+
 namespace shoppulse::config {
 
 Result<Config> Config::from_env(const EnvSource& env) {
@@ -9,12 +11,17 @@ Result<Config> Config::from_env(const EnvSource& env) {
     if (!parsed) return fail(std::move(parsed).error());
     config.log_level = *parsed;
   }
+  // Case-insensitive, as Lambda's own runtimes read it: the official
+  // emulator's Managed-Instances mode sets "json".
   if (auto format = read_string(env, "AWS_LAMBDA_LOG_FORMAT")) {
-    if (*format != "JSON" && *format != "Text") {
+    if (ascii::iequals(*format, "JSON")) {
+      config.log_format = "JSON";
+    } else if (ascii::iequals(*format, "Text")) {
+      config.log_format = "Text";
+    } else {
       return fail(
           Error::make(ErrorKind::kInvalidInput, "invalid_config", "AWS_LAMBDA_LOG_FORMAT must be JSON or Text"));
     }
-    config.log_format = *format;
   }
   if (auto ns = read_string(env, "METRICS_NAMESPACE")) {
     if (ns->size() > 255) {

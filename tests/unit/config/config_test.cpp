@@ -46,6 +46,20 @@ TEST(Config, ReadsEveryVariable) {
   EXPECT_TRUE(config->diagnostic_actions);
 }
 
+// Lambda's runtimes read both case-insensitively; the official emulator's
+// Managed-Instances mode sets AWS_LAMBDA_LOG_FORMAT=json.
+TEST(Config, LogFormatAndLevelAreCaseInsensitive) {
+  for (const char* json : {"json", "JSON", "Json"}) {
+    auto config = Config::from_env(MapEnv(Values{{"AWS_LAMBDA_LOG_FORMAT", json}, {"AWS_LAMBDA_LOG_LEVEL", "warn"}}));
+    ASSERT_TRUE(config.ok()) << json;
+    EXPECT_EQ(config->log_format, "JSON");
+    EXPECT_EQ(config->log_level, LogLevel::kWarn);
+  }
+  auto text = Config::from_env(MapEnv(Values{{"AWS_LAMBDA_LOG_FORMAT", "TEXT"}}));
+  ASSERT_TRUE(text.ok());
+  EXPECT_EQ(text->log_format, "Text");
+}
+
 TEST(Config, InvalidValuesNameTheVariableNotTheValue) {
   auto bad_level = Config::from_env(MapEnv(Values{{"AWS_LAMBDA_LOG_LEVEL", "s3cr3t-value"}}));
   ASSERT_FALSE(bad_level.ok());

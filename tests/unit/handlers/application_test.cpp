@@ -8,7 +8,7 @@ namespace {
 struct AppFixture : ::testing::Test {
   Logger logger{LogLevel::kFatal, 2};
   Application app{AppSettings{"1.2.3", false, {}, std::chrono::milliseconds(150)}, Dependencies{}, logger};
-  InvocationContext context{"lambda-1", "", "", "", "", 0, true};
+  InvocationContext context{"lambda-1", "", "", "", "", 0, true, ""};
 };
 
 nlohmann::json v1_get(const std::string& path) {

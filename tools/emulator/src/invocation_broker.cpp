@@ -177,6 +177,7 @@ InvocationResult InvocationBroker::invoke(std::string payload, const InvokeOptio
   inv->delivery.payload = std::move(payload);
   inv->delivery.client_context = options.client_context;
   inv->delivery.cognito_identity = options.cognito_identity;
+  inv->delivery.tenant_id = options.tenant_id;
   inv->timeout_ms = options.timeout_ms.value_or(timeouts.timeout_ms);
   inv->result.request_id = inv->delivery.request_id;
   inv->result.trace_id = inv->delivery.trace_id;

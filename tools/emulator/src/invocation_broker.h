@@ -29,6 +29,7 @@ struct Delivery {
   long long deadline_ms = 0;
   std::optional<std::string> client_context;
   std::optional<std::string> cognito_identity;
+  std::optional<std::string> tenant_id;
 };
 
 struct NextResult {

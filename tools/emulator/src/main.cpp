@@ -132,7 +132,11 @@ int main(int argc, char** argv) {
         log.error("restart failed", {{"error", restarted.error().message}});
       }
     }
-    InvocationResult result = runtime.invoke(req.body);
+    // Tenant-isolation mode: Invoke's X-Amz-Tenant-Id reaches the runtime on
+    // /next, as the official emulator passes it.
+    shoppulse::emulator::InvokeOptions invoke_options;
+    if (req.has_header("X-Amz-Tenant-Id")) invoke_options.tenant_id = req.get_header_value("X-Amz-Tenant-Id");
+    InvocationResult result = runtime.invoke(req.body, invoke_options);
     log.info("invocation", {{"requestId", result.request_id},
                             {"outcome", shoppulse::emulator::outcome_name(result.outcome)},
                             {"errorType", result.error_type},

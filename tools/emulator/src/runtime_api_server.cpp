@@ -101,6 +101,7 @@ void RuntimeApiServer::install_routes(httplib::Server& server) {
     res.set_header("Lambda-Runtime-Trace-Id", d.trace_id);
     if (d.client_context) res.set_header("Lambda-Runtime-Client-Context", *d.client_context);
     if (d.cognito_identity) res.set_header("Lambda-Runtime-Cognito-Identity", *d.cognito_identity);
+    if (d.tenant_id) res.set_header("Lambda-Runtime-Aws-Tenant-Id", *d.tenant_id);
     res.set_content(d.payload, "application/json");
   });
   server.Post(std::string(kBase) + R"(/invocation/([^/]+)/response)",

@@ -18,6 +18,7 @@
 #include "shoppulse/handlers/http_policies.h"
 #include "shoppulse/handlers/quicksight_handler.h"
 #include "shoppulse/handlers/router.h"
+#include "shoppulse/handlers/tenant_isolation.h"
 #include "shoppulse/handlers/users_handler.h"
 
 namespace shoppulse::handlers {
@@ -31,6 +32,7 @@ struct InvocationContext {
   std::string_view cognito_identity;
   std::int64_t deadline_epoch_ms = 0;
   bool cold_start = false;
+  std::string_view platform_tenant_id;  // Lambda-Runtime-Aws-Tenant-Id (tenant-isolation mode), else empty
 
   [[nodiscard]] std::chrono::milliseconds remaining() const;
 };
@@ -109,6 +111,7 @@ class Application {
   AppSettings settings_;
   Dependencies dependencies_;
   const Logger& logger_;
+  TenantIsolation tenant_isolation_;
   Router router_;
   std::vector<RouteId> route_ids_;  // by router index
   CursorCodec cursors_;

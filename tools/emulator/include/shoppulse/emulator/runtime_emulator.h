@@ -66,6 +66,7 @@ struct InvokeOptions {
   std::optional<int> timeout_ms;                // default: EmulatorOptions::timeout_ms
   std::optional<std::string> client_context;    // Lambda-Runtime-Client-Context
   std::optional<std::string> cognito_identity;  // Lambda-Runtime-Cognito-Identity
+  std::optional<std::string> tenant_id;         // Lambda-Runtime-Aws-Tenant-Id (Invoke's X-Amz-Tenant-Id)
 };
 
 struct InvocationResult {
