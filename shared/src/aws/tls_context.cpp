@@ -229,15 +229,17 @@ Result<std::shared_ptr<ContextEntry>> make_context(const std::string& ca_file) {
 
 Result<std::shared_ptr<SSL_CTX>> shared_tls_context(const std::string& ca_file) {
   static std::mutex mutex;
-  // Never evicted: a process has one or two CA files, and a client may hold
-  // the context for the life of the process.
-  static std::map<std::string, std::shared_ptr<ContextEntry>> contexts;
+  // Never evicted, never destroyed: a process has one or two CA files, a
+  // client may hold its context for the life of the process, and a static
+  // destructor could run after OpenSSL's own atexit cleanup (SSL_CTX_free on
+  // a cleaned-up library). Reachable through this pointer, so no leak report.
+  static auto* const contexts = new std::map<std::string, std::shared_ptr<ContextEntry>>();
   const std::lock_guard<std::mutex> lock(mutex);
-  auto& slot = contexts[ca_file];
+  auto& slot = (*contexts)[ca_file];
   if (!slot) {
     auto made = make_context(ca_file);
     if (!made) {
-      contexts.erase(ca_file);  // a file fixed later is read again
+      contexts->erase(ca_file);  // a file fixed later is read again
       return fail(std::move(made).error());
     }
     slot = std::move(made).value();
