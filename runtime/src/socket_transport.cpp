@@ -10,6 +10,7 @@
 #include <cstring>
 #include <string>
 
+#include "shoppulse/core/authority.h"
 #include "shoppulse/core/http_wire.h"
 #include "shoppulse/core/tcp_connect.h"
 #include "shoppulse/core/unique_fd.h"
@@ -57,37 +58,15 @@ Result<Endpoint> parse_endpoint(std::string_view text) {
   if (text.empty()) {
     return fail(Error::make(ErrorKind::kInvalidInput, "missing_runtime_api", "AWS_LAMBDA_RUNTIME_API is not set"));
   }
-  Endpoint endpoint;
-  endpoint.authority = std::string(text);
-  std::string_view host = text;
-  std::string_view port = "80";
-  if (text.front() == '[') {
-    const auto close = text.find(']');
-    if (close == std::string_view::npos) {
-      return fail(
-          Error::make(ErrorKind::kInvalidInput, "invalid_runtime_api", "AWS_LAMBDA_RUNTIME_API must be host:port"));
-    }
-    host = text.substr(1, close - 1);
-    if (close + 1 < text.size()) {
-      if (text[close + 1] != ':') {
-        return fail(
-            Error::make(ErrorKind::kInvalidInput, "invalid_runtime_api", "AWS_LAMBDA_RUNTIME_API must be host:port"));
-      }
-      port = text.substr(close + 2);
-    }
-  } else if (const auto colon = text.rfind(':'); colon != std::string_view::npos) {
-    host = text.substr(0, colon);
-    port = text.substr(colon + 1);
-  }
-  unsigned number = 0;
-  const auto [end, error] = std::from_chars(port.data(), port.data() + port.size(), number);
-  if (host.empty() || port.empty() || error != std::errc() || end != port.data() + port.size() || number == 0 ||
-      number > 65535) {
+  const net::Authority split = net::split_authority(text);
+  if (split.problem != net::AuthorityProblem::kNone) {
     return fail(
         Error::make(ErrorKind::kInvalidInput, "invalid_runtime_api", "AWS_LAMBDA_RUNTIME_API must be host:port"));
   }
-  endpoint.host = std::string(host);
-  endpoint.port = std::string(port);
+  Endpoint endpoint;
+  endpoint.authority = std::string(text);
+  endpoint.host = std::string(split.host);
+  endpoint.port = split.port.empty() ? "80" : std::string(split.port);
   return endpoint;
 }
 

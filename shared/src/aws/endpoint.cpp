@@ -1,9 +1,9 @@
 #include "shoppulse/aws/endpoint.h"
 
 #include <algorithm>
-#include <charconv>
 
 #include "shoppulse/core/ascii.h"
+#include "shoppulse/core/authority.h"
 
 namespace shoppulse::aws {
 namespace {
@@ -78,31 +78,17 @@ Result<Endpoint> parse_endpoint_url(std::string_view url) {
   if (endpoint.base_path == "/") endpoint.base_path.clear();
   if (authority.find('@') != std::string_view::npos) return fail(invalid_endpoint(url, "user info is not allowed"));
 
-  std::string_view host = authority;
-  std::string_view port;
-  if (!authority.empty() && authority.front() == '[') {
-    const std::size_t close = authority.find(']');
-    if (close == std::string_view::npos) return fail(invalid_endpoint(url, "unterminated IPv6 address"));
-    host = authority.substr(1, close - 1);
-    const std::string_view after = authority.substr(close + 1);
-    if (!after.empty()) {
-      if (after.front() != ':') return fail(invalid_endpoint(url, "unexpected text after IPv6 address"));
-      port = after.substr(1);
-    }
-  } else if (const std::size_t colon = authority.rfind(':'); colon != std::string_view::npos) {
-    host = authority.substr(0, colon);
-    port = authority.substr(colon + 1);
+  const net::Authority split = net::split_authority(authority);
+  switch (split.problem) {
+    case net::AuthorityProblem::kNone: break;
+    case net::AuthorityProblem::kUnterminatedIpv6: return fail(invalid_endpoint(url, "unterminated IPv6 address"));
+    case net::AuthorityProblem::kTextAfterIpv6:
+      return fail(invalid_endpoint(url, "unexpected text after IPv6 address"));
+    case net::AuthorityProblem::kMissingHost: return fail(invalid_endpoint(url, "missing host"));
+    case net::AuthorityProblem::kBadPort: return fail(invalid_endpoint(url, "port must be 1-65535"));
   }
-  if (host.empty()) return fail(invalid_endpoint(url, "missing host"));
-  endpoint.host = std::string(host);
-  if (!port.empty() || authority.back() == ':') {
-    int value = 0;
-    const auto [ptr, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
-    if (ec != std::errc() || ptr != port.data() + port.size() || value < 1 || value > 65535) {
-      return fail(invalid_endpoint(url, "port must be 1-65535"));
-    }
-    endpoint.port = value;
-  }
+  endpoint.host = std::string(split.host);
+  if (!split.port.empty()) endpoint.port = split.port_number;
   return endpoint;
 }
 

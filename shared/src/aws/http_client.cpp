@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <charconv>
 #include <cstdint>
 #include <mutex>
 #include <optional>
@@ -11,6 +10,7 @@
 #include "http_connection.h"
 #include "tls_context.h"
 #include "shoppulse/core/ascii.h"
+#include "shoppulse/core/authority.h"
 #include "shoppulse/core/http_wire.h"
 
 namespace shoppulse::aws {
@@ -46,33 +46,13 @@ Result<SplitUrl> split_url(std::string_view url) {
   const std::size_t path_at = url.find_first_of("/?");
   const std::string_view authority = url.substr(0, path_at);
   const std::string_view rest = path_at == std::string_view::npos ? std::string_view() : url.substr(path_at);
-  std::string_view host = authority;
-  std::string_view port;
-  if (!authority.empty() && authority.front() == '[') {
-    const std::size_t close = authority.find(']');
-    if (close == std::string_view::npos) return fail(transport_failure("AWS endpoint URL has a bad IPv6 host"));
-    host = authority.substr(1, close - 1);
-    if (close + 1 < authority.size()) {
-      if (authority[close + 1] != ':') return fail(transport_failure("AWS endpoint URL has a bad IPv6 host"));
-      port = authority.substr(close + 2);
-    }
-  } else if (const std::size_t colon = authority.rfind(':'); colon != std::string_view::npos) {
-    host = authority.substr(0, colon);
-    port = authority.substr(colon + 1);
-  }
-  unsigned number = 0;
-  if (!port.empty()) {
-    const auto [end, error] = std::from_chars(port.data(), port.data() + port.size(), number);
-    if (error != std::errc() || end != port.data() + port.size() || number == 0 || number > 65535) {
-      return fail(transport_failure("AWS endpoint URL has a bad port"));
-    }
-  }
-  if (host.empty() || authority.find_first_of("@ \t\r\n") != std::string_view::npos || has_line_break(rest) ||
-      rest.find_first_of(" #") != std::string_view::npos) {
+  const net::Authority parts = net::split_authority(authority);
+  if (parts.problem != net::AuthorityProblem::kNone || authority.find_first_of("@ \t\r\n") != std::string_view::npos ||
+      has_line_break(rest) || rest.find_first_of(" #") != std::string_view::npos) {
     return fail(transport_failure("AWS endpoint URL is malformed"));
   }
-  split.target.host = std::string(host);
-  split.target.port = port.empty() ? (split.target.tls ? "443" : "80") : std::string(port);
+  split.target.host = std::string(parts.host);
+  split.target.port = parts.port.empty() ? (split.target.tls ? "443" : "80") : std::string(parts.port);
   split.authority = std::string(authority);
   split.request_target = rest.empty() ? "/" : rest.front() == '?' ? "/" + std::string(rest) : std::string(rest);
   return split;
