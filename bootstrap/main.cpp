@@ -7,6 +7,7 @@
 #include <csignal>
 #include <cstdlib>
 #include <memory>
+#include <vector>
 
 #include "packaged_defaults.h"
 #include "sandbox.h"
@@ -15,6 +16,27 @@
 #include "shoppulse/runtime/loop.h"
 #include "shoppulse/runtime/shutdown.h"
 #include "shoppulse/runtime/transport.h"
+#include "shoppulse/runtime/workers.h"
+
+namespace {
+
+// The Runtime API clients for `workers` concurrent loops: the one init used,
+// plus one more connection per extra worker.
+shoppulse::Result<std::vector<std::unique_ptr<shoppulse::runtime::RuntimeClient>>> worker_clients(
+    std::unique_ptr<shoppulse::runtime::RuntimeClient> first, int workers) {
+  std::vector<std::unique_ptr<shoppulse::runtime::RuntimeClient>> clients;
+  clients.reserve(static_cast<std::size_t>(workers));
+  clients.push_back(std::move(first));
+  const std::string api = shoppulse::bootstrap::env_or_empty("AWS_LAMBDA_RUNTIME_API");
+  while (clients.size() < static_cast<std::size_t>(workers)) {
+    auto transport = shoppulse::runtime::SocketTransport::create(api);
+    if (!transport) return shoppulse::fail(std::move(transport).error());
+    clients.push_back(std::make_unique<shoppulse::runtime::RuntimeClient>(std::move(transport).value()));
+  }
+  return clients;
+}
+
+}  // namespace
 
 int main() {
   // A peer closing a socket mid-write must be an error value, not process death.
@@ -37,7 +59,7 @@ int main() {
     bootstrap_logger.log(shoppulse::LogLevel::kFatal, "cannot start runtime", {{"error", transport.error().message}});
     return 1;
   }
-  shoppulse::runtime::RuntimeClient client(std::move(transport).value());
+  auto client = std::make_unique<shoppulse::runtime::RuntimeClient>(std::move(transport).value());
 
   auto sandbox = shoppulse::bootstrap::Sandbox::create();
   if (!sandbox) {
@@ -47,15 +69,27 @@ int main() {
     const std::string type = error.kind == shoppulse::ErrorKind::kInvalidInput
                                  ? shoppulse::runtime::error_types::kInvalidConfig
                                  : shoppulse::runtime::error_types::kInitFailed;
-    if (auto posted = client.post_init_error({type, error.message}); !posted) {
+    if (auto posted = client->post_init_error({type, error.message}); !posted) {
       bootstrap_logger.error("could not report init error", {{"error", posted.error().message}});
     }
     return 1;
   }
 
   shoppulse::bootstrap::Sandbox& warm = **sandbox;
-  const auto exit_reason = shoppulse::runtime::run_loop(client, warm.handler(), warm.retry_policy(), warm.logger(),
-                                                        shoppulse::runtime::ShutdownSignal::requested());
+  auto exit_reason = shoppulse::runtime::LoopExit::kShutdownRequested;
+  if (!warm.managed_instances()) {
+    // Classic Lambda: one invocation at a time, on this thread.
+    exit_reason = shoppulse::runtime::run_loop(*client, warm.handler(), warm.retry_policy(), warm.logger(),
+                                               shoppulse::runtime::ShutdownSignal::requested());
+  } else {
+    auto clients = worker_clients(std::move(client), warm.workers());
+    if (!clients) {
+      warm.logger().log(shoppulse::LogLevel::kFatal, "cannot start workers", {{"error", clients.error().message}});
+      return 1;
+    }
+    warm.logger().info("serving concurrent invocations", {{"workers", warm.workers()}});
+    exit_reason = shoppulse::runtime::run_workers(*clients, warm.handler(), warm.retry_policy(), warm.logger());
+  }
   if (exit_reason == shoppulse::runtime::LoopExit::kRuntimeApiUnreachable) {
     warm.logger().log(shoppulse::LogLevel::kFatal, "Runtime API unreachable; exiting so Lambda replaces the sandbox");
     return 1;

@@ -1,5 +1,6 @@
 #include "sandbox.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <exception>
 #include <memory_resource>
@@ -39,11 +40,10 @@ class InvocationAdapter::AccessLog final : public runtime::Completion {
                 std::chrono::nanoseconds elapsed) noexcept override {
     try {
       write(invocation, outcome, elapsed);
-    } catch (...) {
+    } catch (...) {  // NOLINT(bugprone-empty-catch)
       // A log line that cannot be built (out of memory) must not take the
       // sandbox down with it.
     }
-    adapter_.logger_.clear_context();
   }
 
  private:
@@ -54,7 +54,7 @@ class InvocationAdapter::AccessLog final : public runtime::Completion {
     const bool failed = function_error || status_ >= 500;
     const std::string_view route = route_.empty() ? std::string_view("UNHANDLED") : std::string_view(route_);
     LogContext context{invocation.request_id, api_request_id_, tenant_id_, route_, invocation.trace_id, cold_start_};
-    adapter_.logger_.set_context(context);
+    const LogScope scope(context);
     // The access log and the EMF line leave in one write(2).
     std::pmr::string lines(&memory_);
     lines.reserve(1024);
@@ -86,8 +86,10 @@ InvocationAdapter::InvocationAdapter(handlers::Application& application, Logger&
     : application_(application), logger_(logger), config_(config), init_task_(init_task) {}
 
 runtime::Outcome InvocationAdapter::handle(const runtime::Invocation& invocation, std::pmr::memory_resource& memory) {
-  if (cold_start_ && init_task_ != nullptr) init_task_->finish();
-  const bool cold_start = std::exchange(cold_start_, false);
+  // Exactly one invocation per sandbox is its cold start, however many
+  // workers start at once.
+  const bool cold_start = cold_start_.load(std::memory_order_relaxed) && cold_start_.exchange(false);
+  if (init_task_ != nullptr) init_task_->finish();
   const handlers::InvocationContext context{invocation.request_id,
                                             invocation.trace_id,
                                             invocation.function_arn,
@@ -96,7 +98,7 @@ runtime::Outcome InvocationAdapter::handle(const runtime::Invocation& invocation
                                             invocation.deadline_epoch_ms,
                                             cold_start,
                                             invocation.tenant_id};
-  logger_.set_context(LogContext{invocation.request_id, {}, {}, {}, invocation.trace_id, cold_start});
+  if (LogContext* log = LogScope::current(); log != nullptr) log->cold_start = cold_start;
 
   handlers::InvocationResult result(&memory);
   std::optional<runtime::Outcome> outcome;
@@ -117,6 +119,9 @@ runtime::Outcome InvocationAdapter::handle(const runtime::Invocation& invocation
 }
 
 namespace {
+
+// The default pool size's ceiling under Managed Instances (DB_POOL_MAX overrides).
+constexpr std::size_t kDefaultPoolCap = 16;
 
 // The database credentials source: DATABASE_URL locally, else the cached
 // Secrets Manager secret. The secret is fetched now, at init: with nothing
@@ -165,7 +170,15 @@ Result<std::unique_ptr<Sandbox>> Sandbox::create() {
   auto provider = credentials_source(cfg, logger, services);
   if (!provider) return fail(std::move(provider).error());
   if (provider->has_value()) {
-    auto settings = db::PoolSettings::from_env();
+    // DB_POOL_MAX when set; else one connection per concurrent invocation,
+    // capped: a connection per worker would let 1600 workers open 1600
+    // PostgreSQL backends. Beyond the cap, invocations wait for a free
+    // connection until their deadline and then answer 503 + Retry-After.
+    db::PoolSettings::Overrides pool_overrides;
+    if (!config::read_string(env, "DB_POOL_MAX")) {
+      pool_overrides.max_size = std::min<std::size_t>(static_cast<std::size_t>(cfg.workers()), kDefaultPoolCap);
+    }
+    auto settings = db::PoolSettings::from_env(pool_overrides);
     if (!settings) return fail(std::move(settings).error());
     const auto connect_timeout = settings->connect_timeout;
     auto pool = db::Pool::create(std::move(settings).value(), std::move(**provider), &logger);

@@ -2,8 +2,10 @@
 // The deliberate warm per-sandbox context: created once in main before the
 // first /next, reused by every invocation, destroyed on shutdown.
 
+#include <atomic>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
@@ -22,8 +24,10 @@ std::string env_or_empty(const char* name);
 
 // Work started during init that the first invocation waits for: the database
 // handshake runs while the runtime asks for its first event, so init (exec ->
-// first /next) does not include it. Joined before the first invocation touches
-// anything shared (the logger's context, the pool), and on destruction.
+// first /next) does not include it. Joined before the first invocation uses
+// the pool (so one invocation at a time never opens a second connection), and
+// on destruction. Every worker's invocations call finish(): after the join it
+// is one uncontended lock and a flag.
 class InitTask {
  public:
   InitTask() = default;
@@ -35,13 +39,20 @@ class InitTask {
   // std::thread would terminate the process.
   void start(std::function<void()> work) {
     finish();
+    const std::lock_guard lock(mutex_);
     thread_ = std::thread(std::move(work));
+    running_.store(true);
   }
   void finish() {
+    if (!running_.load()) return;
+    const std::lock_guard lock(mutex_);
     if (thread_.joinable()) thread_.join();
+    running_.store(false);
   }
 
  private:
+  std::mutex mutex_;
+  std::atomic<bool> running_{false};
   std::thread thread_;
 };
 
@@ -63,7 +74,7 @@ class InvocationAdapter final : public runtime::InvocationHandler {
   Logger& logger_;
   const config::Config& config_;
   InitTask* init_task_;
-  bool cold_start_ = true;
+  std::atomic<bool> cold_start_{true};
 };
 
 // The warm dependencies, in construction order (destroyed in reverse: the
@@ -81,6 +92,9 @@ class Sandbox {
   runtime::InvocationHandler& handler() { return *adapter_; }
   [[nodiscard]] const runtime::RetryPolicy& retry_policy() const { return retry_policy_; }
   [[nodiscard]] const Logger& logger() const { return *logger_; }
+  // AWS_LAMBDA_MAX_CONCURRENCY was set: serve workers() loops at once.
+  [[nodiscard]] bool managed_instances() const noexcept { return config_.managed_instances(); }
+  [[nodiscard]] int workers() const noexcept { return config_.workers(); }
 
  private:
   Sandbox() = default;

@@ -88,9 +88,10 @@ void Application::handle_api(json::Value event, EventKind kind, const Invocation
     response = error_response(request.error(), result.api_request_id, nullptr, &memory);
   } else {
     result.api_request_id = request->request_id;
+    if (LogContext* log = LogScope::current(); log != nullptr) log->api_request_id = request->request_id;
     response = route(*request, context, memory, stats, result);
     apply_cors(response, *request, dependencies_.cors);
-    maybe_gzip(response, *request, gzip_);
+    maybe_gzip(response, *request, gzip_encoders_);
   }
   result.status = response.status;
   result.db_time_ms = std::chrono::duration<double, std::milli>(stats.db_time).count();
@@ -127,6 +128,8 @@ ApiResponse Application::route(ApiRequest& request, const InvocationContext& con
     return response;
   }
   result.route = match.route_name;
+  LogContext* const log = LogScope::current();
+  if (log != nullptr) log->route = match.route_name;
   const RouteId id = route_ids_[match.route_index];
   if (id == RouteId::kHealth) return health(context, memory);
 
@@ -135,6 +138,12 @@ ApiResponse Application::route(ApiRequest& request, const InvocationContext& con
   result.tenant_id = caller->tenant_id;
   // Tenant-isolation mode: the log context names the platform's tenant.
   if (!context.platform_tenant_id.empty()) result.tenant_id = context.platform_tenant_id;
+  // Every later line of this invocation (the handler's, the pool's retries
+  // and reconnects) names the tenant. Views into the event: they outlive the
+  // log scope, which ends before the invocation's arena is released.
+  if (log != nullptr) {
+    log->tenant_id = context.platform_tenant_id.empty() ? caller->tenant_id : context.platform_tenant_id;
+  }
   if (const auto refusal = tenant_isolation_.admit(context.platform_tenant_id, caller->tenant_id)) {
     logger_.warn("tenant isolation refused the request",
                  {{"reason", *refusal == TenantIsolation::Refusal::kClaimMismatch ? "claim_differs_from_platform"

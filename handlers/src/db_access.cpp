@@ -18,6 +18,16 @@ ApiError DbAccess::map_error(const db::DbError& error) const {
       return ApiError(Error::make(ErrorKind::kTimeout, "timeout", "The request took too long"));
     }
     case ErrorKind::kUnavailable: {
+      if (error.code == db::kCodePoolExhausted) {
+        // Every connection served another invocation until the deadline
+        // (concurrent invocations beyond the pool size): the database is
+        // fine, this instance is saturated.
+        logger_.warn("no database connection became free before the deadline", {{"dbCode", error.code}});
+        ApiError busy(
+            Error::make(ErrorKind::kUnavailable, "database_busy", "All database connections are busy; retry shortly"));
+        busy.retry_after_seconds = 1;
+        return busy;
+      }
       logger_.warn("database unavailable", {{"dbCode", error.code}, {"dbMessage", error.message}});
       ApiError mapped(Error::make(ErrorKind::kUnavailable, "database_unavailable",
                                   "The database is temporarily unavailable; retry later"));

@@ -80,14 +80,14 @@ bool accepts_gzip(std::string_view accept_encoding) {
   }
 }
 
-void maybe_gzip(ApiResponse& response, const ApiRequest& request, GzipEncoder& encoder) {
+void maybe_gzip(ApiResponse& response, const ApiRequest& request, GzipEncoderPool& encoders) {
   if (response.is_base64 || response.body.size() < kGzipMinBytes || response.header("content-encoding") != nullptr) {
     return;
   }
   const std::string_view* accept = request.header("accept-encoding");
   if (accept == nullptr || !accepts_gzip(*accept)) return;
   std::pmr::string compressed(response.memory());
-  if (!encoder.compress_into(response.body, compressed)) return;
+  if (!encoders.borrow()->compress_into(response.body, compressed)) return;
   response.body.clear();
   base64_encode(compressed, response.body);
   response.is_base64 = true;

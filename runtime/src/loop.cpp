@@ -120,7 +120,7 @@ Outcome invoke_safely(InvocationHandler& handler, const Invocation& invocation, 
 }
 
 LoopExit run_loop(RuntimeClient& client, InvocationHandler& handler, const RetryPolicy& retry, const Logger& logger,
-                  const std::atomic<bool>& shutdown_requested) {
+                  const std::atomic<bool>& shutdown_requested, const LoopOptions& options) {
   std::minstd_rand jitter_source(std::random_device{}());
   std::uniform_real_distribution<double> jitter(0.0, 1.0);
   int consecutive_failures = 0;
@@ -151,10 +151,14 @@ LoopExit run_loop(RuntimeClient& client, InvocationHandler& handler, const Retry
     }
     consecutive_failures = 0;
     const Invocation& invocation = *next;
-    trace_environment.set(invocation.trace_id);
+    if (options.export_trace_id_env) trace_environment.set(invocation.trace_id);
 
     const auto started = std::chrono::steady_clock::now();
     {
+      // Ends before the arena is released: the handler may point the
+      // context at text in it.
+      LogContext log_context{invocation.request_id, {}, {}, {}, invocation.trace_id, false};
+      const LogScope log_scope(log_context);
       Outcome outcome = invoke_safely(handler, invocation, arena, logger);
       Status posted = outcome.is_success() ? client.post_response(invocation.request_id, outcome.response())
                                            : client.post_error(invocation.request_id, outcome.error());

@@ -94,22 +94,40 @@ bool body_is_empty_by_status(long status) {
 
 struct HttpClient::Impl {
   HttpClientOptions options;
+  std::mutex mutex;              // guards the two members below, never held during I/O
   std::shared_ptr<SSL_CTX> tls;  // made on the first https connection
-  std::mutex mutex;
-  std::optional<HttpConnection> connection;  // kept alive between requests
+  // Kept alive between requests. A request borrows one (or opens one) and
+  // returns it if it is still good: one at a time this is always the same
+  // connection; concurrent invocations (Managed Instances) each get their
+  // own instead of queueing behind one another's round trips.
+  std::vector<HttpConnection> idle;
   std::atomic<std::uint64_t> connections{0};
 
+  Result<std::shared_ptr<SSL_CTX>> tls_context();
   // Reads one response off `connection`. `received_any` tells whether the
   // peer said anything before a failure (if not, a retry on a new connection
   // is safe).
-  Result<HttpResponse> read_response(bool head_request, net::Clock::time_point deadline, bool& received_any,
-                                     bool& keep_alive);
-  Result<HttpResponse> exchange(const SplitUrl& url, std::string_view wire, bool head_request,
-                                net::Clock::time_point deadline);
+  Result<HttpResponse> read_response(HttpConnection& connection, bool head_request, net::Clock::time_point deadline,
+                                     bool& received_any, bool& keep_alive);
+  // Sends on `connection` (reused when it fits, else replaced); leaves it
+  // set only when it may be kept alive.
+  Result<HttpResponse> exchange(std::optional<HttpConnection>& connection, const SplitUrl& url, std::string_view wire,
+                                bool head_request, net::Clock::time_point deadline);
 };
 
-Result<HttpResponse> HttpClient::Impl::read_response(bool head_request, net::Clock::time_point deadline,
-                                                     bool& received_any, bool& keep_alive) {
+Result<std::shared_ptr<SSL_CTX>> HttpClient::Impl::tls_context() {
+  const std::lock_guard<std::mutex> lock(mutex);
+  if (!tls) {
+    auto context = shared_tls_context(options.ca_bundle);
+    if (!context) return fail(std::move(context).error());
+    tls = std::move(context).value();
+  }
+  return tls;
+}
+
+Result<HttpResponse> HttpClient::Impl::read_response(HttpConnection& connection, bool head_request,
+                                                     net::Clock::time_point deadline, bool& received_any,
+                                                     bool& keep_alive) {
   std::string buffer;
   std::vector<http1::HeaderView> views;
   http1::ResponseHead head;
@@ -135,7 +153,7 @@ Result<HttpResponse> HttpClient::Impl::read_response(bool head_request, net::Clo
     }
     const std::size_t old_size = buffer.size();
     buffer.resize(old_size + kReadChunk);
-    auto got = connection->read_some(buffer.data() + old_size, kReadChunk, deadline);
+    auto got = connection.read_some(buffer.data() + old_size, kReadChunk, deadline);
     if (!got) return fail(std::move(got).error());
     buffer.resize(old_size + *got);
     if (*got == 0) {
@@ -155,7 +173,7 @@ Result<HttpResponse> HttpClient::Impl::read_response(bool head_request, net::Clo
   const auto read_more = [&](std::size_t& got) -> Status {
     const std::size_t old_size = raw.size();
     raw.resize(old_size + kReadChunk);
-    auto read = connection->read_some(raw.data() + old_size, kReadChunk, deadline);
+    auto read = connection.read_some(raw.data() + old_size, kReadChunk, deadline);
     if (!read) return fail(std::move(read).error());
     raw.resize(old_size + *read);
     got = *read;
@@ -210,19 +228,21 @@ Result<HttpResponse> HttpClient::Impl::read_response(bool head_request, net::Clo
   return response;
 }
 
-Result<HttpResponse> HttpClient::Impl::exchange(const SplitUrl& url, std::string_view wire, bool head_request,
+Result<HttpResponse> HttpClient::Impl::exchange(std::optional<HttpConnection>& connection, const SplitUrl& url,
+                                                std::string_view wire, bool head_request,
                                                 net::Clock::time_point deadline) {
   for (int attempt = 0;; ++attempt) {
     const bool reused = connection && connection->target() == url.target && connection->usable_when_idle();
     if (!reused) {
       connection.reset();
       const auto connect_deadline = std::min(deadline, net::Clock::now() + options.connect_timeout);
-      if (url.target.tls && !tls) {
-        auto context = shared_tls_context(options.ca_bundle);
-        if (!context) return fail(std::move(context).error());
-        tls = std::move(context).value();
+      std::shared_ptr<SSL_CTX> context;
+      if (url.target.tls) {
+        auto made = tls_context();
+        if (!made) return fail(std::move(made).error());
+        context = std::move(made).value();
       }
-      auto opened = HttpConnection::open(url.target, tls.get(), connect_deadline);
+      auto opened = HttpConnection::open(url.target, context.get(), connect_deadline);
       if (!opened) {
         // The connect timeout is not the request's: a request that still had
         // time reports the endpoint as unreachable (and retryable).
@@ -238,8 +258,8 @@ Result<HttpResponse> HttpClient::Impl::exchange(const SplitUrl& url, std::string
     bool received_any = false;
     bool keep_alive = false;
     Status sent = connection->write_all(wire, deadline);
-    Result<HttpResponse> response =
-        sent ? read_response(head_request, deadline, received_any, keep_alive) : fail(std::move(sent).error());
+    Result<HttpResponse> response = sent ? read_response(*connection, head_request, deadline, received_any, keep_alive)
+                                         : fail(std::move(sent).error());
     if (response && keep_alive) return response;
     connection.reset();
     if (response) return response;
@@ -275,8 +295,20 @@ Result<HttpResponse> HttpClient::perform(const HttpRequest& request) {
   auto wire = render_request(request, *url, impl_->options);
   if (!wire) return fail(std::move(wire).error());
   const auto deadline = net::Clock::now() + impl_->options.request_timeout;
-  const std::lock_guard<std::mutex> lock(impl_->mutex);
-  return impl_->exchange(*url, *wire, request.method == "HEAD", deadline);
+  std::optional<HttpConnection> connection;
+  {
+    const std::lock_guard<std::mutex> lock(impl_->mutex);
+    if (!impl_->idle.empty()) {
+      connection.emplace(std::move(impl_->idle.back()));
+      impl_->idle.pop_back();
+    }
+  }
+  Result<HttpResponse> response = impl_->exchange(connection, *url, *wire, request.method == "HEAD", deadline);
+  if (connection) {
+    const std::lock_guard<std::mutex> lock(impl_->mutex);
+    impl_->idle.push_back(std::move(*connection));
+  }
+  return response;
 }
 
 }  // namespace shoppulse::aws

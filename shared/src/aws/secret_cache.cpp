@@ -29,7 +29,15 @@ DbSecretCache::Stats DbSecretCache::stats() const {
 }
 
 Result<db::DbCredentials> DbSecretCache::get(bool force_refresh) {
+  const std::uint64_t fetches_seen = fetches_.load();
   const std::lock_guard<std::mutex> lock(mutex_);
+  if (fetches_.load() != fetches_seen) {
+    // A fetch ran while this caller waited for the lock: its outcome is as
+    // fresh as one this caller would start now.
+    ++stats_.shared_fetches;
+    if (cached_) return *cached_;
+    if (last_failure_) return fail(*last_failure_);
+  }
   const auto now = clock_();
   if (cached_) {
     if (force_refresh) {
@@ -67,7 +75,9 @@ Result<db::DbCredentials> DbSecretCache::refresh(std::chrono::steady_clock::time
                                                                 "no secret fetcher configured")));
   Result<db::DbCredentials> parsed =
       secret ? parse_rds_secret(*secret, settings_.db) : Result<db::DbCredentials>(fail(secret.error()));
+  fetches_.fetch_add(1);
   if (parsed) {
+    last_failure_.reset();
     cached_ = std::move(*parsed);
     fetched_at_ = now;
     retry_after_.reset();
@@ -77,6 +87,7 @@ Result<db::DbCredentials> DbSecretCache::refresh(std::chrono::steady_clock::time
 
   ++stats_.fetch_failures;
   const Error& error = parsed.error();
+  last_failure_ = error;
   if (cached_) {
     // Serving the previous credentials beats failing every request: the
     // password usually still works, and the pool forces a refresh if not.

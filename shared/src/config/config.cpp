@@ -1,5 +1,8 @@
 #include "shoppulse/config/config.h"
 
+#include <algorithm>
+#include <cstdint>
+
 #include "shoppulse/core/ascii.h"
 
 namespace shoppulse::config {
@@ -55,7 +58,20 @@ Result<Config> Config::from_env(const EnvSource& env) {
   } else {
     config.migrations_dir = "sql/migrations";
   }
+  // Lambda's documented range for Managed Instances; 0 (the fallback) is "unset".
+  constexpr std::int64_t kMaxConcurrency = 1600;
+  auto concurrency = read_int(env, "AWS_LAMBDA_MAX_CONCURRENCY", 0, 1, kMaxConcurrency);
+  if (!concurrency) return fail(std::move(concurrency).error());
+  config.max_concurrency = static_cast<int>(*concurrency);
+  auto cap = read_int(env, "SHOPPULSE_MAX_WORKERS", 0, 1, kMaxConcurrency);
+  if (!cap) return fail(std::move(cap).error());
+  config.max_workers = static_cast<int>(*cap);
   return config;
+}
+
+int Config::workers() const noexcept {
+  if (max_concurrency <= 0) return 1;
+  return max_workers > 0 ? std::min(max_concurrency, max_workers) : max_concurrency;
 }
 
 }  // namespace shoppulse::config

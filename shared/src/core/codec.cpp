@@ -4,6 +4,8 @@
 
 #include <array>
 #include <memory>
+#include <mutex>
+#include <utility>
 
 namespace shoppulse {
 namespace {
@@ -135,6 +137,29 @@ bool GzipEncoder::compress_into(std::string_view bytes, String& out) {
 
 template bool GzipEncoder::compress_into(std::string_view bytes, std::string& out);
 template bool GzipEncoder::compress_into(std::string_view bytes, std::pmr::string& out);
+
+GzipEncoderPool::Loan::~Loan() {
+  if (encoder_ == nullptr) return;  // moved from
+  const std::lock_guard lock(pool_->mutex_);
+  // push_back may throw only when the vector grows, i.e. when more encoders
+  // than ever before are out at once; then this one is simply freed.
+  try {
+    pool_->idle_.push_back(std::move(encoder_));
+  } catch (...) {  // NOLINT(bugprone-empty-catch): dropping a cached encoder is harmless
+  }
+}
+
+GzipEncoderPool::Loan GzipEncoderPool::borrow() {
+  {
+    const std::lock_guard lock(mutex_);
+    if (!idle_.empty()) {
+      std::unique_ptr<GzipEncoder> encoder = std::move(idle_.back());
+      idle_.pop_back();
+      return {*this, std::move(encoder)};
+    }
+  }
+  return {*this, std::make_unique<GzipEncoder>()};
+}
 
 std::string GzipEncoder::compress(std::string_view bytes) {
   std::string out;

@@ -4,6 +4,7 @@
 
 #include <cerrno>
 #include <chrono>
+#include <utility>
 
 #include "shoppulse/core/ascii.h"
 
@@ -52,6 +53,20 @@ std::string format_timestamp_ms(long long epoch_ms) {
   return std::string(format_timestamp_ms(epoch_ms, buffer));
 }
 
+namespace {
+thread_local LogContext* t_current_context = nullptr;
+}  // namespace
+
+LogScope::LogScope(LogContext& context) noexcept : previous_(std::exchange(t_current_context, &context)) {}
+
+LogScope::~LogScope() {
+  t_current_context = previous_;
+}
+
+LogContext* LogScope::current() noexcept {
+  return t_current_context;
+}
+
 Logger::Logger(LogLevel min_level, int fd) : min_level_(min_level), fd_(fd) {}
 
 template <typename String>
@@ -61,13 +76,13 @@ void Logger::begin_line(BasicJsonWriter<String>& writer, LogLevel level, std::st
   writer.field("timestamp", format_timestamp_ms(now_epoch_ms(), timestamp));
   writer.field("level", log_level_name(level));
   writer.field("message", message);
-  if (context_) {
-    writer.field("requestId", context_->request_id);
-    if (!context_->api_request_id.empty()) writer.field("apiRequestId", context_->api_request_id);
-    if (!context_->tenant_id.empty()) writer.field("tenantId", context_->tenant_id);
-    if (!context_->route.empty()) writer.field("route", context_->route);
-    if (!context_->xray_trace_id.empty()) writer.field("xrayTraceId", context_->xray_trace_id);
-    writer.field("coldStart", context_->cold_start);
+  if (const LogContext* context = t_current_context; context != nullptr) {
+    writer.field("requestId", context->request_id);
+    if (!context->api_request_id.empty()) writer.field("apiRequestId", context->api_request_id);
+    if (!context->tenant_id.empty()) writer.field("tenantId", context->tenant_id);
+    if (!context->route.empty()) writer.field("route", context->route);
+    if (!context->xray_trace_id.empty()) writer.field("xrayTraceId", context->xray_trace_id);
+    writer.field("coldStart", context->cold_start);
   }
 }
 
@@ -90,6 +105,7 @@ void Logger::write_lines(std::pmr::string& text) const {
 void Logger::write_all(std::string_view bytes) const {
   // One write(2) per line keeps lines whole when several processes share a
   // pipe, and nothing is left in a stdio buffer if the sandbox is frozen.
+  const std::lock_guard lock(write_mutex_);
   const char* data = bytes.data();
   std::size_t left = bytes.size();
   while (left > 0) {

@@ -26,6 +26,20 @@ namespace {
 
 using std::chrono::milliseconds;
 
+// A listening socket on 127.0.0.1 and a free port, which it stores in `port`.
+UniqueFd listen_on_loopback(int& port) {
+  UniqueFd listener(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof address;
+  EXPECT_EQ(::bind(listener.get(), reinterpret_cast<sockaddr*>(&address), length), 0);  // NOLINT
+  EXPECT_EQ(::listen(listener.get(), 8), 0);
+  ::getsockname(listener.get(), reinterpret_cast<sockaddr*>(&address), &length);  // NOLINT
+  port = ntohs(address.sin_port);
+  return listener;
+}
+
 // What the server does with one request.
 struct Reply {
   std::string bytes;          // written as is
@@ -35,16 +49,7 @@ struct Reply {
 
 class ScriptedServer {
  public:
-  ScriptedServer() {
-    listener_.reset(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t length = sizeof address;
-    EXPECT_EQ(::bind(listener_.get(), reinterpret_cast<sockaddr*>(&address), length), 0);  // NOLINT
-    EXPECT_EQ(::listen(listener_.get(), 8), 0);
-    ::getsockname(listener_.get(), reinterpret_cast<sockaddr*>(&address), &length);  // NOLINT
-    port_ = ntohs(address.sin_port);
+  ScriptedServer() : listener_(listen_on_loopback(port_)) {
     thread_ = std::thread([this] { serve(); });
   }
   ~ScriptedServer() {
@@ -130,8 +135,8 @@ class ScriptedServer {
     }
   }
 
+  int port_ = 0;  // before listener_: set while listener_ is made
   UniqueFd listener_;
-  int port_ = 0;
   std::thread thread_;
   std::atomic<bool> stopping_{false};
   std::atomic<int> accepted_{0};
@@ -226,6 +231,59 @@ TEST(AwsHttpClient, AConnectionClosedWhileIdleIsReplacedOnce) {
   EXPECT_EQ(second->body, "b");
   EXPECT_EQ(client->connections_opened(), 2u);
   EXPECT_EQ(server.requests().size(), 2u) << "the request was sent once on the new connection";
+}
+
+// Managed Instances: concurrent calls must not queue behind one another's
+// round trip. The server answers neither of two requests until it holds
+// both, each on its own connection: a client that serialised its calls
+// would time the first one out.
+TEST(AwsHttpClient, ConcurrentCallsEachUseTheirOwnConnectionAndBothAreKept) {
+  int port = 0;
+  const UniqueFd listener = listen_on_loopback(port);
+  const std::string url = "http://127.0.0.1:" + std::to_string(port) + "/";
+  std::thread server([&listener] {
+    std::vector<UniqueFd> connections;
+    for (int i = 0; i < 2; ++i) {
+      connections.emplace_back(::accept4(listener.get(), nullptr, nullptr, SOCK_CLOEXEC));
+      std::string request;
+      char chunk[4096];
+      while (request.find("\r\n\r\n{}") == std::string::npos) {
+        const ssize_t got = ::recv(connections.back().get(), chunk, sizeof chunk, 0);
+        if (got <= 0) return;
+        request.append(chunk, static_cast<std::size_t>(got));
+      }
+    }
+    const std::string reply = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+    for (const UniqueFd& connection : connections) {
+      static_cast<void>(::send(connection.get(), reply.data(), reply.size(), MSG_NOSIGNAL));
+    }
+    // Both stay open: the client keeps them for later calls.
+    char byte = 0;
+    for (const UniqueFd& connection : connections) static_cast<void>(::recv(connection.get(), &byte, 1, 0));
+  });
+  HttpClientOptions options;
+  options.request_timeout = milliseconds(3000);
+  auto client = make_client(options);
+  std::vector<Result<HttpResponse>> responses;
+  std::mutex responses_mutex;
+  std::vector<std::thread> callers;
+  callers.reserve(2);
+  for (int i = 0; i < 2; ++i) {
+    callers.emplace_back([&] {
+      auto response = post(*client, url);
+      const std::lock_guard<std::mutex> lock(responses_mutex);
+      responses.push_back(std::move(response));
+    });
+  }
+  for (auto& caller : callers) caller.join();
+  for (const auto& response : responses) {
+    ASSERT_TRUE(response.ok()) << response.error().message;
+    EXPECT_EQ(response->body, "ok");
+  }
+  EXPECT_EQ(client->connections_opened(), 2u);
+  client.reset();                         // closes both kept connections: the server thread ends
+  ::shutdown(listener.get(), SHUT_RDWR);  // or, had a call never come, its accept does
+  server.join();
 }
 
 TEST(AwsHttpClient, ConnectionCloseHeaderEndsReuse) {

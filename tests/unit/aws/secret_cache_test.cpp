@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <thread>
+#include <vector>
 
 #include "aws_test_support.h"
 #include "shoppulse/aws/secret_cache.h"
@@ -363,6 +364,7 @@ TEST(AwsSecretCache, ConcurrentCallersShareOneFetch) {
   auto cache = h.cache();
   std::vector<std::thread> threads;
   std::atomic<int> failures{0};
+  threads.reserve(8);
   for (int t = 0; t < 8; ++t) {
     threads.emplace_back([&] {
       for (int i = 0; i < 50; ++i) failures += cache->get().ok() ? 0 : 1;
@@ -371,7 +373,41 @@ TEST(AwsSecretCache, ConcurrentCallersShareOneFetch) {
   for (auto& thread : threads) thread.join();
   EXPECT_EQ(failures, 0);
   EXPECT_EQ(h.calls.load(), 1);
-  EXPECT_EQ(cache->stats().cache_hits, 399u);
+  // Each other get() either waited for that fetch or found it cached.
+  EXPECT_EQ(cache->stats().cache_hits + cache->stats().shared_fetches, 399u);
+}
+
+// Workers that all need the secret while a fetch is running share its
+// outcome, even a failure with nothing cached: N workers must not turn one
+// Secrets Manager outage into N back-to-back calls.
+TEST(AwsSecretCache, CallersWaitingOnAFetchShareItsFailure) {
+  std::atomic<int> calls{0};
+  SecretCacheSettings settings;
+  settings.secret_id = "prod/db";
+  DbSecretCache cache(settings, [&](const std::string&) -> Result<std::string> {
+    ++calls;
+    std::this_thread::sleep_for(milliseconds(300));  // the others queue behind it
+    return fail(Error::make(ErrorKind::kUnavailable, "aws_throttled", "throttled"));
+  });
+  constexpr int kWorkers = 6;
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  threads.reserve(kWorkers);
+  for (int t = 0; t < kWorkers; ++t) {
+    threads.emplace_back([&] {
+      if (auto got = cache.get(); !got) {
+        EXPECT_EQ(got.error().code, "aws_throttled");
+        ++failures;
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(failures.load(), kWorkers);
+  EXPECT_EQ(calls.load(), 1);
+  EXPECT_EQ(cache.stats().shared_fetches, static_cast<std::uint64_t>(kWorkers - 1));
+  // A later caller, after the fetch, tries again.
+  EXPECT_FALSE(cache.get().ok());
+  EXPECT_EQ(calls.load(), 2);
 }
 
 TEST(AwsSecretCache, ProviderDelegatesForceRefresh) {

@@ -4,6 +4,9 @@
 #include <unistd.h>
 
 #include <array>
+#include <string>
+#include <thread>
+#include <vector>
 
 namespace shoppulse {
 namespace {
@@ -56,9 +59,11 @@ TEST(Logger, WritesOneJsonObjectPerLineWithContext) {
   CapturedFd out;
   Logger logger(LogLevel::kInfo, out.write_fd());
   logger.debug("hidden");
-  logger.set_context({"lambda-1", "api-1", "tenant-1", "GET /users", "Root=1-x", true});
-  logger.info("multi\nline \"message\"", {{"status", 200}});
-  logger.clear_context();
+  {
+    LogContext context{"lambda-1", "api-1", "tenant-1", "GET /users", "Root=1-x", true};
+    const LogScope scope(context);
+    logger.info("multi\nline \"message\"", {{"status", 200}});
+  }
   logger.warn("no context");
   const auto lines = lines_of(out.drain());
   ASSERT_EQ(lines.size(), 2U);
@@ -73,6 +78,51 @@ TEST(Logger, WritesOneJsonObjectPerLineWithContext) {
   EXPECT_EQ(lines[0]["status"], 200);
   EXPECT_TRUE(lines[0]["timestamp"].is_string());
   EXPECT_FALSE(lines[1].contains("requestId"));
+}
+
+TEST(Logger, EachThreadStampsItsOwnInvocationsContext) {
+  CapturedFd out;
+  const Logger logger(LogLevel::kInfo, out.write_fd());
+  constexpr int kThreads = 4;
+  constexpr int kLines = 50;
+  std::vector<std::thread> threads;
+  threads.reserve(kThreads);
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&logger, t] {
+      const std::string request_id = "req-" + std::to_string(t);
+      const std::string tenant_id = "tenant-" + std::to_string(t);
+      LogContext context{request_id, {}, {}, {}, {}, false};
+      const LogScope scope(context);
+      for (int i = 0; i < kLines; ++i) {
+        if (i == kLines / 2) LogScope::current()->tenant_id = tenant_id;  // learned mid-invocation
+        logger.info("line", {{"thread", t}, {"index", i}});
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(LogScope::current(), nullptr);
+  const auto lines = lines_of(out.drain());
+  ASSERT_EQ(lines.size(), static_cast<std::size_t>(kThreads * kLines));
+  for (const auto& line : lines) {
+    const int t = line["thread"].get<int>();
+    EXPECT_EQ(line["requestId"], "req-" + std::to_string(t));
+    if (line["index"].get<int>() >= kLines / 2) {
+      EXPECT_EQ(line["tenantId"], "tenant-" + std::to_string(t));
+    } else {
+      EXPECT_FALSE(line.contains("tenantId"));
+    }
+  }
+}
+
+TEST(Logger, NestedScopesRestoreTheOuterContext) {
+  LogContext outer{"outer", {}, {}, {}, {}, false};
+  const LogScope outer_scope(outer);
+  {
+    LogContext inner{"inner", {}, {}, {}, {}, false};
+    const LogScope inner_scope(inner);
+    EXPECT_EQ(LogScope::current()->request_id, "inner");
+  }
+  EXPECT_EQ(LogScope::current(), &outer);
 }
 
 TEST(Logger, InvalidUtf8NeverBreaksALine) {

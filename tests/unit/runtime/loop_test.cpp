@@ -68,9 +68,14 @@ ScriptedEvent event(const std::string& id, std::string payload, std::string trac
 class EchoHandler final : public InvocationHandler {
  public:
   std::string seen_trace_env;
+  std::string seen_log_request_id;
+  std::string seen_log_trace_id;
   std::vector<std::pmr::memory_resource*> seen_memory;
   Outcome handle(const Invocation& invocation, std::pmr::memory_resource& memory) override {
     seen_memory.push_back(&memory);
+    const LogContext* log = LogScope::current();
+    seen_log_request_id = log == nullptr ? "<none>" : std::string(log->request_id);
+    seen_log_trace_id = log == nullptr ? "<none>" : std::string(log->xray_trace_id);
     const char* trace = std::getenv("_X_AMZN_TRACE_ID");
     seen_trace_env = trace == nullptr ? "" : trace;
     const std::string payload(invocation.payload);
@@ -184,6 +189,19 @@ TEST_F(LoopFixture, TraceIdIsExportedPerInvocationAndClearedWhenAbsent) {
   stop = false;
   run();
   EXPECT_EQ(handler.seen_trace_env, "Root=1-def");
+}
+
+// Managed Instances: the environment is process-wide, so concurrent workers
+// leave it alone and the trace id travels in the invocation's log context.
+TEST_F(LoopFixture, ConcurrentWorkersCarryTheTraceIdInTheLogContextNotTheEnvironment) {
+  ::unsetenv("_X_AMZN_TRACE_ID");
+  transport->next_responses.push_back(event("r1", "a", "Root=1-abc"));
+  EXPECT_EQ(run_loop(*client, handler, fast_retry, logger, stop, LoopOptions{.export_trace_id_env = false}),
+            LoopExit::kShutdownRequested);
+  EXPECT_EQ(handler.seen_trace_env, "");
+  EXPECT_EQ(handler.seen_log_request_id, "r1");
+  EXPECT_EQ(handler.seen_log_trace_id, "Root=1-abc");
+  EXPECT_EQ(LogScope::current(), nullptr) << "the scope ends with the invocation";
 }
 
 TEST_F(LoopFixture, UnreachableRuntimeApiGivesUpAfterMaxAttempts) {

@@ -119,7 +119,7 @@ class Application {
   UsersHandler users_;
   AuditLogsHandler audit_logs_;
   QuickSightHandler quicksight_;
-  GzipEncoder gzip_;
+  GzipEncoderPool gzip_encoders_;
 };
 
 }  // namespace shoppulse::handlers

@@ -30,8 +30,9 @@ ApiResponse preflight_response(const ApiRequest& request, const CorsPolicy& poli
 inline constexpr std::size_t kGzipMinBytes = 1024;
 
 // gzip + base64 the body when the client accepts gzip and the body is at
-// least kGzipMinBytes; sets Content-Encoding and Vary.
-void maybe_gzip(ApiResponse& response, const ApiRequest& request, GzipEncoder& encoder);
+// least kGzipMinBytes; sets Content-Encoding and Vary. An encoder is borrowed
+// from `encoders` only when the body is compressed.
+void maybe_gzip(ApiResponse& response, const ApiRequest& request, GzipEncoderPool& encoders);
 
 // Whether an Accept-Encoding value allows gzip (q=0 refuses it).
 bool accepts_gzip(std::string_view accept_encoding);

@@ -40,12 +40,24 @@ struct RetryPolicy {
 
 enum class LoopExit { kShutdownRequested, kRuntimeApiUnreachable };
 
+struct LoopOptions {
+  // Export each invocation's trace id as _X_AMZN_TRACE_ID, as every AWS
+  // runtime does. The environment is process-wide, so only a single loop may:
+  // with concurrent workers the trace id lives in the invocation (and its log
+  // context) only.
+  bool export_trace_id_env = true;
+};
+
 // The per-invocation arena's first block, allocated once per loop: a warm
 // invocation's request, rows and response fit in it, so they cost no malloc.
 inline constexpr std::size_t kInvocationArenaBytes = std::size_t{512} * 1024;
 
+// Every line logged on this thread while an invocation runs (by the handler,
+// the loop or shared code it calls) carries that invocation's LogContext:
+// the loop opens a LogScope per invocation with its request and trace ids,
+// and the handler adds what it learns (LogScope::current()).
 LoopExit run_loop(RuntimeClient& client, InvocationHandler& handler, const RetryPolicy& retry, const Logger& logger,
-                  const std::atomic<bool>& shutdown_requested);
+                  const std::atomic<bool>& shutdown_requested, const LoopOptions& options = {});
 
 // Called in a catch block: logs the exception in flight and returns the
 // Function.UnhandledException error reported for it.

@@ -1,8 +1,10 @@
 #pragma once
 // A small HTTP/1.1 client for AWS APIs on OpenSSL (no libcurl: the static
-// bootstrap links only what it uses). One kept-alive connection per client, so
-// the TLS connection to a service stays open across requests (and across warm
-// invocations); it is guarded by a mutex, so calls serialise. Proxies
+// bootstrap links only what it uses). Connections are kept alive, so the TLS
+// connection to a service stays open across requests (and across warm
+// invocations). Thread-safe: concurrent calls (Managed Instances) each use
+// their own connection, and the client keeps as many idle ones as were ever
+// in use at once; one call at a time always reuses the same one. Proxies
 // (HTTPS_PROXY) are not spoken: Lambda reaches AWS APIs directly or through
 // VPC endpoints.
 //

@@ -7,9 +7,13 @@
 //     forced fetch per min_forced_refresh_interval, so a wrong password cannot
 //     turn every request into a Secrets Manager call;
 //   - a failed refresh keeps serving the cached credentials and waits
-//     failure_backoff before trying again; with nothing cached it is an error.
+//     failure_backoff before trying again; with nothing cached it is an error;
+//   - single flight: callers that arrive while a fetch is running (concurrent
+//     workers at the TTL, or all of them seeing 28P01 at once) wait for it and
+//     share its outcome, success or failure, instead of fetching again.
 // The clock is injected so TTL behaviour is tested without sleeping.
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -72,6 +76,7 @@ class DbSecretCache {
     std::uint64_t stale_served = 0;    // served past the TTL because refreshing failed
     std::uint64_t forced_refreshes = 0;
     std::uint64_t forced_refreshes_suppressed = 0;  // rate-limited, cached value served
+    std::uint64_t shared_fetches = 0;               // served by a fetch another caller was running
   };
 
   // `logger` may be null; it must outlive the cache.
@@ -92,7 +97,10 @@ class DbSecretCache {
   const Logger* logger_;
   SteadyClock clock_;
 
+  // Held across a fetch: waiters queue on it, then see fetches_ moved on.
   mutable std::mutex mutex_;
+  std::atomic<std::uint64_t> fetches_{0};  // completed fetches, read before waiting for the lock
+  std::optional<Error> last_failure_;      // of the latest fetch, when it failed
   std::optional<db::DbCredentials> cached_;
   std::chrono::steady_clock::time_point fetched_at_{};
   std::optional<std::chrono::steady_clock::time_point> last_forced_;

@@ -25,6 +25,19 @@ struct Config {
   std::string quicksight_account_id;                // QUICKSIGHT_ACCOUNT_ID (else from the function ARN)
   std::string cursor_signing_key;                   // CURSOR_SIGNING_KEY (HMAC key for pagination cursors)
   std::string migrations_dir;  // SHOPPULSE_MIGRATIONS_DIR (default $LAMBDA_TASK_ROOT/sql/migrations)
+  // Lambda Managed Instances: AWS_LAMBDA_MAX_CONCURRENCY (1..1600) invocations
+  // may run in this process at once. 0 when unset: one at a time, as in
+  // classic Lambda, with exactly the single loop of old.
+  int max_concurrency = 0;
+  // SHOPPULSE_MAX_WORKERS (1..1600): our own lower cap on the workers run for
+  // AWS_LAMBDA_MAX_CONCURRENCY; 0 when unset (no cap).
+  int max_workers = 0;
+
+  // Concurrent invocations this process serves: 1 without
+  // AWS_LAMBDA_MAX_CONCURRENCY, else it capped by SHOPPULSE_MAX_WORKERS.
+  [[nodiscard]] int workers() const noexcept;
+  // Whether AWS_LAMBDA_MAX_CONCURRENCY asked for the Managed-Instances mode.
+  [[nodiscard]] bool managed_instances() const noexcept { return max_concurrency > 0; }
 
   static Result<Config> from_env(const EnvSource& env);
 };

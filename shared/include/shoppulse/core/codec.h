@@ -6,8 +6,10 @@
 #include <cstddef>
 #include <memory>
 #include <memory_resource>
+#include <mutex>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "shoppulse/core/result.h"
 
@@ -31,7 +33,7 @@ inline constexpr int kGzipResponseLevel = 1;
 
 // gzip with one zlib stream kept across calls (deflateReset): the warm path
 // does not allocate and fault in zlib's ~256 KiB of state per response.
-// Not thread-safe; one per worker.
+// Not thread-safe: lent to one invocation at a time by a GzipEncoderPool.
 class GzipEncoder {
  public:
   explicit GzipEncoder(int level = kGzipResponseLevel);
@@ -49,6 +51,36 @@ class GzipEncoder {
   };
   std::unique_ptr<State, StateDeleter> state_;
   int level_;
+};
+
+// Warm encoders lent to one invocation at a time. Concurrent invocations
+// (Managed Instances) each borrow their own; one at a time, the same encoder
+// comes back every time, so the warm path still never re-initialises zlib.
+// The pool grows to the peak number of concurrent borrowers and no further.
+class GzipEncoderPool {
+ public:
+  class Loan {
+   public:
+    Loan(GzipEncoderPool& pool, std::unique_ptr<GzipEncoder> encoder) noexcept
+        : pool_(&pool), encoder_(std::move(encoder)) {}
+    Loan(Loan&& other) noexcept = default;
+    Loan& operator=(Loan&&) = delete;
+    Loan(const Loan&) = delete;
+    Loan& operator=(const Loan&) = delete;
+    ~Loan();
+    GzipEncoder& operator*() const noexcept { return *encoder_; }
+    GzipEncoder* operator->() const noexcept { return encoder_.get(); }
+
+   private:
+    GzipEncoderPool* pool_;
+    std::unique_ptr<GzipEncoder> encoder_;
+  };
+
+  Loan borrow();
+
+ private:
+  std::mutex mutex_;
+  std::vector<std::unique_ptr<GzipEncoder>> idle_;
 };
 
 std::string gzip_compress(std::string_view bytes, int level = kGzipResponseLevel);

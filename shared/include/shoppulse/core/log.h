@@ -5,6 +5,7 @@
 // secret, password, token, Authorization header or embed URL.
 
 #include <cstdio>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -24,9 +25,9 @@ enum class LogLevel { kTrace = 0, kDebug, kInfo, kWarn, kError, kFatal };
 Result<LogLevel> parse_log_level(std::string_view name);
 std::string_view log_level_name(LogLevel level) noexcept;
 
-// Per-invocation fields stamped on every line while an invocation runs.
-// Views: whoever sets the context keeps the text alive until it is cleared
-// (the invocation's event and arena do).
+// Per-invocation fields stamped on every line written while an invocation
+// runs. Views: the invocation's event and arena keep the text alive for as
+// long as the LogScope naming it.
 struct LogContext {
   std::string_view request_id;      // Lambda request id
   std::string_view api_request_id;  // API Gateway requestContext.requestId
@@ -34,6 +35,29 @@ struct LogContext {
   std::string_view route;
   std::string_view xray_trace_id;
   bool cold_start = false;
+};
+
+// Names the LogContext of the invocation running on this thread, for as long
+// as the scope lives: every line any Logger writes on the thread meanwhile
+// carries it, including lines from shared code that knows nothing of the
+// invocation (pool reconnects, AWS retries). The context is owned by the
+// invocation (the runtime loop's frame); the thread only points at it, so
+// concurrent invocations on other threads each stamp their own. Scopes nest:
+// the previous one is restored on destruction.
+class LogScope {
+ public:
+  explicit LogScope(LogContext& context) noexcept;
+  ~LogScope();
+  LogScope(const LogScope&) = delete;
+  LogScope& operator=(const LogScope&) = delete;
+
+  // The innermost context on this thread, or null outside any invocation.
+  // Code that learns a field later (the tenant, once the token is read) adds
+  // it here.
+  [[nodiscard]] static LogContext* current() noexcept;
+
+ private:
+  LogContext* previous_;
 };
 
 // Serialises a JSON value for a log line; invalid UTF-8 from hostile input is
@@ -52,10 +76,6 @@ class Logger {
 
   [[nodiscard]] bool enabled(LogLevel level) const noexcept { return level >= min_level_; }
   [[nodiscard]] LogLevel min_level() const noexcept { return min_level_; }
-
-  void set_context(const LogContext& context) { context_ = context; }
-  void clear_context() { context_.reset(); }
-  [[nodiscard]] const std::optional<LogContext>& context() const noexcept { return context_; }
 
   // `fields` must be a JSON object (or null); its keys are merged into the line.
   void log(LogLevel level, std::string_view message, const nlohmann::json& fields = nullptr) const;
@@ -107,7 +127,9 @@ class Logger {
 
   LogLevel min_level_;
   int fd_;
-  std::optional<LogContext> context_;
+  // Concurrent invocations share the stream: a line longer than PIPE_BUF, or
+  // a partial write, must not interleave with another thread's line.
+  mutable std::mutex write_mutex_;
 };
 
 }  // namespace shoppulse
