@@ -3,6 +3,7 @@
 // here against the bodies and statuses Lambda (and the official RIE) use.
 
 #include <regex>
+#include <set>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -291,6 +292,36 @@ TEST(emulator_rules, InvocationsAreServedOneAtATime) {
   runtime.respond(e2.request_id, "2");
   EXPECT_EQ(first.get().body, "1");
   EXPECT_EQ(second.get().body, "2");
+}
+
+// Lambda Managed Instances: with AWS_LAMBDA_MAX_CONCURRENCY in the function's
+// environment, that many events are out at once, each on its own /next, and
+// answered in any order; one more waits for a free slot.
+TEST(emulator_rules, ManagedInstancesDeliverUpToTheConcurrencyAtOnce) {
+  EmulatorOptions options;
+  options.env["AWS_LAMBDA_MAX_CONCURRENCY"] = "2";
+  auto emu = start_external(options);
+  ASSERT_TRUE(emu);
+  FakeRuntime runtime(emu->port());
+  auto first = emu->invoke_async(R"({"n":1})");
+  auto second = emu->invoke_async(R"({"n":2})");
+  auto third = emu->invoke_async(R"({"n":3})");
+  const auto e1 = runtime.next();
+  const auto e2 = runtime.next();  // no 403: two may be held at once
+  ASSERT_EQ(e1.status, 200);
+  ASSERT_EQ(e2.status, 200);
+  EXPECT_NE(e1.request_id, e2.request_id);
+  auto parked = runtime.next_async();  // the third waits for a slot
+  EXPECT_EQ(parked.wait_for(100ms), std::future_status::timeout);
+  // Answered out of order.
+  EXPECT_EQ(runtime.respond(e2.request_id, "second-answer").status, 202);
+  const auto e3 = parked.get();
+  ASSERT_EQ(e3.status, 200);
+  EXPECT_EQ(runtime.respond(e1.request_id, "first-answer").status, 202);
+  EXPECT_EQ(runtime.respond(e3.request_id, "third-answer").status, 202);
+  EXPECT_EQ(runtime.respond(e3.request_id, "again").status, 403);
+  std::set<std::string> bodies{first.get().body, second.get().body, third.get().body};
+  EXPECT_EQ(bodies, (std::set<std::string>{"first-answer", "second-answer", "third-answer"}));
 }
 
 TEST(emulator_rules, RefusedThenAcceptedAgain) {

@@ -75,7 +75,7 @@ NextResult InvocationBroker::wait_next() {
   polled_ = true;
   cv_.notify_all();
   if (init_error_) return {std::nullopt, invalid_state("RuntimeInitErrorState", "RuntimeReadyState")};
-  if (current_ && current_->state == Invocation::State::kDelivered) {
+  if (max_concurrency_ == 1 && !delivered_.empty()) {
     // The runtime asks for more work without answering the event it holds.
     return {std::nullopt, invalid_state("RuntimeInvocationState", "RuntimeReadyState")};
   }
@@ -83,68 +83,84 @@ NextResult InvocationBroker::wait_next() {
   const std::uint64_t abandon = abandon_epoch_;
   cv_.wait(lock, [&] {
     return stopping_ || generation != generation_ || abandon != abandon_epoch_ ||
-           (current_ && current_->state == Invocation::State::kQueued);
+           (!queued_.empty() && delivered_.size() < max_concurrency_);
   });
   if (stopping_ || generation != generation_ || abandon != abandon_epoch_) return {};
 
-  Invocation& inv = *current_;
+  std::shared_ptr<Invocation> next = std::move(queued_.front());
+  queued_.pop_front();
+  Invocation& inv = *next;
   inv.state = Invocation::State::kDelivered;
   inv.delivered_at = Clock::now();
   inv.delivery.deadline_ms = epoch_ms_now() + inv.timeout_ms;
   inv.result.delivered = true;
   inv.result.deadline_ms = inv.delivery.deadline_ms;
   inv.result.pickup = micros(inv.delivered_at - inv.queued_at);
+  delivered_.emplace(inv.delivery.request_id, std::move(next));
   cv_.notify_all();
   return {inv.delivery, std::nullopt};
 }
 
+std::shared_ptr<InvocationBroker::Invocation> InvocationBroker::delivered_locked(const std::string& request_id) const {
+  const auto found = delivered_.find(request_id);
+  return found == delivered_.end() ? nullptr : found->second;
+}
+
+std::vector<std::shared_ptr<InvocationBroker::Invocation>> InvocationBroker::pending_locked() const {
+  std::vector<std::shared_ptr<Invocation>> pending;
+  pending.reserve(delivered_.size() + queued_.size());
+  for (const auto& [id, inv] : delivered_) pending.push_back(inv);
+  std::sort(pending.begin(), pending.end(),
+            [](const auto& a, const auto& b) { return a->delivered_at < b->delivered_at; });
+  pending.insert(pending.end(), queued_.begin(), queued_.end());
+  return pending;
+}
+
 HttpReply InvocationBroker::post_response(const std::string& request_id, std::string body, std::string content_type) {
   std::lock_guard lock(mutex_);
-  if (!current_ || current_->state != Invocation::State::kDelivered) {
+  const std::shared_ptr<Invocation> inv = delivered_locked(request_id);
+  if (!inv) {
     if (finished_ids_.count(request_id) != 0) {
       return invalid_state("RuntimeResponseSentState", "RuntimeInvocationResponseState");
     }
     return invalid_request_id();
   }
-  if (request_id != current_->delivery.request_id) return invalid_request_id();
-  current_->result.content_type = std::move(content_type);
+  inv->result.content_type = std::move(content_type);
   if (body.size() > kMaxResponseBytes) {
     // Lambda turns the invocation into a function error and tells the runtime.
     complete_locked(
-        *current_, Outcome::kFunctionError,
+        *inv, Outcome::kFunctionError,
         error_json("Function.ResponseSizeTooLarge", "Response payload size (" + std::to_string(body.size()) +
                                                         " bytes) exceeded maximum allowed payload size (" +
                                                         std::to_string(kMaxResponseBytes) + " bytes)."),
         "Function.ResponseSizeTooLarge", 413);
     return too_large();
   }
-  complete_locked(*current_, Outcome::kResponse, std::move(body), "", 202);
+  complete_locked(*inv, Outcome::kResponse, std::move(body), "", 202);
   return accepted();
 }
 
 HttpReply InvocationBroker::post_error(const std::string& request_id, std::string error_type, std::string body,
                                        std::string content_type) {
   std::lock_guard lock(mutex_);
-  if (!current_ || current_->state != Invocation::State::kDelivered) {
+  const std::shared_ptr<Invocation> inv = delivered_locked(request_id);
+  if (!inv) {
     if (finished_ids_.count(request_id) != 0) {
       return invalid_state("RuntimeResponseSentState", "RuntimeInvocationErrorResponseState");
     }
     return invalid_request_id();
   }
-  if (request_id != current_->delivery.request_id) return invalid_request_id();
-  current_->result.content_type = std::move(content_type);
-  complete_locked(*current_, Outcome::kFunctionError, std::move(body), std::move(error_type), 202);
+  inv->result.content_type = std::move(content_type);
+  complete_locked(*inv, Outcome::kFunctionError, std::move(body), std::move(error_type), 202);
   return accepted();
 }
 
-HttpReply InvocationBroker::post_init_error(std::string error_type, std::string body) {
+HttpReply InvocationBroker::post_init_error(const std::string& error_type, const std::string& body) {
   std::lock_guard lock(mutex_);
   if (init_error_) return invalid_state("RuntimeInitErrorState", "RuntimeInitErrorState");
   init_error_ = InitErrorReport{error_type, body};
-  // Lambda answers the invocation that triggered the init with the init error.
-  if (current_ && current_->state != Invocation::State::kDone) {
-    complete_locked(*current_, Outcome::kInitError, std::move(body), std::move(error_type), 202);
-  }
+  // Lambda answers the invocations that triggered the init with the init error.
+  for (const auto& inv : pending_locked()) complete_locked(*inv, Outcome::kInitError, body, error_type, 202);
   return accepted();
 }
 
@@ -165,7 +181,8 @@ void InvocationBroker::complete_locked(Invocation& inv, Outcome outcome, std::st
       finished_order_.pop_front();
     }
   }
-  if (current_.get() == &inv) current_.reset();
+  delivered_.erase(inv.delivery.request_id);
+  std::erase_if(queued_, [&inv](const auto& queued) { return queued.get() == &inv; });
   cv_.notify_all();
 }
 
@@ -203,7 +220,7 @@ InvocationResult InvocationBroker::invoke(std::string payload, const InvokeOptio
                     "Runtime.ExitError", 0);
     return inv->result;
   }
-  current_ = inv;
+  queued_.push_back(inv);
   cv_.notify_all();
 
   const auto pickup_deadline = inv->queued_at + std::chrono::milliseconds(timeouts.init_timeout_ms);
@@ -247,8 +264,8 @@ void InvocationBroker::process_exited(std::uint64_t generation, const ExitStatus
   process_alive_ = false;
   last_exit_ = status;
   ++generation_;  // parked /next waits belonged to the dead process
-  if (current_ && current_->state != Invocation::State::kDone) {
-    Invocation& inv = *current_;
+  for (const auto& pending : pending_locked()) {
+    Invocation& inv = *pending;
     inv.result.exit = status;
     if (init_error_) {
       complete_locked(inv, Outcome::kInitError, init_error_->body, init_error_->error_type, 0);
@@ -282,10 +299,10 @@ void InvocationBroker::pause_runtime_api(bool paused) {
 void InvocationBroker::shutdown() {
   std::lock_guard lock(mutex_);
   stopping_ = true;
-  if (current_ && current_->state != Invocation::State::kDone) {
-    current_->result.exit = last_exit_;
-    complete_locked(*current_, Outcome::kCrashed, error_json("Runtime.ExitError", "emulator stopped"),
-                    "Runtime.ExitError", 0);
+  for (const auto& inv : pending_locked()) {
+    inv->result.exit = last_exit_;
+    complete_locked(*inv, Outcome::kCrashed, error_json("Runtime.ExitError", "emulator stopped"), "Runtime.ExitError",
+                    0);
   }
   cv_.notify_all();
 }

@@ -1,7 +1,12 @@
 #pragma once
-// The Runtime API state machine, independent of HTTP and of processes: one
-// invocation slot, the request-id rules, init errors and deadlines. The HTTP
+// The Runtime API state machine, independent of HTTP and of processes:
+// invocation slots, the request-id rules, init errors and deadlines. The HTTP
 // server calls the runtime-side methods; RuntimeEmulator the caller side.
+//
+// One slot is classic Lambda: one event at a time, and a /next while an event
+// is unanswered is an invalid state transition. max_concurrency > 1 is Lambda
+// Managed Instances (AWS_LAMBDA_MAX_CONCURRENCY): up to that many events are
+// delivered at once, each to its own /next, and answered in any order.
 
 #include <chrono>
 #include <condition_variable>
@@ -11,7 +16,9 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <unordered_set>
+#include <vector>
 
 #include "shoppulse/emulator/runtime_emulator.h"
 
@@ -47,12 +54,14 @@ struct InvocationTimeouts {
 
 class InvocationBroker {
  public:
+  explicit InvocationBroker(std::size_t max_concurrency = 1) : max_concurrency_(max_concurrency) {}
+
   // Runtime side (HTTP handlers).
   NextResult wait_next();
   HttpReply post_response(const std::string& request_id, std::string body, std::string content_type);
   HttpReply post_error(const std::string& request_id, std::string error_type, std::string body,
                        std::string content_type);
-  HttpReply post_init_error(std::string error_type, std::string body);
+  HttpReply post_init_error(const std::string& error_type, const std::string& body);
 
   // Caller side.
   InvocationResult invoke(std::string payload, const InvokeOptions& options, const InvocationTimeouts& timeouts);
@@ -78,10 +87,15 @@ class InvocationBroker {
   struct Invocation;
   void complete_locked(Invocation& inv, InvocationResult::Outcome outcome, std::string body, std::string error_type,
                        int post_status);
+  // Every queued and delivered invocation, oldest first.
+  [[nodiscard]] std::vector<std::shared_ptr<Invocation>> pending_locked() const;
+  [[nodiscard]] std::shared_ptr<Invocation> delivered_locked(const std::string& request_id) const;
 
+  const std::size_t max_concurrency_;
   mutable std::mutex mutex_;
   std::condition_variable cv_;
-  std::shared_ptr<Invocation> current_;  // queued or in flight
+  std::deque<std::shared_ptr<Invocation>> queued_;                          // waiting for a /next
+  std::unordered_map<std::string, std::shared_ptr<Invocation>> delivered_;  // by request id, unanswered
   // Recently answered ids (second answers get 403, not 400); bounded so
   // benchmark runs with millions of invocations do not grow without limit.
   std::unordered_set<std::string> finished_ids_;

@@ -9,6 +9,7 @@
 // honoured when --timeout-ms is not given. Our own log lines are JSON on
 // stderr; the function's lines are forwarded there unchanged.
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
@@ -121,15 +122,24 @@ int main(int argc, char** argv) {
   }
   RuntimeEmulator& runtime = **emulator;
 
-  std::mutex sandbox_mutex;  // one sandbox: invocations and restarts in turn
+  std::mutex restart_mutex;  // one restart when many callers find the sandbox gone
   httplib::Server server;
   server.set_tcp_nodelay(true);  // no Nagle/delayed-ACK stall per invoke
+  // With AWS_LAMBDA_MAX_CONCURRENCY (Managed Instances) that many invokes are
+  // in flight at once, each holding a connection and a server thread; the
+  // emulator itself serialises them otherwise.
+  const char* concurrency = std::getenv("AWS_LAMBDA_MAX_CONCURRENCY");
+  const std::size_t invoke_threads =
+      8 + static_cast<std::size_t>(std::clamp(concurrency != nullptr ? std::atoi(concurrency) : 0, 0, 1600));
+  server.new_task_queue = [invoke_threads] { return new httplib::ThreadPool(invoke_threads); };
   server.Post("/2015-03-31/functions/function/invocations", [&](const httplib::Request& req, httplib::Response& res) {
-    std::lock_guard lock(sandbox_mutex);
-    if (!runtime.running()) {
-      // The previous sandbox crashed or failed init: a new one, as on Lambda.
-      if (auto restarted = runtime.restart(); !restarted) {
-        log.error("restart failed", {{"error", restarted.error().message}});
+    {
+      std::lock_guard lock(restart_mutex);
+      if (!runtime.running()) {
+        // The previous sandbox crashed or failed init: a new one, as on Lambda.
+        if (auto restarted = runtime.restart(); !restarted) {
+          log.error("restart failed", {{"error", restarted.error().message}});
+        }
       }
     }
     // Tenant-isolation mode: Invoke's X-Amz-Tenant-Id reaches the runtime on

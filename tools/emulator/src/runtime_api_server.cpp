@@ -1,5 +1,6 @@
 #include "runtime_api_server.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstddef>
 #include <limits>
@@ -77,8 +78,8 @@ Result<std::uint16_t> reserve_free_port() {
 
 }  // namespace
 
-RuntimeApiServer::RuntimeApiServer(InvocationBroker& broker, std::string function_arn)
-    : broker_(broker), function_arn_(std::move(function_arn)) {}
+RuntimeApiServer::RuntimeApiServer(InvocationBroker& broker, std::string function_arn, std::size_t max_concurrency)
+    : broker_(broker), function_arn_(std::move(function_arn)), max_concurrency_(max_concurrency) {}
 
 RuntimeApiServer::~RuntimeApiServer() {
   stop();
@@ -136,8 +137,11 @@ Status RuntimeApiServer::start(std::uint16_t port, Fault fault) {
 Status RuntimeApiServer::serve_http() {
   auto server = std::make_unique<httplib::Server>();
   install_routes(*server);
-  // A parked /next holds a worker; keep spare ones for the POSTs.
-  server->new_task_queue = [] { return new httplib::ThreadPool(8); };
+  // A kept-alive connection holds a server thread for its life, and a parked
+  // /next holds its connection: one thread per concurrent runtime worker,
+  // plus spares for the POSTs and for connections being replaced.
+  const std::size_t threads = std::max<std::size_t>(8, max_concurrency_ + 8);
+  server->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   // httplib writes headers and body separately; without NODELAY, Nagle plus
   // the client's delayed ACK adds ~40 ms to every answer the runtime waits for.
   server->set_tcp_nodelay(true);

@@ -21,7 +21,8 @@ namespace shoppulse::emulator {
 
 class RuntimeApiServer {
  public:
-  RuntimeApiServer(InvocationBroker& broker, std::string function_arn);
+  // `max_concurrency`: how many /next long polls may be parked at once.
+  RuntimeApiServer(InvocationBroker& broker, std::string function_arn, std::size_t max_concurrency = 1);
   RuntimeApiServer(const RuntimeApiServer&) = delete;
   RuntimeApiServer& operator=(const RuntimeApiServer&) = delete;
   ~RuntimeApiServer();
@@ -42,6 +43,7 @@ class RuntimeApiServer {
 
   InvocationBroker& broker_;
   std::string function_arn_;
+  std::size_t max_concurrency_;
   std::uint16_t port_ = 0;
   std::mutex switch_mutex_;  // serialises fault switches
   Fault fault_ = Fault::kNone;

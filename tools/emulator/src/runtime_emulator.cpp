@@ -1,5 +1,6 @@
 #include "shoppulse/emulator/runtime_emulator.h"
 
+#include <cstdlib>
 #include <mutex>
 
 #include <signal.h>
@@ -10,16 +11,36 @@
 
 namespace shoppulse::emulator {
 
+namespace {
+
+// AWS_LAMBDA_MAX_CONCURRENCY in the function's environment turns the
+// environment into a Managed Instance: that many events at once. Anything
+// unset or unusable is one at a time (the bootstrap itself rejects bad values).
+std::size_t max_concurrency_of(const EmulatorOptions& options) {
+  const auto found = options.env.find("AWS_LAMBDA_MAX_CONCURRENCY");
+  if (found == options.env.end()) return 1;
+  char* end = nullptr;
+  const long value = std::strtol(found->second.c_str(), &end, 10);
+  return end != found->second.c_str() && *end == '\0' && value >= 1 && value <= 1600 ? static_cast<std::size_t>(value)
+                                                                                     : 1;
+}
+
+}  // namespace
+
 struct RuntimeEmulator::Impl {
   explicit Impl(EmulatorOptions opts)
       : options(std::move(opts)),
-        server(broker, "arn:aws:lambda:" + options.region + ":123456789012:function:" + options.function_name) {}
+        max_concurrency(max_concurrency_of(options)),
+        broker(max_concurrency),
+        server(broker, "arn:aws:lambda:" + options.region + ":123456789012:function:" + options.function_name,
+               max_concurrency) {}
 
   EmulatorOptions options;
+  std::size_t max_concurrency;
   InvocationBroker broker;
   RuntimeApiServer server;
 
-  std::mutex invoke_mutex;                // one invocation at a time, as in one sandbox
+  std::mutex invoke_mutex;                // one invocation at a time, as in one sandbox (classic mode)
   std::mutex process_mutex;               // guards `process`; never held while the broker reports
   std::shared_ptr<ChildProcess> process;  // shared: wait_for_exit() may outlive a restart
 
@@ -107,9 +128,15 @@ const EmulatorOptions& RuntimeEmulator::options() const noexcept {
 }
 
 InvocationResult RuntimeEmulator::invoke(std::string payload, const InvokeOptions& options) {
-  std::lock_guard serial(impl_->invoke_mutex);
   const InvocationTimeouts timeouts{impl_->options.timeout_ms, impl_->options.init_timeout_ms,
                                     impl_->options.timeout_grace_ms};
+  if (impl_->max_concurrency > 1) {
+    // Managed Instances: callers run at once, up to the limit in flight (the
+    // broker queues the rest). A timed-out invocation does not end an
+    // environment other invocations are still running in.
+    return impl_->broker.invoke(std::move(payload), options, timeouts);
+  }
+  std::lock_guard serial(impl_->invoke_mutex);
   InvocationResult result = impl_->broker.invoke(std::move(payload), options, timeouts);
   if (result.outcome == InvocationResult::Outcome::kTimeout && !impl_->options.bootstrap_path.empty()) {
     // Lambda does not reuse a sandbox whose invocation timed out.

@@ -114,6 +114,9 @@ class RuntimeEmulator {
 
   // Blocks until the invocation ends (response, error, init error, deadline,
   // process exit). Invocations are serialised: one sandbox, one at a time.
+  // With AWS_LAMBDA_MAX_CONCURRENCY=N in `env` (Lambda Managed Instances)
+  // up to N run at once, each delivered to its own /next, from any number of
+  // calling threads; a timeout then does not restart the process.
   // An already-failed init reports kInitError, a dead process kCrashed,
   // without waiting; call restart() to get a fresh process.
   InvocationResult invoke(std::string payload, const InvokeOptions& options = {});
