@@ -13,6 +13,13 @@ if(SHOPPULSE_SANITIZE)
     -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
   target_link_options(shoppulse_build_flags INTERFACE -fsanitize=address,undefined)
 endif()
+if(SHOPPULSE_TSAN)
+  if(SHOPPULSE_SANITIZE)
+    message(FATAL_ERROR "SHOPPULSE_TSAN and SHOPPULSE_SANITIZE cannot be combined")
+  endif()
+  target_compile_options(shoppulse_build_flags INTERFACE -fsanitize=thread -fno-omit-frame-pointer)
+  target_link_options(shoppulse_build_flags INTERFACE -fsanitize=thread)
+endif()
 # GCC 12 reports false -Wrestrict positives inside libstdc++'s std::string
 # operator+ at -O2/-O3 (GCC bug 105329), and false -Wmaybe-uninitialized ones
 # on moved-from std::string members of inlined temporaries (GCC bugs 105562,

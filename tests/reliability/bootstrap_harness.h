@@ -66,6 +66,24 @@ inline std::string all_output(const emulator::RuntimeEmulator& sandbox) {
   return text;
 }
 
+// A POST /users that answered `status` during a database fault: applied at
+// most once, present when it said 201, and always with exactly its audit row.
+inline void expect_create_applied_once(TestDatabase& database, const std::string& email, int status) {
+  const std::string users = database.exec("SELECT count(*) FROM users WHERE email = $1", {email}).value();
+  const std::string audits = database
+                                 .exec(
+                                     "SELECT count(*) FROM audit_logs a JOIN users u ON a.resource_id = u.id::text "
+                                     "WHERE a.action = 'user.created' AND u.email = $1",
+                                     {email})
+                                 .value();
+  EXPECT_NE(users, "2") << email;  // never applied twice (unique email)
+  if (status == 201) {
+    EXPECT_EQ(users, "1") << email << " returned 201 but is missing";
+  }
+  EXPECT_EQ(audits, users) << email << ": every user has exactly its audit row";
+  EXPECT_TRUE(status == 201 || status == 503 || status == 504) << email << " got " << status;
+}
+
 inline void expect_all_lines_json(const emulator::RuntimeEmulator& sandbox) {
   for (const auto& line : sandbox.stdout_lines()) EXPECT_TRUE(nlohmann::json::accept(line)) << line;
   for (const auto& line : sandbox.stderr_lines()) EXPECT_TRUE(nlohmann::json::accept(line)) << line;
