@@ -7,6 +7,15 @@
 #   ANY     /{proxy+}      Cognito user pool authorizer (ID token in Authorization)
 #   OPTIONS /{proxy+}      no auth (CORS preflight; answered by the function)
 # "/" itself has no method (API Gateway answers 403).
+#
+# tenant_isolation_mode (off by default): every integration also sets the
+# X-Amz-Tenant-Id header of Lambda's Invoke call, which a PER_TENANT function
+# requires on every invoke. Authorised routes send the caller's
+# custom:tenant_id claim (the bootstrap checks it equals the claim it parses);
+# public routes have no claim and send the fixed
+# tenant_isolation_public_tenant_id, so /health and preflights run in their own
+# sandboxes and never in a tenant's. REST APIs only: an HTTP API cannot set
+# this header.
 
 resource "aws_api_gateway_rest_api" "this" {
   name               = var.name
@@ -45,6 +54,17 @@ locals {
     proxy_any      = { resource_id = aws_api_gateway_resource.proxy.id, method = "ANY", authorized = true }
     proxy_options  = { resource_id = aws_api_gateway_resource.proxy.id, method = "OPTIONS", authorized = false }
   }
+
+  # Integration request parameter mapping: context variable without "$"; a
+  # static value in single quotes.
+  tenant_id_header     = "integration.request.header.X-Amz-Tenant-Id"
+  tenant_id_from_claim = "context.authorizer.claims.custom:tenant_id"
+  tenant_id_for_public = "'${var.tenant_isolation_public_tenant_id}'"
+  integration_parameters = {
+    for key, m in local.api_methods : key => var.tenant_isolation_mode ? {
+      (local.tenant_id_header) = m.authorized ? local.tenant_id_from_claim : local.tenant_id_for_public
+    } : null
+  }
 }
 
 resource "aws_api_gateway_method" "this" {
@@ -65,6 +85,7 @@ resource "aws_api_gateway_integration" "this" {
   integration_http_method = "POST"
   uri                     = aws_lambda_function.api.invoke_arn
   timeout_milliseconds    = 29000
+  request_parameters      = local.integration_parameters[each.key]
 }
 
 # Authorizer rejections (401/403) and throttling (429) come from API Gateway,

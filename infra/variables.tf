@@ -277,6 +277,28 @@ variable "manage_apigateway_account_logging_role" {
   default     = true
 }
 
+# ---------------------------------------------------------------- Lambda tenant isolation (issue 16)
+
+variable "tenant_isolation_mode" {
+  description = "API Gateway sends every invocation's tenant to Lambda as X-Amz-Tenant-Id: the caller's custom:tenant_id claim on authorised routes, tenant_isolation_public_tenant_id on the public ones (/health, OPTIONS). Only for an API function created with tenancy_config { tenant_isolation_mode = \"PER_TENANT\" }, which needs hashicorp/aws >= 6.23.0 (README: \"Tenant isolation mode\")."
+  type        = bool
+  default     = false
+}
+
+variable "tenant_isolation_public_tenant_id" {
+  description = "Tenant id API Gateway sends for the routes without an authorizer when tenant_isolation_mode is on: a fixed name, never a UUID, so it cannot be a real tenant (custom:tenant_id is a UUID). Those sandboxes serve no tenant data."
+  type        = string
+  default     = "public"
+
+  validation {
+    condition = (
+      can(regex("^[A-Za-z0-9._:/=+@-]{1,256}$", var.tenant_isolation_public_tenant_id))
+      && !can(regex("^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$", var.tenant_isolation_public_tenant_id))
+    )
+    error_message = "tenant_isolation_public_tenant_id: 1-256 of A-Z a-z 0-9 . _ : / = + @ - (Lambda's tenant id), and not a UUID (tenant ids are UUIDs)."
+  }
+}
+
 # ---------------------------------------------------------------- Cognito
 
 variable "cognito_deletion_protection" {

@@ -1,10 +1,13 @@
 #!/usr/bin/env python3
 """Checks on the offline plan of infra/ (terraform show -json of the ci.tfvars plan).
 
-usage: check_plan.py PLAN.json [REPO_ROOT]
+usage: check_plan.py PLAN.json [REPO_ROOT] [--tenant-isolation=on|off]
 
 Asserts the security- and contract-relevant settings the issue asks for, so a
-refactor of infra/ cannot silently drop them.
+refactor of infra/ cannot silently drop them. The tenant-isolation header
+mapping is checked against the plan's own tenant_isolation_mode variable;
+--tenant-isolation also asserts which way the plan was made (infra_test.sh
+plans both ways).
 """
 import json
 import pathlib
@@ -19,9 +22,20 @@ def check(condition, message):
         failures.append(message)
 
 
+TENANT_HEADER = "integration.request.header.X-Amz-Tenant-Id"
+TENANT_CLAIM = "context.authorizer.claims.custom:tenant_id"
+UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+
+
 def main():
-    plan = json.loads(pathlib.Path(sys.argv[1]).read_text())
-    root = pathlib.Path(sys.argv[2]) if len(sys.argv) > 2 else pathlib.Path(__file__).resolve().parents[2]
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    options = dict(a[2:].split("=", 1) for a in sys.argv[1:] if a.startswith("--") and "=" in a)
+    if not args or set(options) - {"tenant-isolation"} or options.get("tenant-isolation", "on") not in ("on", "off"):
+        print(__doc__.strip().splitlines()[2], file=sys.stderr)
+        return 2
+    plan = json.loads(pathlib.Path(args[0]).read_text())
+    root = pathlib.Path(args[1]) if len(args) > 1 else pathlib.Path(__file__).resolve().parents[2]
+    variables = {k: v.get("value") for k, v in plan.get("variables", {}).items()}
 
     resources = {}
     for r in plan["resource_changes"]:
@@ -63,6 +77,39 @@ def main():
         if r["type"] == "aws_api_gateway_integration":
             i = r["change"]["after"]
             check(i["type"] == "AWS_PROXY" and i["integration_http_method"] == "POST", f"{address}: proxy integration")
+
+    # Tenant isolation (issue 16): with the mode on, every integration sets the
+    # Invoke call's X-Amz-Tenant-Id, from the Cognito claim where there is an
+    # authorizer and a fixed non-UUID tenant where there is none; off, no
+    # integration sets it.
+    # The plan records -var values as given (strings), defaults and tfvars typed.
+    isolation = variables.get("tenant_isolation_mode")
+    isolation = {"true": True, "false": False}.get(isolation, isolation) if isinstance(isolation, str) else isolation
+    check(isinstance(isolation, bool), f"variable tenant_isolation_mode must be a bool, got {isolation!r}")
+    if "tenant-isolation" in options:
+        want_on = options["tenant-isolation"] == "on"
+        check(isolation is want_on, f"plan made with tenant_isolation_mode={isolation}, expected {want_on}")
+    public_tenant = variables.get("tenant_isolation_public_tenant_id")
+    check(isinstance(public_tenant, str) and public_tenant and not UUID.match(public_tenant),
+          f"tenant_isolation_public_tenant_id must be a non-empty non-UUID name, got {public_tenant!r}")
+    integrations = {a: r for a, r in resources.items() if r["type"] == "aws_api_gateway_integration"}
+    check(len(integrations) == len(methods), f"one integration per method: {sorted(integrations)}")
+    for address, r in integrations.items():
+        params = r["change"]["after"].get("request_parameters") or {}
+        tenant_keys = [k for k in params if k.lower() == TENANT_HEADER.lower()]
+        method = methods.get(f'aws_api_gateway_method.this["{r.get("index")}"]')
+        check(method is not None, f"{address}: no method for this integration")
+        if not isolation:
+            check(not tenant_keys, f"{address}: maps X-Amz-Tenant-Id with tenant_isolation_mode off: {params}")
+            continue
+        check(tenant_keys == [TENANT_HEADER], f"{address}: tenant_isolation_mode on needs {TENANT_HEADER}: {params}")
+        value = params.get(TENANT_HEADER)
+        if method is not None and method["authorization"] == "COGNITO_USER_POOLS":
+            check(value == TENANT_CLAIM, f"{address}: authorised route must send the caller's claim, got {value!r}")
+        else:
+            check(value == f"'{public_tenant}'",
+                  f"{address}: public route must send the fixed tenant '{public_tenant}', got {value!r}")
+
     api = after("aws_api_gateway_rest_api.this")
     check("*/*" in (api.get("binary_media_types") or []), "binary media types must let gzip bodies through")
     auth = after("aws_api_gateway_authorizer.cognito")
@@ -141,7 +188,8 @@ def main():
         for f in failures:
             print(f"FAIL: {f}")
         return 1
-    print(f"ok: plan checks ({len(resources)} resources; function env: {', '.join(sorted(env_names))})")
+    print(f"ok: plan checks ({len(resources)} resources; tenant isolation {'on' if isolation else 'off'}; "
+          f"function env: {', '.join(sorted(env_names))})")
     return 0
 
 

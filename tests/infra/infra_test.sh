@@ -2,7 +2,8 @@
 # Offline checks of infra/ (Terraform, hashicorp/aws 5.x):
 #   infra_test.sh fmt        terraform fmt -check -recursive
 #   infra_test.sh validate   init -plugin-dir + validate
-#   infra_test.sh plan       init + plan -var-file=ci.tfvars -refresh=false, no AWS call
+#   infra_test.sh plan       init + plan -var-file=ci.tfvars -refresh=false, no AWS call,
+#                            twice: as ci.tfvars has it, and with tenant_isolation_mode=true
 # Each runs on a copy of infra/ in a temp dir: nothing (.terraform/, lock file,
 # state) is written into the tree. Exit 77 (skipped) only when terraform or the
 # provider directory is missing.
@@ -68,21 +69,29 @@ with zipfile.ZipFile("placeholder.zip", "w") as z:
     info.external_attr = 0o755 << 16
     z.writestr(info, open("bootstrap").read())
 PY
-    terraform plan -input=false -no-color -lock=false -refresh=false -var-file=ci.tfvars -out="$work/ci.tfplan" \
-      >"$work/plan.log" 2>&1 || { cat "$work/plan.log" >&2; fail "offline terraform plan"; }
-    grep -E '^Plan:' "$work/plan.log" || fail "no Plan: line"
-    if grep -E '^(Warning|Error):|│ (Warning|Error):' "$work/plan.log"; then
-      cat "$work/plan.log" >&2
-      fail "plan printed warnings or errors"
-    fi
-    terraform show -json "$work/ci.tfplan" >"$work/plan.json"
-    python3 "$HERE/check_plan.py" "$work/plan.json" || fail "plan content checks"
+    # check_plan.py checks the tenant-isolation header mapping against the
+    # plan's own tenant_isolation_mode, and that the plan was made that way.
+    plan_and_check() {
+      local name=$1 isolation=$2
+      shift 2
+      terraform plan -input=false -no-color -lock=false -refresh=false -var-file=ci.tfvars "$@" -out="$work/$name.tfplan" \
+        >"$work/$name.log" 2>&1 || { cat "$work/$name.log" >&2; fail "offline terraform plan ($name)"; }
+      grep -E '^Plan:' "$work/$name.log" || fail "no Plan: line ($name)"
+      if grep -E '^(Warning|Error):|│ (Warning|Error):' "$work/$name.log"; then
+        cat "$work/$name.log" >&2
+        fail "plan printed warnings or errors ($name)"
+      fi
+      terraform show -json "$work/$name.tfplan" >"$work/$name.json"
+      python3 "$HERE/check_plan.py" "$work/$name.json" --tenant-isolation="$isolation" || fail "plan content checks ($name)"
+    }
+    plan_and_check ci off
+    plan_and_check ci-tenant-isolation on -var=tenant_isolation_mode=true
     # The plan was made on the copy; the tree is untouched.
     [[ ! -e $INFRA/.terraform && ! -e $INFRA/.terraform.lock.hcl && ! -e $INFRA/terraform.tfstate ]] \
       || echo "note: $INFRA has .terraform/ or state from a manual run (not from this test)"
     ;;
   *)
-    sed -n '2,8p' "$0" >&2
+    sed -n '2,9p' "$HERE/$(basename "$0")" >&2
     exit 2
     ;;
 esac
