@@ -72,7 +72,7 @@ install_tool strace strace
 log "configuring $BUILD (Release)"
 cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release \
   -DSHOPPULSE_BUILD_TESTS=ON -DSHOPPULSE_BUILD_TOOLS=ON -DSHOPPULSE_BUILD_BENCHMARKS=ON >/dev/null
-readonly TARGETS=(bootstrap invocation_overhead_bench micro_bench e2e_bench cold_start_bench cold_start_floor
+readonly TARGETS=(bootstrap invocation_overhead_bench micro_bench e2e_bench concurrency_bench cold_start_bench cold_start_floor
   memory_bench round_trips_bench alloc_bench)
 log "building ${TARGETS[*]}"
 cmake --build "$BUILD" -j "${JOBS:-$(nproc)}" --target "${TARGETS[@]}" >"$BUILD/bench-build.log" 2>&1 ||
@@ -178,6 +178,8 @@ run micro micro_bench --benchmark_min_time="$MIN_TIME"
 run round_trips round_trips_bench --benchmark_min_time="$MIN_TIME"
 run e2e e2e_bench --benchmark_min_time="$E2E_MIN_TIME" \
   --benchmark_repetitions="$E2E_REPETITIONS" --benchmark_report_aggregates_only="$((E2E_REPETITIONS > 1))"
+# Managed Instances: one bootstrap with AWS_LAMBDA_MAX_CONCURRENCY = 1..32.
+run concurrency concurrency_bench --benchmark_min_time="$E2E_MIN_TIME"
 # Cold start of both layouts, warm and cold disk (cold_start_bench skips the
 # cold-disk variant with a message unless root can write drop_caches).
 export SHOPPULSE_BENCH_COLD_RUNS=$COLD_RUNS SHOPPULSE_BENCH_COLD_DISK_RUNS=$COLD_DISK_RUNS

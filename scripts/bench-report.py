@@ -561,11 +561,83 @@ def pg_writes_section(statements, profile_pg):
     return L
 
 
+CONCURRENCY_LEVELS = (1, 2, 4, 8, 32)
+
+
+def concurrency_section(conc, root, out_dir, nproc):
+    """Managed Instances: one bootstrap serving C invocations at once; lines and the chart made."""
+    rows = []
+    for c in CONCURRENCY_LEVELS:
+        b = first(conc, f"BM_Concurrency/c{c}/")
+        if b and not b.get("error_occurred"):
+            rows.append((c, b))
+    if not rows:
+        return [], []
+    L = ["## Lambda Managed Instances: concurrent invocations in one process "
+         "(`tests/bench/concurrency_bench.cpp`)", ""]
+    L.append("One `bootstrap` (the deployment zip's) with `AWS_LAMBDA_MAX_CONCURRENCY` = C, so C workers, each "
+             "with its own Runtime API connection, and a pool of min(C, 16) PostgreSQL connections. The emulator "
+             "delivers up to C events at once; C driver threads keep one `GET /users?limit=50` each in flight. "
+             "CPU = the whole bootstrap process's on-CPU time (all workers) divided by all invocations. "
+             "*classic* is the same route with the variable unset: the single loop, as on classic Lambda. "
+             "Microseconds.")
+    L.append("")
+    L.append("| C | invocations/s | bootstrap CPU / inv | duration p50 | p90 | p99 |")
+    L.append("| ---: | ---: | ---: | ---: | ---: | ---: |")
+    classic = first(conc, "BM_Concurrency/classic/")
+    if classic and not classic.get("error_occurred"):
+        L.append(f"| classic | {fmt(classic.get('items_per_second'), 0)} | {fmt(classic.get('bootstrap_cpu_us'), 1)} | "
+                 f"{fmt(classic.get('duration_us_p50'), 0)} | {fmt(classic.get('duration_us_p90'), 0)} | "
+                 f"{fmt(classic.get('duration_us_p99'), 0)} |")
+    for c, b in rows:
+        L.append(f"| {c} | {fmt(b.get('items_per_second'), 0)} | {fmt(b.get('bootstrap_cpu_us'), 1)} | "
+                 f"{fmt(b.get('duration_us_p50'), 0)} | {fmt(b.get('duration_us_p90'), 0)} | "
+                 f"{fmt(b.get('duration_us_p99'), 0)} |")
+    L.append("")
+    L.append(f"With C > 1 the percentiles are averaged over the C driver threads. This machine has {nproc} cores "
+             "for the bootstrap, PostgreSQL, the emulator and the driver, so invocations/s flattens once they are "
+             "busy and the duration then grows with the queue; on a Managed Instance the function gets the "
+             "instance's vCPUs to itself. CPU per invocation is what concurrency costs the function.")
+    L.append("")
+    made = []
+    data = os.path.join(out_dir, ".concurrency.dat")
+    os.makedirs(out_dir, exist_ok=True)
+    with open(data, "w") as f:
+        for c, b in rows:
+            f.write(f"{c} {b.get('items_per_second', 0):.1f} {b.get('bootstrap_cpu_us', 0):.2f}\n")
+    png = os.path.join(out_dir, "concurrency.png")
+    ok = gnuplot(f"""
+set terminal pngcairo noenhanced size 1000,520 font "sans,10"
+set output "{png}"
+set title "One bootstrap, AWS_LAMBDA_MAX_CONCURRENCY = C: GET /users?limit=50 ({nproc} cores shared with PostgreSQL and the emulator)"
+set xlabel "C (concurrent invocations)"
+set ylabel "invocations / s"
+set y2label "bootstrap CPU per invocation (us)"
+set logscale x 2
+set xtics (1, 2, 4, 8, 32)
+set ytics nomirror
+set y2tics
+set grid ytics
+set yrange [0:*]
+set y2range [0:*]
+set key top left
+plot "{data}" using 1:2 with linespoints lw 2 pt 7 lc rgb "#1b9e77" title "invocations / s", \\
+     "" using 1:3 axes x1y2 with linespoints lw 2 pt 5 lc rgb "#d95f02" title "CPU / invocation (us)"
+""")
+    os.remove(data)
+    if ok:
+        made.append(png)
+        L.append(f"![concurrency.png]({os.path.relpath(png, root)})")
+        L.append("")
+    return L, made
+
+
 def main():
     results, root = sys.argv[1], sys.argv[2]
     quick = "--quick" in sys.argv
     overhead = load(results, "invocation_overhead")
     e2e = load(results, "e2e")
+    conc = load(results, "concurrency")
     cold = load(results, "cold_start")
     cold_base = load(results, "cold_start-baseline")
     mem = load(results, "memory")
@@ -775,6 +847,9 @@ def main():
              "than two: with one request in flight the vCPUs go idle between hops, and waking an idle vCPU is "
              "what costs most on this VM; the spread between runs of `./bench.sh` is large for the same reason.")
     L.append("")
+
+    conc_lines, _ = concurrency_section(conc, root, out_dir, m["nproc"])
+    L.extend(conc_lines)
 
     L.append("## Cold start (`tests/bench/cold_start_bench.cpp`)")
     L.append("")

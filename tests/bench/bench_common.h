@@ -323,6 +323,28 @@ class BenchWorld {
 };
 
 // Fails the benchmark (not the process) with the invocation's error.
+// main() of a driver that starts sandboxes: the BenchWorld first (so it is
+// destroyed last), then `register_all`; `stop_sandboxes` runs before
+// Google Benchmark shuts down (torn down during static destruction, an
+// emulator's HTTP workers could still parse a request with httplib's
+// function-local statics already gone).
+template <typename Register, typename Stop>
+int sandbox_bench_main(const char* name, int argc, char** argv, Register register_all, Stop stop_sandboxes) {
+  try {
+    BenchWorld::get();
+    register_all();
+  } catch (const std::exception& e) {
+    (void)std::fprintf(stderr, "%s: %s\n", name, e.what());
+    return 1;
+  }
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  stop_sandboxes();
+  benchmark::Shutdown();
+  return 0;
+}
+
 inline bool check_invocation(benchmark::State& state, const emulator::InvocationResult& result) {
   if (result.ok()) return true;
   state.SkipWithError(("invocation failed: " + std::string(emulator::outcome_name(result.outcome)) + " " +

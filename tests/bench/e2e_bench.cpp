@@ -188,17 +188,5 @@ void register_all() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  try {
-    BenchWorld::get();  // first constructed, last destroyed: outlives the sandboxes
-    register_all();
-  } catch (const std::exception& e) {
-    (void)std::fprintf(stderr, "e2e_bench: %s\n", e.what());
-    return 1;
-  }
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  benchmark::RunSpecifiedBenchmarks();
-  stop_sandboxes();
-  benchmark::Shutdown();
-  return 0;
+  return sandbox_bench_main("e2e_bench", argc, argv, register_all, stop_sandboxes);
 }
