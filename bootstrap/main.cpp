@@ -77,8 +77,9 @@ int main() {
 
   shoppulse::bootstrap::Sandbox& warm = **sandbox;
   auto exit_reason = shoppulse::runtime::LoopExit::kShutdownRequested;
-  if (!warm.managed_instances()) {
-    // Classic Lambda: one invocation at a time, on this thread.
+  if (warm.workers() == 1) {
+    // Classic Lambda, or a Managed Instance allowed one invocation at a time:
+    // the single loop on this thread (and _X_AMZN_TRACE_ID can name it).
     exit_reason = shoppulse::runtime::run_loop(*client, warm.handler(), warm.retry_policy(), warm.logger(),
                                                shoppulse::runtime::ShutdownSignal::requested());
   } else {

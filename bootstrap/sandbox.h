@@ -92,8 +92,7 @@ class Sandbox {
   runtime::InvocationHandler& handler() { return *adapter_; }
   [[nodiscard]] const runtime::RetryPolicy& retry_policy() const { return retry_policy_; }
   [[nodiscard]] const Logger& logger() const { return *logger_; }
-  // AWS_LAMBDA_MAX_CONCURRENCY was set: serve workers() loops at once.
-  [[nodiscard]] bool managed_instances() const noexcept { return config_.managed_instances(); }
+  // Invocations served at once: AWS_LAMBDA_MAX_CONCURRENCY (capped), else 1.
   [[nodiscard]] int workers() const noexcept { return config_.workers(); }
 
  private:

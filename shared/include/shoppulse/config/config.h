@@ -36,8 +36,6 @@ struct Config {
   // Concurrent invocations this process serves: 1 without
   // AWS_LAMBDA_MAX_CONCURRENCY, else it capped by SHOPPULSE_MAX_WORKERS.
   [[nodiscard]] int workers() const noexcept;
-  // Whether AWS_LAMBDA_MAX_CONCURRENCY asked for the Managed-Instances mode.
-  [[nodiscard]] bool managed_instances() const noexcept { return max_concurrency > 0; }
 
   static Result<Config> from_env(const EnvSource& env);
 };
