@@ -74,6 +74,49 @@ TEST(Config, InvalidValuesNameTheVariableNotTheValue) {
   EXPECT_FALSE(Config::from_env(MapEnv(Values{{"AWS_LAMBDA_LOG_FORMAT", "XML"}})).ok());
 }
 
+// Lambda Managed Instances: one worker per allowed concurrent invocation,
+// capped by our own SHOPPULSE_MAX_WORKERS; unset is the classic single loop.
+TEST(Config, WorkersFollowMaxConcurrencyAndTheCap) {
+  auto classic = Config::from_env(MapEnv(Values{}));
+  ASSERT_TRUE(classic.ok());
+  EXPECT_EQ(classic->workers(), 1);
+  EXPECT_EQ(classic->max_concurrency, 0);
+
+  auto managed = Config::from_env(MapEnv(Values{{"AWS_LAMBDA_MAX_CONCURRENCY", "64"}}));
+  ASSERT_TRUE(managed.ok());
+  EXPECT_EQ(managed->workers(), 64);
+
+  auto capped = Config::from_env(MapEnv(Values{{"AWS_LAMBDA_MAX_CONCURRENCY", "64"}, {"SHOPPULSE_MAX_WORKERS", "8"}}));
+  ASSERT_TRUE(capped.ok());
+  EXPECT_EQ(capped->workers(), 8);
+
+  auto cap_above =
+      Config::from_env(MapEnv(Values{{"AWS_LAMBDA_MAX_CONCURRENCY", "4"}, {"SHOPPULSE_MAX_WORKERS", "8"}}));
+  ASSERT_TRUE(cap_above.ok());
+  EXPECT_EQ(cap_above->workers(), 4);
+
+  auto cap_alone = Config::from_env(MapEnv(Values{{"SHOPPULSE_MAX_WORKERS", "8"}}));
+  ASSERT_TRUE(cap_alone.ok());
+  EXPECT_EQ(cap_alone->workers(), 1) << "a cap without Managed Instances starts no workers";
+}
+
+TEST(Config, InvalidConcurrencyIsAnInitErrorNamingTheVariable) {
+  for (const char* bad : {"0", "1601", "-3", "eight", "8x"}) {
+    auto config = Config::from_env(MapEnv(Values{{"AWS_LAMBDA_MAX_CONCURRENCY", bad}}));
+    ASSERT_FALSE(config.ok()) << bad;
+    EXPECT_EQ(config.error().kind, ErrorKind::kInvalidInput);
+    EXPECT_EQ(config.error().code, "invalid_config");
+    EXPECT_NE(config.error().message.find("AWS_LAMBDA_MAX_CONCURRENCY"), std::string::npos);
+    // The value is never echoed (short ones could match the range's digits).
+    if (std::string(bad).size() > 2) {
+      EXPECT_EQ(config.error().message.find(bad), std::string::npos) << bad;
+    }
+  }
+  auto bad_cap = Config::from_env(MapEnv(Values{{"AWS_LAMBDA_MAX_CONCURRENCY", "8"}, {"SHOPPULSE_MAX_WORKERS", "0"}}));
+  ASSERT_FALSE(bad_cap.ok());
+  EXPECT_NE(bad_cap.error().message.find("SHOPPULSE_MAX_WORKERS"), std::string::npos);
+}
+
 TEST(Env, IntegersAreRangeChecked) {
   MapEnv env({{"A", "12"}, {"B", "0"}, {"C", "12abc"}, {"D", ""}});
   EXPECT_EQ(*read_int(env, "A", 1, 1, 100), 12);
