@@ -174,11 +174,9 @@ Result<std::unique_ptr<Sandbox>> Sandbox::create() {
     // capped: a connection per worker would let 1600 workers open 1600
     // PostgreSQL backends. Beyond the cap, invocations wait for a free
     // connection until their deadline and then answer 503 + Retry-After.
-    db::PoolSettings::Overrides pool_overrides;
-    if (!config::read_string(env, "DB_POOL_MAX")) {
-      pool_overrides.max_size = std::min<std::size_t>(static_cast<std::size_t>(cfg.workers()), kDefaultPoolCap);
-    }
-    auto settings = db::PoolSettings::from_env(pool_overrides);
+    db::PoolSettings pool_defaults;
+    pool_defaults.max_size = std::min<std::size_t>(static_cast<std::size_t>(cfg.workers()), kDefaultPoolCap);
+    auto settings = db::PoolSettings::from_env({}, {}, pool_defaults);
     if (!settings) return fail(std::move(settings).error());
     const auto connect_timeout = settings->connect_timeout;
     auto pool = db::Pool::create(std::move(settings).value(), std::move(**provider), &logger);

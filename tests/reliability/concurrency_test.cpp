@@ -32,8 +32,18 @@ std::string domain_of(const std::string& tenant) {
   return tenant == kAcme ? "@acme.example" : "@globex.example";
 }
 
-bool ends_with(const std::string& text, const std::string& suffix) {
-  return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
+// Polls pg_stat_activity until `count` of the app role's backends wait on a
+// lock (the test's ACCESS EXCLUSIVE one); returns the last count seen.
+std::string wait_for_lock_waiters(TestDatabase& database, const std::string& count) {
+  const std::string waiting_sql =
+      "SELECT count(*) FROM pg_stat_activity WHERE usename = 'shoppulse_lambda' AND datname = '" + database.name() +
+      "' AND wait_event_type = 'Lock'";
+  std::string waiting;
+  for (int i = 0; i < 200 && waiting != count; ++i) {
+    std::this_thread::sleep_for(milliseconds(50));
+    waiting = database.exec(waiting_sql).value();
+  }
+  return waiting;
 }
 
 // What each invocation was, by Lambda request id, for checking the log.
@@ -125,7 +135,7 @@ void run_client(emulator::RuntimeEmulator& sandbox, InvocationLedger& ledger, co
         const HttpReply list = invoke(api_call("GET", "/users", who), who.tenant);
         check(list.status == 200, "list status " + std::to_string(list.status) + " " + list.raw.body);
         for (const auto& user : list.body["items"]) {
-          check(ends_with(user["email"].get<std::string>(), domain), "foreign user listed: " + user.dump());
+          check(user["email"].get<std::string>().ends_with(domain), "foreign user listed: " + user.dump());
         }
         break;
       }
@@ -242,14 +252,7 @@ TEST(ManagedInstances, InvocationsRunAtTheSameTime) {
   for (int c = 0; c < 4; ++c) {
     clients.emplace_back([&] { ok += invoke_api(*sandbox, api_call("GET", "/users", acme_admin())).status == 200; });
   }
-  const std::string waiting_sql =
-      "SELECT count(*) FROM pg_stat_activity WHERE usename = 'shoppulse_lambda' AND datname = '" + database.name() +
-      "' AND wait_event_type = 'Lock'";
-  std::string waiting;
-  for (int i = 0; i < 200 && waiting != "4"; ++i) {
-    std::this_thread::sleep_for(milliseconds(50));
-    waiting = database.exec(waiting_sql).value();
-  }
+  const std::string waiting = wait_for_lock_waiters(database, "4");
   EXPECT_EQ(waiting, "4") << "four invocations should wait on the lock at once";
   blocker.exec("ROLLBACK");
   for (auto& client : clients) client.join();
@@ -273,14 +276,7 @@ TEST(ManagedInstances, InvocationsBeyondThePoolAnswer503AtTheirDeadline) {
   for (std::size_t c = 0; c < holders.size(); ++c) {
     clients.emplace_back([&, c] { holders[c] = invoke_api(*sandbox, api_call("GET", "/users", acme_admin())); });
   }
-  const std::string waiting_sql =
-      "SELECT count(*) FROM pg_stat_activity WHERE usename = 'shoppulse_lambda' AND datname = '" + database.name() +
-      "' AND wait_event_type = 'Lock'";
-  std::string waiting;
-  for (int i = 0; i < 200 && waiting != "2"; ++i) {
-    std::this_thread::sleep_for(milliseconds(50));
-    waiting = database.exec(waiting_sql).value();
-  }
+  const std::string waiting = wait_for_lock_waiters(database, "2");
   ASSERT_EQ(waiting, "2");
   // ...so two more, with a short deadline, find no free connection.
   for (int c = 0; c < 2; ++c) {

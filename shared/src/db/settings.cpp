@@ -63,8 +63,12 @@ Status PoolSettings::validate() const {
 }
 
 Result<PoolSettings> PoolSettings::from_env(const Overrides& overrides, const EnvLookup& env) {
+  return from_env(overrides, env, PoolSettings{});
+}
+
+Result<PoolSettings> PoolSettings::from_env(const Overrides& overrides, const EnvLookup& env, PoolSettings defaults) {
   const EnvLookup lookup = env ? env : EnvLookup(process_env);
-  PoolSettings settings;
+  PoolSettings settings = std::move(defaults);
 
   auto max_size = read_bounded(lookup, "DB_POOL_MAX", 1, 100);
   if (!max_size) return fail(max_size.error());

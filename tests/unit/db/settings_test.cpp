@@ -53,6 +53,18 @@ TEST(DbSettings, ExplicitOverridesWinOverEnvironment) {
   EXPECT_EQ(settings->statement_timeout, milliseconds(700));
 }
 
+// bootstrap's per-concurrency pool size is a default: DB_POOL_MAX still wins.
+TEST(DbSettings, CallerDefaultsApplyOnlyWhereTheEnvironmentIsSilent) {
+  PoolSettings defaults;
+  defaults.max_size = 16;
+  auto unset = PoolSettings::from_env({}, env_of({}), defaults);
+  ASSERT_TRUE(unset.ok());
+  EXPECT_EQ(unset->max_size, 16U);
+  auto set = PoolSettings::from_env({}, env_of({{"DB_POOL_MAX", "3"}}), defaults);
+  ASSERT_TRUE(set.ok());
+  EXPECT_EQ(set->max_size, 3U);
+}
+
 TEST(DbSettings, EmptyVariableCountsAsUnset) {
   auto settings = PoolSettings::from_env({}, env_of({{"DB_POOL_MAX", ""}}));
   ASSERT_TRUE(settings);

@@ -9,7 +9,6 @@
 // honoured when --timeout-ms is not given. Our own log lines are JSON on
 // stderr; the function's lines are forwarded there unchanged.
 
-#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
@@ -128,9 +127,7 @@ int main(int argc, char** argv) {
   // With AWS_LAMBDA_MAX_CONCURRENCY (Managed Instances) that many invokes are
   // in flight at once, each holding a connection and a server thread; the
   // emulator itself serialises them otherwise.
-  const char* concurrency = std::getenv("AWS_LAMBDA_MAX_CONCURRENCY");
-  const std::size_t invoke_threads =
-      8 + static_cast<std::size_t>(std::clamp(concurrency != nullptr ? std::atoi(concurrency) : 0, 0, 1600));
+  const std::size_t invoke_threads = 8 + runtime.max_concurrency();
   server.new_task_queue = [invoke_threads] { return new httplib::ThreadPool(invoke_threads); };
   server.Post("/2015-03-31/functions/function/invocations", [&](const httplib::Request& req, httplib::Response& res) {
     {

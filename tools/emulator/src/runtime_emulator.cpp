@@ -126,6 +126,9 @@ std::string RuntimeEmulator::runtime_api() const {
 const EmulatorOptions& RuntimeEmulator::options() const noexcept {
   return impl_->options;
 }
+std::size_t RuntimeEmulator::max_concurrency() const noexcept {
+  return impl_->max_concurrency;
+}
 
 InvocationResult RuntimeEmulator::invoke(std::string payload, const InvokeOptions& options) {
   const InvocationTimeouts timeouts{impl_->options.timeout_ms, impl_->options.init_timeout_ms,

@@ -59,7 +59,11 @@ struct PoolSettings {
   // DB_STATEMENT_TIMEOUT_MS (100..900000) and DB_SSLMODE (disable, allow,
   // prefer, require, verify-ca, verify-full). An empty variable counts as unset.
   // Errors are kInvalidInput / code "invalid_config" and name the variable.
+  // `defaults` is what an unset variable leaves (the caller's defaults, e.g.
+  // bootstrap's pool size per concurrency), below both the environment and
+  // the overrides.
   static Result<PoolSettings> from_env(const Overrides& overrides = {}, const EnvLookup& env = {});
+  static Result<PoolSettings> from_env(const Overrides& overrides, const EnvLookup& env, PoolSettings defaults);
 };
 
 }  // namespace shoppulse::db

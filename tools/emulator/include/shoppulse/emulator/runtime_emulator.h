@@ -111,6 +111,8 @@ class RuntimeEmulator {
   [[nodiscard]] std::uint16_t port() const noexcept;
   [[nodiscard]] std::string runtime_api() const;  // "127.0.0.1:<port>"
   [[nodiscard]] const EmulatorOptions& options() const noexcept;
+  // Events delivered at once: AWS_LAMBDA_MAX_CONCURRENCY of `env`, else 1.
+  [[nodiscard]] std::size_t max_concurrency() const noexcept;
 
   // Blocks until the invocation ends (response, error, init error, deadline,
   // process exit). Invocations are serialised: one sandbox, one at a time.
