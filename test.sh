@@ -51,7 +51,8 @@ if [[ $filtered -eq 0 && $status -eq 0 ]]; then
   cmake --preset tsan >/dev/null
   cmake --build --preset tsan -j "$(nproc)"
   tests/support/pg.sh start "$tsan_pg_dir" >/dev/null
-  export TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=0:exitcode=66:second_deadlock_stack=1}
+  # tests/tsan.supp: the harness's uninstrumented HTTP library only (see there).
+  export TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=0:exitcode=66:second_deadlock_stack=1:suppressions=$PWD/tests/tsan.supp}
   for test_binary in tests/reliability/reliability_concurrency_test tests/unit/core/core_unit_test \
     tests/unit/aws/aws_secret_cache_test; do
     SHOPPULSE_TEST_PG_DIR=$tsan_pg_dir "build/tsan/$test_binary" --gtest_brief=1 || status=$?
