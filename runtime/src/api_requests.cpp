@@ -1,19 +1,102 @@
 #include "shoppulse/runtime/api_requests.h"
 
 #include <charconv>
+#include <cstdint>
 
 #include "shoppulse/core/json_writer.h"
+#include "shoppulse/core/utf8.h"
 
 namespace shoppulse::runtime {
 namespace {
 
-void add_error_headers(HttpRequest& request, const FunctionError& error, const std::string& body) {
+constexpr std::string_view kTruncated = "...(truncated)";
+
+void add_error_headers(HttpRequest& request, const FunctionError& error, const std::string& body,
+                       const std::string& cause) {
   request.add_header("Content-Type", "application/json");
   request.add_header("Lambda-Runtime-Function-Error-Type", error.error_type);
+  if (!cause.empty()) request.add_header("Lambda-Runtime-Function-XRay-Error-Cause", cause);
   request.set_body(body);
 }
 
+void append_u_escape(std::string& out, std::uint32_t unit) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out.append("\\u");
+  for (int shift = 12; shift >= 0; shift -= 4) out.push_back(kHex[(unit >> static_cast<unsigned>(shift)) & 0xFU]);
+}
+
+// JSON whose non-ASCII characters are \u escapes: the same document, and a
+// header value no proxy can mangle. `json` is the writer's output, so its
+// UTF-8 is valid and non-ASCII only appears inside strings.
+std::string ascii_only(std::string_view json) {
+  std::string out;
+  out.reserve(json.size());
+  for (std::size_t i = 0; i < json.size();) {
+    const auto lead = static_cast<unsigned char>(json[i]);
+    const std::size_t length = lead < 0x80 ? 0 : utf8::sequence_length(json, i);
+    if (length == 0) {
+      out.push_back(static_cast<char>(lead));
+      ++i;
+      continue;
+    }
+    std::uint32_t code = lead & (0xFFU >> (length + 1));
+    for (std::size_t k = 1; k < length; ++k) code = (code << 6) | (static_cast<unsigned char>(json[i + k]) & 0x3FU);
+    if (code >= 0x10000) {
+      code -= 0x10000;
+      append_u_escape(out, 0xD800 + (code >> 10));
+      append_u_escape(out, 0xDC00 + (code & 0x3FFU));
+    } else {
+      append_u_escape(out, code);
+    }
+    i += length;
+  }
+  return out;
+}
+
+std::string render_cause(std::string_view type, std::string_view message, std::string_view working_directory) {
+  std::string json;
+  JsonWriter writer(json);
+  writer.begin_object().field("working_directory", working_directory);
+  writer.key("paths").begin_array().end_array();
+  writer.key("exceptions").begin_array().begin_object().field("type", type).field("message", message).end_object();
+  writer.end_array().end_object();
+  return ascii_only(json);
+}
+
+// The longest prefix of `text` of at most `size` bytes that does not split a
+// UTF-8 sequence.
+std::string_view utf8_prefix(std::string_view text, std::size_t size) {
+  if (size >= text.size()) return text;
+  while (size > 0 && (static_cast<unsigned char>(text[size]) & 0xC0U) == 0x80U) --size;
+  return text.substr(0, size);
+}
+
 }  // namespace
+
+std::string format_xray_error_cause(const FunctionError& error, std::string_view working_directory,
+                                    std::size_t max_bytes) {
+  std::string cause = render_cause(error.error_type, error.message, working_directory);
+  if (cause.size() <= max_bytes) return cause;
+  // Escaping makes the rendered size depend on the text: find the longest
+  // message prefix that fits by bisection (an error path; a dozen renders).
+  std::size_t fits = 0;
+  std::size_t too_long = error.message.size();
+  std::string best;
+  while (fits + 1 < too_long) {
+    const std::size_t middle = fits + (too_long - fits) / 2;
+    std::string candidate = render_cause(
+        error.error_type, std::string(utf8_prefix(error.message, middle)).append(kTruncated), working_directory);
+    if (candidate.size() <= max_bytes) {
+      fits = middle;
+      best = std::move(candidate);
+    } else {
+      too_long = middle;
+    }
+  }
+  if (!best.empty()) return best;
+  cause = render_cause(error.error_type, kTruncated, working_directory);
+  return cause.size() <= max_bytes ? cause : std::string();
+}
 
 HttpRequest NextRequest::to_http() const {
   return HttpRequest("GET", {"/", kApiVersion, "/runtime/invocation/next"});
@@ -28,20 +111,24 @@ HttpRequest ResponseRequest::to_http() const {
   return request;
 }
 
-ErrorRequest::ErrorRequest(std::string_view request_id, const FunctionError& error)
-    : request_id_(request_id), error_(&error), body_(format_error_body(error)) {}
+ErrorRequest::ErrorRequest(std::string_view request_id, const FunctionError& error, std::string_view working_directory)
+    : request_id_(request_id),
+      error_(&error),
+      body_(format_error_body(error)),
+      cause_(format_xray_error_cause(error, working_directory)) {}
 
 HttpRequest ErrorRequest::to_http() const {
   HttpRequest request("POST", {"/", kApiVersion, "/runtime/invocation/", request_id_, "/error"});
-  add_error_headers(request, *error_, body_);
+  add_error_headers(request, *error_, body_, cause_);
   return request;
 }
 
-InitErrorRequest::InitErrorRequest(const FunctionError& error) : error_(&error), body_(format_error_body(error)) {}
+InitErrorRequest::InitErrorRequest(const FunctionError& error, std::string_view working_directory)
+    : error_(&error), body_(format_error_body(error)), cause_(format_xray_error_cause(error, working_directory)) {}
 
 HttpRequest InitErrorRequest::to_http() const {
   HttpRequest request("POST", {"/", kApiVersion, "/runtime/init/error"});
-  add_error_headers(request, *error_, body_);
+  add_error_headers(request, *error_, body_, cause_);
   return request;
 }
 

@@ -1,14 +1,25 @@
 #include "shoppulse/runtime/client.h"
 
+#include <unistd.h>
+
+#include <array>
+
 namespace shoppulse::runtime {
 namespace {
 // Posts to a local endpoint; generous enough for a 6 MB payload on a loaded host.
 constexpr std::chrono::milliseconds kPostTimeout{30000};
 // A post's reply is a small JSON status.
 constexpr std::uint64_t kMaxReplyBytes = std::uint64_t{64} * 1024;
+
+std::string current_directory() {
+  std::array<char, 4096> path{};
+  return ::getcwd(path.data(), path.size()) == nullptr ? std::string() : std::string(path.data());
+}
+
 }  // namespace
 
-RuntimeClient::RuntimeClient(std::unique_ptr<Transport> transport) : transport_(std::move(transport)) {}
+RuntimeClient::RuntimeClient(std::unique_ptr<Transport> transport)
+    : transport_(std::move(transport)), working_directory_(current_directory()) {}
 
 Result<Invocation> RuntimeClient::next() {
   const RequestOptions options{std::chrono::milliseconds(0), kMaxEventBytes};
@@ -23,11 +34,11 @@ Status RuntimeClient::post_response(std::string_view request_id, const Invocatio
 }
 
 Status RuntimeClient::post_error(std::string_view request_id, const FunctionError& error) {
-  return post(ErrorRequest(request_id, error).to_http());
+  return post(ErrorRequest(request_id, error, working_directory_).to_http());
 }
 
 Status RuntimeClient::post_init_error(const FunctionError& error) {
-  return post(InitErrorRequest(error).to_http());
+  return post(InitErrorRequest(error, working_directory_).to_http());
 }
 
 Status RuntimeClient::post(const HttpRequest& request) {

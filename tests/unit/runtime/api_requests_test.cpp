@@ -136,3 +136,70 @@ TEST(ErrorBody, InvalidUtf8InTheMessageStillGivesValidJson) {
 
 }  // namespace
 }  // namespace shoppulse::runtime
+
+namespace shoppulse::runtime {
+namespace {
+
+TEST(XRayErrorCause, ErrorPostsCarryTheCauseAsCompactJson) {
+  const FunctionError error{"Function.UnhandledException", "line one\nline two"};
+  const ErrorRequest error_request("id-3", error, "/var/task");
+  const HttpRequest request = error_request.to_http();
+  const std::string_view cause = request.header("Lambda-Runtime-Function-XRay-Error-Cause");
+  ASSERT_FALSE(cause.empty());
+  EXPECT_EQ(cause.find('\n'), std::string_view::npos);
+  EXPECT_EQ(cause, R"({"working_directory":"/var/task","paths":[],)"
+                   R"("exceptions":[{"type":"Function.UnhandledException","message":"line one\nline two"}]})");
+  // The existing error type header and body are unchanged.
+  EXPECT_EQ(request.header("Lambda-Runtime-Function-Error-Type"), "Function.UnhandledException");
+  EXPECT_EQ(nlohmann::json::parse(request.body())["errorMessage"], "line one\nline two");
+}
+
+TEST(XRayErrorCause, InitErrorsCarryItToo) {
+  const FunctionError error{"Runtime.InvalidConfig", "DB_POOL_MAX must be an integer from 1 to 100"};
+  const InitErrorRequest init_error(error, "/var/task");
+  const auto cause = nlohmann::json::parse(init_error.to_http().header("Lambda-Runtime-Function-XRay-Error-Cause"));
+  EXPECT_EQ(cause["exceptions"][0]["type"], "Runtime.InvalidConfig");
+  EXPECT_EQ(cause["exceptions"][0]["message"], error.message);
+  EXPECT_EQ(cause["working_directory"], "/var/task");
+}
+
+TEST(XRayErrorCause, NonAsciiTextIsEscapedSoTheHeaderStaysAscii) {
+  const std::string cause =
+      format_xray_error_cause({"Function.X", "caf\xc3\xa9 \xf0\x9f\x98\x80 \xff"}, "/t\xc3\xa4sk");
+  for (const char c : cause) EXPECT_LT(static_cast<unsigned char>(c), 0x80) << cause;
+  const auto parsed = nlohmann::json::parse(cause);
+  EXPECT_EQ(parsed["exceptions"][0]["message"], "caf\xc3\xa9 \xf0\x9f\x98\x80 \xef\xbf\xbd");
+  EXPECT_EQ(parsed["working_directory"], "/t\xc3\xa4sk");
+}
+
+TEST(XRayErrorCause, ALongMessageIsTruncatedToTheCap) {
+  const std::string message = std::string(3000, 'a') + std::string(3000, '"') + "\xc3\xa9\xc3\xa9";
+  const std::string cause = format_xray_error_cause({"Function.X", message}, "/var/task");
+  EXPECT_LE(cause.size(), kMaxErrorCauseBytes);
+  EXPECT_GT(cause.size(), kMaxErrorCauseBytes - 64);  // truncated, not dropped
+  const auto parsed = nlohmann::json::parse(cause);
+  const std::string kept = parsed["exceptions"][0]["message"];
+  EXPECT_TRUE(kept.ends_with("...(truncated)"));
+  EXPECT_TRUE(message.starts_with(kept.substr(0, kept.size() - 14)));
+
+  // At the header's own default cap too, with a multi-byte message cut
+  // somewhere inside a character.
+  std::string accents;
+  for (int i = 0; i < 2000; ++i) accents.append("\xc3\xa9");
+  const std::string small = format_xray_error_cause({"Function.X", accents}, "/", 200);
+  EXPECT_LE(small.size(), 200U);
+  const std::string small_kept = nlohmann::json::parse(small)["exceptions"][0]["message"];
+  EXPECT_TRUE(small_kept.starts_with("\xc3\xa9\xc3\xa9"));
+  EXPECT_EQ(small_kept.find("\xef\xbf\xbd"), std::string::npos);  // no character cut in half
+}
+
+TEST(XRayErrorCause, NothingIsSentWhenEvenAnEmptyMessageDoesNotFit) {
+  const FunctionError error{"Function.X", "message"};
+  EXPECT_EQ(format_xray_error_cause(error, std::string(5000, 'd')), "");
+  const ErrorRequest error_request("id-4", error, std::string(5000, 'd'));
+  EXPECT_EQ(error_request.to_http().header("Lambda-Runtime-Function-XRay-Error-Cause"), "");
+  EXPECT_EQ(error_request.to_http().header("Lambda-Runtime-Function-Error-Type"), "Function.X");
+}
+
+}  // namespace
+}  // namespace shoppulse::runtime

@@ -30,30 +30,49 @@ struct ResponseRequest {
   [[nodiscard]] HttpRequest to_http() const;
 };
 
+// The largest Lambda-Runtime-Function-XRay-Error-Cause value we send. It
+// is an HTTP header: common servers refuse header lines above 8 KiB, and a
+// refused /error post would lose the error itself. A longer cause has its
+// message truncated.
+inline constexpr std::size_t kMaxErrorCauseBytes = 4096;
+
 // Error posts carry the {"errorMessage","errorType","stackTrace":[]} body
-// every AWS runtime sends; it is rendered when the request is made.
+// every AWS runtime sends, and the X-Ray error cause the Java, Go and .NET
+// runtimes send, so Lambda's trace of the invocation shows why it failed.
+// Both are rendered when the request is made. `working_directory` is
+// borrowed.
 class ErrorRequest {
  public:
-  ErrorRequest(std::string_view request_id, const FunctionError& error);
+  ErrorRequest(std::string_view request_id, const FunctionError& error, std::string_view working_directory = {});
   [[nodiscard]] HttpRequest to_http() const;
 
  private:
   std::string_view request_id_;
   const FunctionError* error_;
   std::string body_;
+  std::string cause_;
 };
 
 class InitErrorRequest {
  public:
-  explicit InitErrorRequest(const FunctionError& error);
+  explicit InitErrorRequest(const FunctionError& error, std::string_view working_directory = {});
   [[nodiscard]] HttpRequest to_http() const;
 
  private:
   const FunctionError* error_;
   std::string body_;
+  std::string cause_;
 };
 
 std::string format_error_body(const FunctionError& error);
+
+// The X-Ray error cause: compact JSON on one line, ASCII only (non-ASCII
+// text as \u escapes, so it is a valid header value),
+// {"working_directory","paths":[],"exceptions":[{"type","message"}]}, at
+// most `max_bytes` (the message is truncated to fit). Empty when even an
+// empty message does not fit.
+std::string format_xray_error_cause(const FunctionError& error, std::string_view working_directory,
+                                    std::size_t max_bytes = kMaxErrorCauseBytes);
 
 // Turns a /next HTTP response into an Invocation whose views point into it.
 // Missing headers are left empty; a non-200 status or a missing request id

@@ -2,6 +2,7 @@
 // The Lambda Runtime API client: /next, /response, /error, /init/error.
 
 #include <memory>
+#include <string>
 #include <string_view>
 
 #include "shoppulse/core/result.h"
@@ -25,8 +26,9 @@ class RuntimeClient {
  private:
   Status post(const HttpRequest& request);
   std::unique_ptr<Transport> transport_;
-  HttpResponse event_;  // the current event, read in place
-  HttpResponse reply_;  // replies to posts (202)
+  std::string working_directory_;  // for the X-Ray error cause: read once, as Lambda never changes it
+  HttpResponse event_;             // the current event, read in place
+  HttpResponse reply_;             // replies to posts (202)
 };
 
 }  // namespace shoppulse::runtime
