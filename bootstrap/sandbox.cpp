@@ -7,6 +7,7 @@
 #include <optional>
 #include <utility>
 
+#include "invocation_trace.h"
 #include "shoppulse/metrics/emf.h"
 
 #ifndef SHOPPULSE_VERSION
@@ -21,13 +22,15 @@ std::string env_or_empty(const char* name) {
 }
 
 // The access log line and the EMF line of one invocation, written once its
-// outcome is posted. Holds what the handler learned (route, status, tenant);
-// lives in the invocation's arena, like the result it points into.
+// outcome is posted, and its X-Ray subsegments, sent then too. Holds what
+// the handler learned (route, status, tenant); lives in the invocation's
+// arena, like the result it points into.
 class InvocationAdapter::AccessLog final : public runtime::Completion {
  public:
   AccessLog(const InvocationAdapter& adapter, handlers::InvocationResult&& result, bool cold_start,
-            std::pmr::memory_resource& memory)
+            trace::InvocationTrace* trace, std::pmr::memory_resource& memory)
       : adapter_(adapter),
+        trace_(trace),
         route_(std::move(result.route), &memory),
         api_request_id_(std::move(result.api_request_id), &memory),
         tenant_id_(std::move(result.tenant_id), &memory),
@@ -38,6 +41,7 @@ class InvocationAdapter::AccessLog final : public runtime::Completion {
 
   void complete(const runtime::Invocation& invocation, const runtime::Outcome& outcome,
                 std::chrono::nanoseconds elapsed) noexcept override {
+    if (trace_ != nullptr) trace_->flush();
     try {
       write(invocation, outcome, elapsed);
     } catch (...) {  // NOLINT(bugprone-empty-catch)
@@ -72,6 +76,7 @@ class InvocationAdapter::AccessLog final : public runtime::Completion {
   }
 
   const InvocationAdapter& adapter_;
+  trace::InvocationTrace* trace_;
   std::pmr::string route_;
   std::pmr::string api_request_id_;
   std::pmr::string tenant_id_;
@@ -82,8 +87,8 @@ class InvocationAdapter::AccessLog final : public runtime::Completion {
 };
 
 InvocationAdapter::InvocationAdapter(handlers::Application& application, Logger& logger, const config::Config& config,
-                                     InitTask* init_task)
-    : application_(application), logger_(logger), config_(config), init_task_(init_task) {}
+                                     const trace::Tracer& tracer, InitTask* init_task)
+    : application_(application), logger_(logger), config_(config), tracer_(tracer), init_task_(init_task) {}
 
 runtime::Outcome InvocationAdapter::handle(const runtime::Invocation& invocation, std::pmr::memory_resource& memory) {
   // Exactly one invocation per sandbox is its cold start, however many
@@ -99,6 +104,10 @@ runtime::Outcome InvocationAdapter::handle(const runtime::Invocation& invocation
                                             cold_start,
                                             invocation.tenant_id};
   if (LogContext* log = LogScope::current(); log != nullptr) log->cold_start = cold_start;
+  // Null unless tracing is on and this invocation is sampled.
+  trace::InvocationTrace* const trace = tracer_.begin(invocation.trace_id, memory);
+  const trace::TraceScope trace_scope(trace);
+  const std::int64_t started_us = trace != nullptr ? trace::now_epoch_us() : 0;
 
   handlers::InvocationResult result(&memory);
   std::optional<runtime::Outcome> outcome;
@@ -113,8 +122,9 @@ runtime::Outcome InvocationAdapter::handle(const runtime::Invocation& invocation
     // context and the access log still follows.
     outcome = runtime::unhandled_exception(logger_);
   }
+  if (trace != nullptr) record_handler(*trace, result, *outcome, started_us);
   std::pmr::polymorphic_allocator<> allocator(&memory);
-  outcome->set_completion(allocator.new_object<AccessLog>(*this, std::move(result), cold_start, memory));
+  outcome->set_completion(allocator.new_object<AccessLog>(*this, std::move(result), cold_start, trace, memory));
   return std::move(*outcome);
 }
 
@@ -166,6 +176,7 @@ Result<std::unique_ptr<Sandbox>> Sandbox::create() {
   const config::Config& cfg = sandbox->config_;
   Logger& logger = *sandbox->logger_;
   SandboxServices& services = sandbox->services_;
+  services.tracer = make_tracer(cfg, logger);
 
   auto provider = credentials_source(cfg, logger, services);
   if (!provider) return fail(std::move(provider).error());
@@ -220,7 +231,8 @@ Result<std::unique_ptr<Sandbox>> Sandbox::create() {
   sandbox->application_ = std::make_unique<handlers::Application>(
       handlers::AppSettings{SHOPPULSE_VERSION, cfg.diagnostic_actions, {}, std::chrono::milliseconds(150)},
       std::move(dependencies), logger);
-  sandbox->adapter_ = std::make_unique<InvocationAdapter>(*sandbox->application_, logger, cfg, &sandbox->init_task_);
+  sandbox->adapter_ =
+      std::make_unique<InvocationAdapter>(*sandbox->application_, logger, cfg, services.tracer, &sandbox->init_task_);
   return sandbox;
 }
 

@@ -17,6 +17,7 @@
 #include "shoppulse/db/pool.h"
 #include "shoppulse/handlers/application.h"
 #include "shoppulse/runtime/loop.h"
+#include "shoppulse/trace/tracer.h"
 
 namespace shoppulse::bootstrap {
 
@@ -63,7 +64,7 @@ class InitTask {
 class InvocationAdapter final : public runtime::InvocationHandler {
  public:
   InvocationAdapter(handlers::Application& application, Logger& logger, const config::Config& config,
-                    InitTask* init_task = nullptr);
+                    const trace::Tracer& tracer, InitTask* init_task = nullptr);
 
   runtime::Outcome handle(const runtime::Invocation& invocation, std::pmr::memory_resource& memory) override;
 
@@ -73,6 +74,7 @@ class InvocationAdapter final : public runtime::InvocationHandler {
   handlers::Application& application_;
   Logger& logger_;
   const config::Config& config_;
+  const trace::Tracer& tracer_;
   InitTask* init_task_;
   std::atomic<bool> cold_start_{true};
 };
@@ -80,6 +82,7 @@ class InvocationAdapter final : public runtime::InvocationHandler {
 // The warm dependencies, in construction order (destroyed in reverse: the
 // application before the pool it uses).
 struct SandboxServices {
+  trace::Tracer tracer;
   std::shared_ptr<aws::DbSecretCache> secret_cache;
   std::unique_ptr<db::Pool> pool;
   std::unique_ptr<aws::AwsClient> quicksight;

@@ -71,7 +71,9 @@ ApiResponse error_response(const Error& error, std::string_view request_id, cons
   ArenaJsonWriter w(response.body);
   // Keys in sorted order, as the nlohmann-rendered envelope always had them.
   w.begin_object().key("error").begin_object();
-  w.field("code", error.code.empty() ? kind_name(error.kind) : std::string_view(error.code));
+  response.error_code = error.code.empty() ? kind_name(error.kind) : std::string_view(error.code);
+  response.error_message = error.message;
+  w.field("code", response.error_code);
   if (!details.is_null()) w.key("details").raw(dump_json(details));
   w.field("message", error.message);
   w.field("requestId", request_id);

@@ -94,6 +94,8 @@ void Application::handle_api(json::Value event, EventKind kind, const Invocation
     maybe_gzip(response, *request, gzip_encoders_);
   }
   result.status = response.status;
+  result.api_error_code = std::move(response.error_code);
+  result.api_error_message = std::move(response.error_message);
   result.db_time_ms = std::chrono::duration<double, std::milli>(stats.db_time).count();
   serialize_response(response, format, result.payload);
 }

@@ -140,7 +140,8 @@ HandlerResult QuickSightHandler::embed_url(const RequestContext& context) {
     path += "anonymous-user";
   }
 
-  auto answer = client_->call_rest_json("POST", path, request);
+  auto answer = client_->call_rest_json(
+      registered ? "GenerateEmbedUrlForRegisteredUser" : "GenerateEmbedUrlForAnonymousUser", "POST", path, request);
   if (!answer) return fail(map_aws_error(answer.error()));
   const auto url = answer->find("EmbedUrl");
   if (url == answer->end() || !url->is_string() || url->get_ref<const std::string&>().empty()) {

@@ -63,14 +63,6 @@ std::string render_cause(std::string_view type, std::string_view message, std::s
   return ascii_only(json);
 }
 
-// The longest prefix of `text` of at most `size` bytes that does not split a
-// UTF-8 sequence.
-std::string_view utf8_prefix(std::string_view text, std::size_t size) {
-  if (size >= text.size()) return text;
-  while (size > 0 && (static_cast<unsigned char>(text[size]) & 0xC0U) == 0x80U) --size;
-  return text.substr(0, size);
-}
-
 }  // namespace
 
 std::string format_xray_error_cause(const FunctionError& error, std::string_view working_directory,
@@ -85,7 +77,7 @@ std::string format_xray_error_cause(const FunctionError& error, std::string_view
   while (fits + 1 < too_long) {
     const std::size_t middle = fits + (too_long - fits) / 2;
     std::string candidate = render_cause(
-        error.error_type, std::string(utf8_prefix(error.message, middle)).append(kTruncated), working_directory);
+        error.error_type, std::string(utf8::prefix(error.message, middle)).append(kTruncated), working_directory);
     if (candidate.size() <= max_bytes) {
       fits = middle;
       best = std::move(candidate);

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Checks on the offline plan of infra/ (terraform show -json of the ci.tfvars plan).
 
-usage: check_plan.py PLAN.json [REPO_ROOT] [--tenant-isolation=on|off]
+usage: check_plan.py PLAN.json [REPO_ROOT] [--tenant-isolation=on|off] [--tracing=on|off]
 
 Asserts the security- and contract-relevant settings the issue asks for, so a
 refactor of infra/ cannot silently drop them. The tenant-isolation header
@@ -17,6 +17,11 @@ import sys
 failures = []
 
 
+def as_bool(value):
+    """A bool variable as the plan records it: true, or "true" when given with -var."""
+    return value is True or value == "true"
+
+
 def check(condition, message):
     if not condition:
         failures.append(message)
@@ -30,7 +35,8 @@ UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}
 def main():
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     options = dict(a[2:].split("=", 1) for a in sys.argv[1:] if a.startswith("--") and "=" in a)
-    if not args or set(options) - {"tenant-isolation"} or options.get("tenant-isolation", "on") not in ("on", "off"):
+    if (not args or set(options) - {"tenant-isolation", "tracing"}
+            or any(value not in ("on", "off") for value in options.values())):
         print(__doc__.strip().splitlines()[2], file=sys.stderr)
         return 2
     plan = json.loads(pathlib.Path(args[0]).read_text())
@@ -57,6 +63,30 @@ def main():
     check(fn.get("logging_config", [{}])[0].get("log_format") == "JSON", "function logs must be JSON")
     check(fn.get("reserved_concurrent_executions") is not None, "reserved concurrency must be set (variable)")
     check(fn.get("vpc_config"), "function must be in the VPC")
+    # X-Ray (README "Tracing"): opt-in; on = Active tracing on the function,
+    # the permission to send segments, and the API stage traced.
+    tracing_mode = variables.get("lambda_tracing_mode")
+    check(tracing_mode in ("PassThrough", "Active"), f"lambda_tracing_mode must be PassThrough or Active, got {tracing_mode!r}")
+    if "tracing" in options:
+        want = "Active" if options["tracing"] == "on" else "PassThrough"
+        check(tracing_mode == want, f"plan made with lambda_tracing_mode={tracing_mode}, expected {want}")
+        check(as_bool(variables.get("api_xray_tracing")) is (options["tracing"] == "on"),
+              f"plan made with api_xray_tracing={variables.get('api_xray_tracing')}")
+    check((fn.get("tracing_config") or [{}])[0].get("mode") == tracing_mode,
+          f"function tracing_config must follow lambda_tracing_mode: {fn.get('tracing_config')}")
+    stages = [r for r in resources.values() if r.get("type") == "aws_api_gateway_stage"]
+    check(stages, "no API Gateway stage")
+    for stage in stages:
+        check(bool(stage["change"]["after"].get("xray_tracing_enabled")) == as_bool(variables.get("api_xray_tracing")),
+              f"{stage['address']}: xray_tracing_enabled must follow api_xray_tracing")
+    # The role's policy is only known after apply, and the plan's JSON drops
+    # dynamic blocks: check the source for the X-Ray statement, conditioned
+    # on the tracing mode.
+    lambda_tf = (root / "infra" / "lambda.tf").read_text()
+    xray = re.search(r'dynamic "statement" \{\s*for_each\s*=\s*var\.lambda_tracing_mode == "Active"[^}]*?'
+                     r'"xray:PutTraceSegments",\s*"xray:PutTelemetryRecords"', lambda_tf)
+    check(xray is not None,
+          "infra/lambda.tf must grant xray:PutTraceSegments and PutTelemetryRecords when lambda_tracing_mode is Active")
     mig = after("aws_lambda_function.migrate")
     check(mig.get("timeout") == 900, "migration function timeout must be 900 s")
     check(mig.get("reserved_concurrent_executions") == 1, "one migration at a time")
@@ -189,6 +219,7 @@ def main():
             print(f"FAIL: {f}")
         return 1
     print(f"ok: plan checks ({len(resources)} resources; tenant isolation {'on' if isolation else 'off'}; "
+          f"tracing {tracing_mode}; "
           f"function env: {', '.join(sorted(env_names))})")
     return 0
 

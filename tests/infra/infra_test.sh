@@ -3,7 +3,8 @@
 #   infra_test.sh fmt        terraform fmt -check -recursive
 #   infra_test.sh validate   init -plugin-dir + validate
 #   infra_test.sh plan       init + plan -var-file=ci.tfvars -refresh=false, no AWS call,
-#                            twice: as ci.tfvars has it, and with tenant_isolation_mode=true
+#                            twice: as ci.tfvars has it, and with the opt-ins on
+#                            (tenant_isolation_mode=true, X-Ray tracing Active)
 # Each runs on a copy of infra/ in a temp dir: nothing (.terraform/, lock file,
 # state) is written into the tree. Exit 77 (skipped) only when terraform or the
 # provider directory is missing.
@@ -72,8 +73,8 @@ PY
     # check_plan.py checks the tenant-isolation header mapping against the
     # plan's own tenant_isolation_mode, and that the plan was made that way.
     plan_and_check() {
-      local name=$1 isolation=$2
-      shift 2
+      local name=$1 isolation=$2 tracing=$3
+      shift 3
       terraform plan -input=false -no-color -lock=false -refresh=false -var-file=ci.tfvars "$@" -out="$work/$name.tfplan" \
         >"$work/$name.log" 2>&1 || { cat "$work/$name.log" >&2; fail "offline terraform plan ($name)"; }
       grep -E '^Plan:' "$work/$name.log" || fail "no Plan: line ($name)"
@@ -82,10 +83,11 @@ PY
         fail "plan printed warnings or errors ($name)"
       fi
       terraform show -json "$work/$name.tfplan" >"$work/$name.json"
-      python3 "$HERE/check_plan.py" "$work/$name.json" --tenant-isolation="$isolation" || fail "plan content checks ($name)"
+      python3 "$HERE/check_plan.py" "$work/$name.json" --tenant-isolation="$isolation" --tracing="$tracing" || fail "plan content checks ($name)"
     }
-    plan_and_check ci off
-    plan_and_check ci-tenant-isolation on -var=tenant_isolation_mode=true
+    plan_and_check ci off off
+    # The opt-ins together: tenant isolation and X-Ray tracing.
+    plan_and_check ci-opt-ins on on -var=tenant_isolation_mode=true -var=lambda_tracing_mode=Active -var=api_xray_tracing=true
     # The plan was made on the copy; the tree is untouched.
     [[ ! -e $INFRA/.terraform && ! -e $INFRA/.terraform.lock.hcl && ! -e $INFRA/terraform.tfstate ]] \
       || echo "note: $INFRA has .terraform/ or state from a manual run (not from this test)"

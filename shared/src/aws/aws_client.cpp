@@ -4,6 +4,7 @@
 #include <random>
 #include <thread>
 
+#include "aws_call_trace.h"
 #include "shoppulse/aws/aws_error.h"
 #include "shoppulse/aws/sigv4.h"
 #include "shoppulse/aws/uri.h"
@@ -38,6 +39,14 @@ Result<nlohmann::json> parse_json_body(std::string_view service_id, const AwsRes
   return parsed;
 }
 
+// The service's id for this request: JSON and REST-JSON services answer
+// x-amzn-RequestId, S3-style ones x-amz-request-id.
+std::string request_id_of(const HttpResponse& response) {
+  if (auto id = response.header("x-amzn-RequestId")) return std::string(*id);
+  if (auto id = response.header("x-amz-request-id")) return std::string(*id);
+  return {};
+}
+
 Result<std::string> serialise(const nlohmann::json& input) {
   if (input.is_null()) return std::string();
   try {
@@ -49,7 +58,17 @@ Result<std::string> serialise(const nlohmann::json& input) {
 
 }  // namespace
 
+// What the last attempt of a call saw, for its X-Ray subsegment.
+struct LastAttempt {
+  long status = 0;
+  std::string request_id;
+  int attempts = 0;
+};
+
 struct AwsClient::Impl {
+  Result<AwsResponse> send(std::string_view method, std::string_view path, const QueryParams& query,
+                           const HttpHeaders& headers, std::string_view body, LastAttempt& last);
+
   AwsClientSettings settings;
   const Logger* logger = nullptr;
   AwsClientHooks hooks;
@@ -102,15 +121,30 @@ AwsClient::Stats AwsClient::stats() const {
   return Stats{impl_->calls.load(), impl_->attempts.load(), impl_->retries.load(), impl_->http->connections_opened()};
 }
 
-Result<AwsResponse> AwsClient::send(std::string_view method, std::string_view path, const QueryParams& query,
-                                    const HttpHeaders& headers, std::string_view body) {
-  Impl& impl = *impl_;
-  const AwsClientSettings& settings = impl.settings;
+Result<AwsResponse> AwsClient::send(std::string_view operation, std::string_view method, std::string_view path,
+                                    const QueryParams& query, const HttpHeaders& headers, std::string_view body) {
+  LastAttempt last;
+  trace::InvocationTrace* const trace = trace::TraceScope::current();
+  if (trace == nullptr) return impl_->send(method, path, query, headers, body, last);
+  const std::int64_t started = trace::now_epoch_us();
+  auto result = impl_->send(method, path, query, headers, body, last);
+  const AwsCallTrace call{impl_->settings.service.service_id,
+                          operation,
+                          impl_->settings.region,
+                          last.request_id,
+                          last.status,
+                          last.attempts};
+  record_aws_call(*trace, call, started, result ? nullptr : &result.error());
+  return result;
+}
+
+Result<AwsResponse> AwsClient::Impl::send(std::string_view method, std::string_view path, const QueryParams& query,
+                                          const HttpHeaders& headers, std::string_view body, LastAttempt& last) {
   if (method.empty() || path.empty() || path.front() != '/') {
     return fail(Error::make(ErrorKind::kInternal, "aws_invalid_request",
                             "AWS request needs a method and a path starting with '/'"));
   }
-  ++impl.calls;
+  ++calls;
 
   const Endpoint& endpoint = settings.endpoint.endpoint;
   const std::string query_string = encode_query(query);
@@ -133,20 +167,23 @@ Result<AwsResponse> AwsClient::send(std::string_view method, std::string_view pa
 
   const int max_attempts = settings.retry.max_attempts;
   for (int attempt = 1;; ++attempt) {
-    ++impl.attempts;
+    ++attempts;
     // Every attempt is signed again: X-Amz-Date must be current, and a
     // throttled request may wait long enough for a signature to go stale.
     sigv4::SigningParams params;
     params.region = settings.region;
     params.service = settings.service.signing_name;
-    params.time = impl.hooks.now();
+    params.time = hooks.now();
     auto signed_request = sigv4::sign(to_sign, settings.credentials, params);
     if (!signed_request) return fail(signed_request.error());
     http_request.headers = std::move(signed_request->headers);
 
     const auto started = std::chrono::steady_clock::now();
-    auto result = impl.http->perform(http_request);
+    auto result = http->perform(http_request);
     const auto elapsed = std::chrono::steady_clock::now() - started;
+    last.attempts = attempt;
+    last.status = result ? result->status : 0;
+    last.request_id = result ? request_id_of(*result) : std::string();
 
     Error error;
     bool retryable = false;
@@ -157,7 +194,7 @@ Result<AwsResponse> AwsClient::send(std::string_view method, std::string_view pa
     } else {
       status = result->status;
       if (status >= 200 && status < 300) {
-        impl.log_attempt(LogLevel::kInfo, "aws request", method, status, elapsed, attempt, "");
+        log_attempt(LogLevel::kInfo, "aws request", method, status, elapsed, attempt, "");
         AwsResponse response;
         response.status = status;
         response.headers = std::move(result->headers);
@@ -171,12 +208,12 @@ Result<AwsResponse> AwsClient::send(std::string_view method, std::string_view pa
     }
 
     if (!retryable || attempt >= max_attempts) {
-      impl.log_attempt(LogLevel::kWarn, "aws request failed", method, status, elapsed, attempt, error.code);
+      log_attempt(LogLevel::kWarn, "aws request failed", method, status, elapsed, attempt, error.code);
       return fail(std::move(error));
     }
-    impl.log_attempt(LogLevel::kInfo, "aws request retrying", method, status, elapsed, attempt, error.code);
-    ++impl.retries;
-    impl.hooks.sleep(backoff_delay(settings.retry, attempt, impl.hooks.unit_random()));
+    log_attempt(LogLevel::kInfo, "aws request retrying", method, status, elapsed, attempt, error.code);
+    ++retries;
+    hooks.sleep(backoff_delay(settings.retry, attempt, hooks.unit_random()));
   }
 }
 
@@ -193,18 +230,19 @@ Result<nlohmann::json> AwsClient::call_json(std::string_view operation, const nl
        "application/x-amz-json-" + std::string(service.json_version.empty() ? "1.1" : service.json_version)},
       {"X-Amz-Target", std::string(service.json_target_prefix) + "." + std::string(operation)},
   };
-  auto response = send("POST", "/", {}, headers, *body);
+  auto response = send(operation, "POST", "/", {}, headers, *body);
   if (!response) return fail(response.error());
   return parse_json_body(service.service_id, *response);
 }
 
-Result<nlohmann::json> AwsClient::call_rest_json(std::string_view method, std::string_view path,
-                                                 const nlohmann::json& input, const QueryParams& query) {
+Result<nlohmann::json> AwsClient::call_rest_json(std::string_view operation, std::string_view method,
+                                                 std::string_view path, const nlohmann::json& input,
+                                                 const QueryParams& query) {
   auto body = serialise(input);
   if (!body) return fail(body.error());
   HttpHeaders headers;
   if (!body->empty()) headers.push_back({"Content-Type", "application/json"});
-  auto response = send(method, path, query, headers, *body);
+  auto response = send(operation, method, path, query, headers, *body);
   if (!response) return fail(response.error());
   return parse_json_body(impl_->settings.service.service_id, *response);
 }

@@ -66,6 +66,10 @@ Result<Config> Config::from_env(const EnvSource& env) {
   auto cap = read_int(env, "SHOPPULSE_MAX_WORKERS", 0, 1, kMaxConcurrency);
   if (!cap) return fail(std::move(cap).error());
   config.max_workers = static_cast<int>(*cap);
+  auto tracing = read_bool(env, "TRACING_ENABLED", true);
+  if (!tracing) return fail(std::move(tracing).error());
+  config.tracing_enabled = *tracing;
+  config.xray_daemon_address = read_string(env, "AWS_XRAY_DAEMON_ADDRESS").value_or("");
   return config;
 }
 

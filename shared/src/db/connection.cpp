@@ -7,6 +7,7 @@
 #include <string>
 
 #include "connect.h"
+#include "round_trip_trace.h"
 
 namespace shoppulse::db::detail {
 namespace {
@@ -152,8 +153,27 @@ const Statement& PooledConnection::tenant_setup(std::string_view tenant_id, std:
   return setup_;
 }
 
+template <typename RoundTrip>
+DbResult<void> PooledConnection::traced(RoundTrip&& round_trip) {
+  trace::InvocationTrace* const trace = trace::TraceScope::current();
+  if (trace == nullptr) return round_trip();
+  const std::int64_t started = trace::now_epoch_us();
+  DbResult<void> result = round_trip();
+  record_round_trip(*trace, conn_.get(), started, result);
+  return result;
+}
+
 DbResult<void> PooledConnection::pipeline(std::span<const Statement* const> statements, std::span<QueryResult> results,
                                           Deadline deadline) {
+  return traced([&] { return run_pipeline(statements, results, deadline); });
+}
+
+DbResult<void> PooledConnection::simple(std::string_view sql, Deadline deadline) {
+  return traced([&] { return run_simple(sql, deadline); });
+}
+
+DbResult<void> PooledConnection::run_pipeline(std::span<const Statement* const> statements,
+                                              std::span<QueryResult> results, Deadline deadline) {
   if (!can_send()) return fail(lost("connection not usable"));
   if (PQenterPipelineMode(conn_.get()) == 0) return fail(lost("entering pipeline mode failed"));
   for (const Statement* statement : statements) {
@@ -218,7 +238,7 @@ DbResult<void> PooledConnection::pipeline(std::span<const Statement* const> stat
   return {};
 }
 
-DbResult<void> PooledConnection::simple(std::string_view sql, Deadline deadline) {
+DbResult<void> PooledConnection::run_simple(std::string_view sql, Deadline deadline) {
   if (!can_send()) return fail(lost("connection not usable"));
   const std::string text(sql);
   if (PQsendQuery(conn_.get(), text.c_str()) == 0) return fail(lost("sending a query failed"));

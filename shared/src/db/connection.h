@@ -68,6 +68,14 @@ class PooledConnection {
  private:
   static void on_notice(void* self, const PGresult* notice);
 
+  DbResult<void> run_pipeline(std::span<const Statement* const> statements, std::span<QueryResult> results,
+                              Deadline deadline);
+  DbResult<void> run_simple(std::string_view sql, Deadline deadline);
+  // Runs one round trip; with a sampled invocation on this thread, also
+  // records it as an X-Ray subsegment (round_trip_trace.cpp).
+  template <typename RoundTrip>
+  DbResult<void> traced(RoundTrip&& round_trip);
+
   DbResult<void> flush(Deadline deadline);
   DbResult<PgResultPtr> next_result(Deadline deadline);  // holds nullptr at the end of a query's results
   DbError lost(std::string_view context);

@@ -78,7 +78,8 @@ TEST_F(AwsClientTest, RotatedSecretIsServedOnTheNextCall) {
 
 TEST_F(AwsClientTest, AnonymousEmbedUrlSpeaksRestJson) {
   auto qs = client(kQuickSight);
-  auto response = qs->call_rest_json("POST", kAnonymousPath, anonymous_embed_request());
+  auto response =
+      qs->call_rest_json("GenerateEmbedUrlForAnonymousUser", "POST", kAnonymousPath, anonymous_embed_request());
   ASSERT_TRUE(response.ok()) << response.error().message;
   const std::string url = response->at("EmbedUrl").get<std::string>();
   EXPECT_EQ(url.rfind("https://us-east-1.quicksight.aws.amazon.com/embed/", 0), 0u) << url;
@@ -98,7 +99,7 @@ TEST_F(AwsClientTest, RegisteredEmbedUrlHasNoAnonymousArn) {
   auto qs = client(kQuickSight);
   const nlohmann::json body = {{"UserArn", "arn:aws:quicksight:us-east-1:123456789012:user/default/alice"},
                                {"ExperienceConfiguration", {{"Dashboard", {{"InitialDashboardId", "dash-1"}}}}}};
-  auto response = qs->call_rest_json("POST", kRegisteredPath, body);
+  auto response = qs->call_rest_json("GenerateEmbedUrlForRegisteredUser", "POST", kRegisteredPath, body);
   ASSERT_TRUE(response.ok()) << response.error().message;
   EXPECT_TRUE(response->contains("EmbedUrl"));
   EXPECT_FALSE(response->contains("AnonymousUserArn"));
@@ -143,7 +144,8 @@ TEST_F(AwsClientTest, ThrottlingIsRetriedWithFreshSignaturesUntilSuccess) {
   // Each attempt signs at a later second, so X-Amz-Date must change.
   hooks.now = [&tick] { return std::chrono::system_clock::now() + std::chrono::seconds(tick++); };
   auto qs = make_client(kQuickSight, overrides, hooks);
-  auto response = qs->call_rest_json("POST", kAnonymousPath, anonymous_embed_request());
+  auto response =
+      qs->call_rest_json("GenerateEmbedUrlForAnonymousUser", "POST", kAnonymousPath, anonymous_embed_request());
   ASSERT_TRUE(response.ok()) << response.error().message;
 
   const auto requests = fake_->requests(FakeService::kQuickSight);
@@ -178,7 +180,8 @@ TEST_F(AwsClientTest, JsonProtocolThrottlingTypeOn400IsRetried) {
 TEST_F(AwsClientTest, ServerErrorsAreRetriedAndBounded) {
   fake_->fail_next(FakeService::kQuickSight, FakeFailure::internal_error(FakeService::kQuickSight), -1);
   auto qs = client(kQuickSight);
-  auto response = qs->call_rest_json("POST", kAnonymousPath, anonymous_embed_request());
+  auto response =
+      qs->call_rest_json("GenerateEmbedUrlForAnonymousUser", "POST", kAnonymousPath, anonymous_embed_request());
   ASSERT_FALSE(response.ok());
   EXPECT_EQ(response.error().kind, ErrorKind::kUnavailable);
   EXPECT_EQ(response.error().code, "InternalFailureException");
@@ -211,7 +214,8 @@ class AwsClientNoRetry : public AwsClientTest, public testing::WithParamInterfac
 TEST_P(AwsClientNoRetry, ClientErrorsFailOnTheFirstAttempt) {
   fake_->fail_next(FakeService::kQuickSight, GetParam().failure, -1);
   auto qs = client(kQuickSight);
-  auto response = qs->call_rest_json("POST", kAnonymousPath, anonymous_embed_request());
+  auto response =
+      qs->call_rest_json("GenerateEmbedUrlForAnonymousUser", "POST", kAnonymousPath, anonymous_embed_request());
   ASSERT_FALSE(response.ok());
   EXPECT_EQ(response.error().kind, GetParam().kind);
   EXPECT_EQ(response.error().code, GetParam().failure.type);
@@ -234,7 +238,7 @@ TEST_F(AwsClientTest, ModelValidationErrorsAreNotRetried) {
   auto qs = client(kQuickSight);
   auto body = anonymous_embed_request();
   body.erase("Namespace");
-  auto response = qs->call_rest_json("POST", kAnonymousPath, body);
+  auto response = qs->call_rest_json("GenerateEmbedUrlForAnonymousUser", "POST", kAnonymousPath, body);
   ASSERT_FALSE(response.ok());
   EXPECT_EQ(response.error().code, "InvalidParameterValueException");
   EXPECT_EQ(fake_->request_count(FakeService::kQuickSight), 1u);
@@ -260,7 +264,8 @@ TEST_F(AwsClientTest, SlowServiceTimesOutPerAttempt) {
   overrides.retry->max_attempts = 2;
   auto qs = make_client(kQuickSight, overrides, recorder_.hooks());
   const auto started = std::chrono::steady_clock::now();
-  auto response = qs->call_rest_json("POST", kAnonymousPath, anonymous_embed_request());
+  auto response =
+      qs->call_rest_json("GenerateEmbedUrlForAnonymousUser", "POST", kAnonymousPath, anonymous_embed_request());
   const auto elapsed = std::chrono::steady_clock::now() - started;
   ASSERT_FALSE(response.ok());
   EXPECT_EQ(response.error().kind, ErrorKind::kTimeout);
@@ -285,7 +290,8 @@ TEST_F(AwsClientTest, EndpointWithPathPrefixIsUsedForRoutingAndSigning) {
   ASSERT_TRUE(secrets.get_secret_value("prod/db").ok()) << fake_->signature_rejections().size();
   EXPECT_EQ(fake_->last_request(FakeService::kSecretsManager)->target, "/aws");
   auto qs = client(kQuickSight);
-  ASSERT_TRUE(qs->call_rest_json("POST", kAnonymousPath, anonymous_embed_request()).ok());
+  ASSERT_TRUE(
+      qs->call_rest_json("GenerateEmbedUrlForAnonymousUser", "POST", kAnonymousPath, anonymous_embed_request()).ok());
   EXPECT_EQ(fake_->last_request(FakeService::kQuickSight)->target, "/aws" + kAnonymousPath);
   EXPECT_EQ(fake_->rejected_signature_count(), 0u);
 }

@@ -156,7 +156,7 @@ class AwsFakeEndpoints : public testing::Test {
   }
 
   std::string embed_error(const std::string& path, const nlohmann::json& body) {
-    auto result = qs_->call_rest_json("POST", path, body);
+    auto result = qs_->call_rest_json("GenerateEmbedUrlForAnonymousUser", "POST", path, body);
     return result.ok() ? std::string("ok") : result.error().code;
   }
 
@@ -242,8 +242,8 @@ TEST_F(AwsFakeEndpoints, QuickSightRegisteredFollowsTheModel) {
 }
 
 TEST_F(AwsFakeEndpoints, QuickSightRequiresJsonContentType) {
-  auto result =
-      qs_->send("POST", kAnonymousPath, {}, {{"Content-Type", "text/plain"}}, anonymous_embed_request().dump());
+  auto result = qs_->send("GenerateEmbedUrlForAnonymousUser", "POST", kAnonymousPath, {},
+                          {{"Content-Type", "text/plain"}}, anonymous_embed_request().dump());
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.error().code, "UnsupportedMediaTypeException");
 }
@@ -254,7 +254,7 @@ TEST_F(AwsFakeEndpoints, SecretsManagerChecksTargetAndContentType) {
   ASSERT_FALSE(wrong_target.ok());
   EXPECT_EQ(wrong_target.error().code, "UnknownOperationException");
 
-  auto wrong_type = sm_->send("POST", "/", {},
+  auto wrong_type = sm_->send("GetSecretValue", "POST", "/", {},
                               {{"Content-Type", "application/json"}, {"X-Amz-Target", "secretsmanager.GetSecretValue"}},
                               R"({"SecretId":"s"})");
   ASSERT_FALSE(wrong_type.ok());

@@ -94,20 +94,25 @@ TEST(AwsLogRedaction, NoSecretsInLogsOnSuccessOrFailure) {
     // QuickSight: success, throttling then success, access denied, bad signature.
     SleepRecorder recorder;
     auto qs = make_client(kQuickSight, overrides_for(fake), recorder.hooks(), &logger);
-    auto first = qs->call_rest_json("POST", kAnonymousPath, anonymous_embed_request());
+    auto first =
+        qs->call_rest_json("GenerateEmbedUrlForAnonymousUser", "POST", kAnonymousPath, anonymous_embed_request());
     ASSERT_TRUE(first.ok());
     embed_urls.push_back(first->at("EmbedUrl").get<std::string>());
     fake.fail_next(FakeService::kQuickSight, FakeFailure::throttling(FakeService::kQuickSight), 1);
-    auto second = qs->call_rest_json("POST", kAnonymousPath, anonymous_embed_request());
+    auto second =
+        qs->call_rest_json("GenerateEmbedUrlForAnonymousUser", "POST", kAnonymousPath, anonymous_embed_request());
     ASSERT_TRUE(second.ok());
     embed_urls.push_back(second->at("EmbedUrl").get<std::string>());
     fake.fail_next(FakeService::kQuickSight, FakeFailure::access_denied(FakeService::kQuickSight), 1);
-    EXPECT_FALSE(qs->call_rest_json("POST", kAnonymousPath, anonymous_embed_request()).ok());
+    EXPECT_FALSE(
+        qs->call_rest_json("GenerateEmbedUrlForAnonymousUser", "POST", kAnonymousPath, anonymous_embed_request()).ok());
 
     auto bad_overrides = overrides_for(fake);
     bad_overrides.credentials->secret_access_key = "wrong-key";
     auto bad = make_client(kQuickSight, bad_overrides, {}, &logger);
-    EXPECT_FALSE(bad->call_rest_json("POST", kAnonymousPath, anonymous_embed_request()).ok());
+    EXPECT_FALSE(
+        bad->call_rest_json("GenerateEmbedUrlForAnonymousUser", "POST", kAnonymousPath, anonymous_embed_request())
+            .ok());
   }
 
   const std::string logs = log_file.contents();

@@ -190,7 +190,7 @@ InvocationResult InvocationBroker::invoke(std::string payload, const InvokeOptio
                                           const InvocationTimeouts& timeouts) {
   auto inv = std::make_shared<Invocation>();
   inv->delivery.request_id = make_request_id();
-  inv->delivery.trace_id = make_trace_id(epoch_ms_now() / 1000);
+  inv->delivery.trace_id = options.trace_id.value_or(make_trace_id(epoch_ms_now() / 1000));
   inv->delivery.payload = std::move(payload);
   inv->delivery.client_context = options.client_context;
   inv->delivery.cognito_identity = options.cognito_identity;

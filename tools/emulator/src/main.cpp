@@ -143,6 +143,8 @@ int main(int argc, char** argv) {
     // /next, as the official emulator passes it.
     shoppulse::emulator::InvokeOptions invoke_options;
     if (req.has_header("X-Amz-Tenant-Id")) invoke_options.tenant_id = req.get_header_value("X-Amz-Tenant-Id");
+    // A caller's X-Ray header becomes the invocation's trace, as Invoke does.
+    if (req.has_header("X-Amzn-Trace-Id")) invoke_options.trace_id = req.get_header_value("X-Amzn-Trace-Id");
     InvocationResult result = runtime.invoke(req.body, invoke_options);
     log.info("invocation", {{"requestId", result.request_id},
                             {"outcome", shoppulse::emulator::outcome_name(result.outcome)},

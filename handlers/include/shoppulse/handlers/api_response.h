@@ -21,13 +21,16 @@ struct ApiResponse {
   using Header = std::pair<std::pmr::string, std::pmr::string>;
 
   explicit ApiResponse(std::pmr::memory_resource* memory = std::pmr::get_default_resource())
-      : headers(memory), cookies(memory), body(memory) {}
+      : headers(memory), cookies(memory), body(memory), error_code(memory), error_message(memory) {}
 
   int status = 200;
   std::pmr::vector<Header> headers;            // may repeat (multi-value)
   std::pmr::vector<std::pmr::string> cookies;  // Set-Cookie values
   std::pmr::string body;
   bool is_base64 = false;
+  // An error envelope's code and message (error_response), for the trace.
+  std::pmr::string error_code;
+  std::pmr::string error_message;
 
   void set_header(std::string_view name, std::string_view value);  // replaces same-named (case-insensitive)
   void add_header(std::string_view name, std::string_view value);  // another value

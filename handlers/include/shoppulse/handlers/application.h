@@ -42,7 +42,12 @@ struct InvocationContext {
 // arena).
 struct InvocationResult {
   explicit InvocationResult(std::pmr::memory_resource* memory = std::pmr::get_default_resource())
-      : payload(memory), route(memory), api_request_id(memory), tenant_id(memory) {}
+      : payload(memory),
+        route(memory),
+        api_request_id(memory),
+        tenant_id(memory),
+        api_error_code(memory),
+        api_error_message(memory) {}
 
   bool ok = true;
   std::pmr::string payload;   // when ok
@@ -53,6 +58,9 @@ struct InvocationResult {
   int status = 0;          // HTTP status for API Gateway events
   std::pmr::string api_request_id;
   std::pmr::string tenant_id;
+  // The error envelope's code and message when the API answered one.
+  std::pmr::string api_error_code;
+  std::pmr::string api_error_message;
   double db_time_ms = 0;
 };
 

@@ -92,17 +92,18 @@ class AwsClient {
   // policy. `path` is the operation path, already percent-encoded (use
   // uri_encode() on labels); the endpoint's base path is prepended. Query
   // values are given decoded. Non-2xx responses come back as errors (see
-  // aws_error.h for the mapping).
-  Result<AwsResponse> send(std::string_view method, std::string_view path, const QueryParams& query,
-                           const HttpHeaders& headers, std::string_view body);
+  // aws_error.h for the mapping). `operation` (e.g. "GetSecretValue") names
+  // the call in its X-Ray subsegment when the invocation is traced.
+  Result<AwsResponse> send(std::string_view operation, std::string_view method, std::string_view path,
+                           const QueryParams& query, const HttpHeaders& headers, std::string_view body);
 
   // JSON protocol: POST / with X-Amz-Target "<targetPrefix>.<operation>" and
   // Content-Type application/x-amz-json-<jsonVersion>.
   Result<nlohmann::json> call_json(std::string_view operation, const nlohmann::json& input);
 
   // REST-JSON: `input` is the body (null for none), sent as application/json.
-  Result<nlohmann::json> call_rest_json(std::string_view method, std::string_view path, const nlohmann::json& input,
-                                        const QueryParams& query = {});
+  Result<nlohmann::json> call_rest_json(std::string_view operation, std::string_view method, std::string_view path,
+                                        const nlohmann::json& input, const QueryParams& query = {});
 
   [[nodiscard]] const AwsClientSettings& settings() const noexcept;
 

@@ -32,6 +32,11 @@ struct Config {
   // SHOPPULSE_MAX_WORKERS (1..1600): our own lower cap on the workers run for
   // AWS_LAMBDA_MAX_CONCURRENCY; 0 when unset (no cap).
   int max_workers = 0;
+  // X-Ray subsegments for sampled invocations: TRACING_ENABLED (default
+  // true) and the daemon Lambda names in AWS_XRAY_DAEMON_ADDRESS when the
+  // function's active tracing is on (empty: no daemon, nothing traced).
+  bool tracing_enabled = true;
+  std::string xray_daemon_address;
 
   // Concurrent invocations this process serves: 1 without
   // AWS_LAMBDA_MAX_CONCURRENCY, else it capped by SHOPPULSE_MAX_WORKERS.

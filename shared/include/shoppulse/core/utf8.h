@@ -55,4 +55,12 @@ void append_code_point(String& out, std::uint32_t code) {
   }
 }
 
+// The longest prefix of `text` of at most `max_bytes` bytes that does not end
+// inside a multi-byte sequence: cutting a text to a size limit.
+inline std::string_view prefix(std::string_view text, std::size_t max_bytes) noexcept {
+  if (max_bytes >= text.size()) return text;
+  while (max_bytes > 0 && (static_cast<unsigned char>(text[max_bytes]) & 0xC0U) == 0x80U) --max_bytes;
+  return text.substr(0, max_bytes);
+}
+
 }  // namespace shoppulse::utf8

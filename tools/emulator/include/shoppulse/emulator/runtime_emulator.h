@@ -67,6 +67,9 @@ struct InvokeOptions {
   std::optional<std::string> client_context;    // Lambda-Runtime-Client-Context
   std::optional<std::string> cognito_identity;  // Lambda-Runtime-Cognito-Identity
   std::optional<std::string> tenant_id;         // Lambda-Runtime-Aws-Tenant-Id (Invoke's X-Amz-Tenant-Id)
+  // Lambda-Runtime-Trace-Id; default: a new sampled trace (Sampled=1), as
+  // when the caller's tracing header asks for one.
+  std::optional<std::string> trace_id;
 };
 
 struct InvocationResult {
