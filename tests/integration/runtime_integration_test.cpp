@@ -189,6 +189,13 @@ TEST_F(runtime_integration, HandlerExceptionIsReportedAndTheSandboxKeepsServing)
   const json error = json::parse(failed.body);
   EXPECT_EQ(error.at("errorType"), "Function.UnhandledException");
   EXPECT_TRUE(error.contains("errorMessage"));
+  // The X-Ray error cause travels beside it, one line of JSON.
+  EXPECT_EQ(failed.xray_error_cause.find('\n'), std::string::npos);
+  const json cause = json::parse(failed.xray_error_cause);
+  EXPECT_EQ(cause.at("exceptions").at(0).at("type"), "Function.UnhandledException");
+  EXPECT_EQ(cause.at("exceptions").at(0).at("message"), error.at("errorMessage"));
+  EXPECT_FALSE(cause.at("working_directory").get<std::string>().empty());
+  EXPECT_TRUE(cause.at("paths").is_array());
 
   const auto next = emu.invoke(read_event("derived/apigw-v2-health-stage-prefixed.json"));
   EXPECT_EQ(next.outcome, Outcome::kResponse);
@@ -204,6 +211,10 @@ TEST_F(runtime_integration, InitFailureIsPostedToInitErrorAndExitsNonZero) {
   EXPECT_TRUE(error.at("errorMessage").is_string());
   EXPECT_EQ(error.at("errorType"), "Runtime.InvalidConfig");
   EXPECT_EQ(error.at("stackTrace"), json::array());
+  ASSERT_TRUE(emu.init_error().has_value());
+  const json cause = json::parse(emu.init_error()->xray_error_cause);
+  EXPECT_EQ(cause.at("exceptions").at(0).at("type"), "Runtime.InvalidConfig");
+  EXPECT_EQ(cause.at("exceptions").at(0).at("message"), error.at("errorMessage"));
 
   const auto exit = emu.wait_for_exit(10s);
   ASSERT_TRUE(exit.has_value()) << "bootstrap must exit after a failed init";

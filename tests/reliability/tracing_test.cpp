@@ -65,7 +65,7 @@ class Tracing : public ::testing::Test {
     fake_.add_dashboard("sales-overview");
   }
 
-  void start(std::map<std::string, std::string> extra = {}) {
+  void start(const std::map<std::string, std::string>& extra = {}) {
     std::map<std::string, std::string> env = {
         {"DATABASE_URL", "postgresql://shoppulse_lambda:lambda-test-password@127.0.0.1:" +
                              std::to_string(database_.server().port()) + "/" + database_.name()},
@@ -76,7 +76,7 @@ class Tracing : public ::testing::Test {
         {"AWS_REGION", fake_.options().region},
         {"SHOPPULSE_AWS_RETRY_BASE_MS", "1"},
         {"QUICKSIGHT_ACCOUNT_ID", "123456789012"}};
-    for (auto& [key, value] : extra) env[key] = value;
+    for (const auto& [key, value] : extra) env[key] = value;
     sandbox_ = start_bootstrap(env);
     ASSERT_NE(sandbox_, nullptr);
   }

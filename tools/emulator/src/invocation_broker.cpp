@@ -141,7 +141,7 @@ HttpReply InvocationBroker::post_response(const std::string& request_id, std::st
 }
 
 HttpReply InvocationBroker::post_error(const std::string& request_id, std::string error_type, std::string body,
-                                       std::string content_type) {
+                                       std::string content_type, std::string xray_error_cause) {
   std::lock_guard lock(mutex_);
   const std::shared_ptr<Invocation> inv = delivered_locked(request_id);
   if (!inv) {
@@ -151,14 +151,16 @@ HttpReply InvocationBroker::post_error(const std::string& request_id, std::strin
     return invalid_request_id();
   }
   inv->result.content_type = std::move(content_type);
+  inv->result.xray_error_cause = std::move(xray_error_cause);
   complete_locked(*inv, Outcome::kFunctionError, std::move(body), std::move(error_type), 202);
   return accepted();
 }
 
-HttpReply InvocationBroker::post_init_error(const std::string& error_type, const std::string& body) {
+HttpReply InvocationBroker::post_init_error(const std::string& error_type, const std::string& body,
+                                            const std::string& xray_error_cause) {
   std::lock_guard lock(mutex_);
   if (init_error_) return invalid_state("RuntimeInitErrorState", "RuntimeInitErrorState");
-  init_error_ = InitErrorReport{error_type, body};
+  init_error_ = InitErrorReport{error_type, body, xray_error_cause};
   // Lambda answers the invocations that triggered the init with the init error.
   for (const auto& inv : pending_locked()) complete_locked(*inv, Outcome::kInitError, body, error_type, 202);
   return accepted();

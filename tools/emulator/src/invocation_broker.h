@@ -60,8 +60,9 @@ class InvocationBroker {
   NextResult wait_next();
   HttpReply post_response(const std::string& request_id, std::string body, std::string content_type);
   HttpReply post_error(const std::string& request_id, std::string error_type, std::string body,
-                       std::string content_type);
-  HttpReply post_init_error(const std::string& error_type, const std::string& body);
+                       std::string content_type, std::string xray_error_cause);
+  HttpReply post_init_error(const std::string& error_type, const std::string& body,
+                            const std::string& xray_error_cause);
 
   // Caller side.
   InvocationResult invoke(std::string payload, const InvokeOptions& options, const InvocationTimeouts& timeouts);

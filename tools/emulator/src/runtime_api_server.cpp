@@ -112,10 +112,12 @@ void RuntimeApiServer::install_routes(httplib::Server& server) {
   server.Post(
       std::string(kBase) + R"(/invocation/([^/]+)/error)", [this](const httplib::Request& req, httplib::Response& res) {
         reply(res, broker_.post_error(req.matches[1], req.get_header_value("Lambda-Runtime-Function-Error-Type"),
-                                      req.body, req.get_header_value("Content-Type")));
+                                      req.body, req.get_header_value("Content-Type"),
+                                      req.get_header_value("Lambda-Runtime-Function-XRay-Error-Cause")));
       });
   server.Post(std::string(kBase) + "/init/error", [this](const httplib::Request& req, httplib::Response& res) {
-    reply(res, broker_.post_init_error(req.get_header_value("Lambda-Runtime-Function-Error-Type"), req.body));
+    reply(res, broker_.post_init_error(req.get_header_value("Lambda-Runtime-Function-Error-Type"), req.body,
+                                       req.get_header_value("Lambda-Runtime-Function-XRay-Error-Cause")));
   });
 }
 

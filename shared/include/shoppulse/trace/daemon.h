@@ -14,7 +14,7 @@
 namespace shoppulse::trace {
 
 // A UDP datagram to the daemon: its header line and one document must fit.
-inline constexpr std::size_t kMaxDatagramBytes = 64 * 1024;
+inline constexpr std::size_t kMaxDatagramBytes = std::size_t{64} * 1024;
 
 struct DaemonAddress {
   std::string host;

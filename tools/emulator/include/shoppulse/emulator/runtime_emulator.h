@@ -85,6 +85,7 @@ struct InvocationResult {
   // (Sandbox.Timedout, Runtime.ExitError, Function.ResponseSizeTooLarge).
   std::string body;
   std::string error_type;                 // Lambda-Runtime-Function-Error-Type, or the emulator's
+  std::string xray_error_cause;           // Lambda-Runtime-Function-XRay-Error-Cause of an /error post
   std::string content_type;               // of the runtime's POST
   int post_status = 0;                    // status we answered that POST with (202, 413); 0 if none
   std::optional<ExitStatus> exit;         // kCrashed / kInitError once the process is gone
@@ -100,6 +101,7 @@ std::string_view outcome_name(InvocationResult::Outcome outcome) noexcept;
 struct InitErrorReport {
   std::string error_type;  // Lambda-Runtime-Function-Error-Type
   std::string body;
+  std::string xray_error_cause;  // Lambda-Runtime-Function-XRay-Error-Cause
 };
 
 class RuntimeEmulator {
