@@ -52,6 +52,16 @@ json handler(const std::string& route, int status, const std::string& tenant) {
           {"annotations", {{"tenant_id", tenant}}}};
 }
 
+json quicksight_call(int status, const std::string& region) {
+  return {{"type", "subsegment"},
+          {"trace_id", kRoot},
+          {"parent_id", kParent},
+          {"name", "QuickSight"},
+          {"namespace", "aws"},
+          {"http", {{"response", {{"status", status}}}}},
+          {"aws", {{"operation", "GenerateEmbedUrlForRegisteredUser"}, {"region", region}, {"retries", 0}}}};
+}
+
 bool is_hex_id(const json& value) {
   static const std::regex kHex16("[0-9a-f]{16}");
   return value.is_string() && std::regex_match(value.get<std::string>(), kHex16);
@@ -177,15 +187,7 @@ TEST_F(Tracing, AnEmbedCall) {
   static const std::regex kUuid("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
   EXPECT_TRUE(std::regex_match(found[1]["aws"].value("request_id", ""), kUuid)) << found[1];
   found[1]["aws"].erase("request_id");
-  const json quicksight = {
-      {"type", "subsegment"},
-      {"trace_id", kRoot},
-      {"parent_id", kParent},
-      {"name", "QuickSight"},
-      {"namespace", "aws"},
-      {"http", {{"response", {{"status", 200}}}}},
-      {"aws",
-       {{"operation", "GenerateEmbedUrlForRegisteredUser"}, {"region", fake_.options().region}, {"retries", 0}}}};
+  const json quicksight = quicksight_call(200, fake_.options().region);
   // The dashboard policy read, the QuickSight call, the audit row's write.
   EXPECT_EQ(found, (std::vector<json>{database_round_trip(), quicksight, database_round_trip(),
                                       handler("POST /quicksight/embed-url", 200, kAcme)}));
@@ -221,19 +223,11 @@ TEST_F(Tracing, AFailingAwsCall) {
   auto found = documents(3);
   ASSERT_EQ(found.size(), 3U);
   found[1]["aws"].erase("request_id");
-  const json quicksight = {
-      {"type", "subsegment"},
-      {"trace_id", kRoot},
-      {"parent_id", kParent},
-      {"name", "QuickSight"},
-      {"namespace", "aws"},
-      {"http", {{"response", {{"status", 401}}}}},
-      {"aws", {{"operation", "GenerateEmbedUrlForRegisteredUser"}, {"region", fake_.options().region}, {"retries", 0}}},
-      {"error", true},
-      {"cause",
-       {{"exceptions",
-         {{{"type", "AccessDeniedException"},
-           {"message", "QuickSight GenerateEmbedUrlForRegisteredUser answered HTTP 401"}}}}}}};
+  json quicksight = quicksight_call(401, fake_.options().region);
+  quicksight["error"] = true;
+  quicksight["cause"] = {{"exceptions",
+                          {{{"type", "AccessDeniedException"},
+                            {"message", "QuickSight GenerateEmbedUrlForRegisteredUser answered HTTP 401"}}}}};
   EXPECT_EQ(found[0], database_round_trip());
   EXPECT_EQ(found[1], quicksight);
   EXPECT_EQ(found[2]["name"], "POST /quicksight/embed-url");
