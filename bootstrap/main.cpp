@@ -1,20 +1,24 @@
 // bootstrap: the Lambda custom runtime entry point. Wires the warm
-// per-sandbox context (config, logger, application) once, then hands control
-// to the runtime's poll loop.
+// per-sandbox context (config, logger, application) once, registering as an
+// internal extension meanwhile so that Lambda sends SIGTERM at shutdown, then
+// hands control to the runtime's poll loop; after SIGTERM, closes cleanly.
 
 #include <openssl/crypto.h>
 
 #include <csignal>
 #include <cstdlib>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "packaged_defaults.h"
 #include "sandbox.h"
+#include "shoppulse/config/config.h"
 #include "shoppulse/core/log.h"
 #include "shoppulse/runtime/client.h"
 #include "shoppulse/runtime/loop.h"
 #include "shoppulse/runtime/shutdown.h"
+#include "shoppulse/runtime/shutdown_extension.h"
 #include "shoppulse/runtime/transport.h"
 #include "shoppulse/runtime/workers.h"
 
@@ -36,6 +40,35 @@ shoppulse::Result<std::vector<std::unique_ptr<shoppulse::runtime::RuntimeClient>
   return clients;
 }
 
+// Reports a failed init to Lambda, which retries the init in a new process.
+int init_failed(shoppulse::runtime::RuntimeClient& client, const shoppulse::Logger& logger,
+                const shoppulse::Error& error) {
+  logger.log(shoppulse::LogLevel::kFatal, "init failed", {{"errorCode", error.code}, {"error", error.message}});
+  const std::string type = error.kind == shoppulse::ErrorKind::kInvalidInput
+                               ? shoppulse::runtime::error_types::kInvalidConfig
+                               : shoppulse::runtime::error_types::kInitFailed;
+  if (auto posted = client.post_init_error({type, error.message}); !posted) {
+    logger.error("could not report init error", {{"error", posted.error().message}});
+  }
+  return 1;
+}
+
+// The internal extension that makes Lambda send SIGTERM at shutdown, on a
+// Runtime API connection of its own; null when it cannot start (the runtime
+// then serves as it did without it).
+std::unique_ptr<shoppulse::runtime::ShutdownExtension> start_shutdown_extension(const std::string& runtime_api,
+                                                                                const shoppulse::Logger& logger) {
+  auto transport = shoppulse::runtime::SocketTransport::create(runtime_api);
+  if (!transport) return nullptr;  // the runtime's own connection reports a bad AWS_LAMBDA_RUNTIME_API
+  auto extension = shoppulse::runtime::ShutdownExtension::start(std::move(transport).value(), logger);
+  if (!extension) {
+    logger.warn("not registered as a Lambda extension: SIGTERM will not be sent at shutdown",
+                {{"error", extension.error().message}});
+    return nullptr;
+  }
+  return std::move(extension).value();
+}
+
 }  // namespace
 
 int main() {
@@ -51,9 +84,15 @@ int main() {
   static_cast<void>(shoppulse::bootstrap::apply_packaged_defaults(
       shoppulse::bootstrap::executable_directory(), shoppulse::bootstrap::env_or_empty("LAMBDA_TASK_ROOT")));
   const shoppulse::Logger bootstrap_logger(shoppulse::LogLevel::kInfo, 2);
+  const std::string runtime_api = shoppulse::bootstrap::env_or_empty("AWS_LAMBDA_RUNTIME_API");
+  const shoppulse::config::ProcessEnv env;
+  auto config = shoppulse::config::Config::from_env(env);
+  // Registration runs on the extension's thread while init goes on here, so
+  // it adds nothing to the cold start.
+  std::unique_ptr<shoppulse::runtime::ShutdownExtension> extension;
+  if (config && config->shutdown_extension_enabled) extension = start_shutdown_extension(runtime_api, bootstrap_logger);
 
-  auto transport =
-      shoppulse::runtime::SocketTransport::create(shoppulse::bootstrap::env_or_empty("AWS_LAMBDA_RUNTIME_API"));
+  auto transport = shoppulse::runtime::SocketTransport::create(runtime_api);
   if (!transport) {
     // Without a Runtime API there is nobody to report an init error to.
     bootstrap_logger.log(shoppulse::LogLevel::kFatal, "cannot start runtime", {{"error", transport.error().message}});
@@ -61,19 +100,11 @@ int main() {
   }
   auto client = std::make_unique<shoppulse::runtime::RuntimeClient>(std::move(transport).value());
 
-  auto sandbox = shoppulse::bootstrap::Sandbox::create();
-  if (!sandbox) {
-    const auto& error = sandbox.error();
-    bootstrap_logger.log(shoppulse::LogLevel::kFatal, "init failed",
-                         {{"errorCode", error.code}, {"error", error.message}});
-    const std::string type = error.kind == shoppulse::ErrorKind::kInvalidInput
-                                 ? shoppulse::runtime::error_types::kInvalidConfig
-                                 : shoppulse::runtime::error_types::kInitFailed;
-    if (auto posted = client->post_init_error({type, error.message}); !posted) {
-      bootstrap_logger.error("could not report init error", {{"error", posted.error().message}});
-    }
-    return 1;
-  }
+  if (!config) return init_failed(*client, bootstrap_logger, config.error());
+  auto sandbox = shoppulse::bootstrap::Sandbox::create(std::move(config).value());
+  if (!sandbox) return init_failed(*client, bootstrap_logger, sandbox.error());
+  // Lambda closes registration when init ends, which our first /next does.
+  if (extension) extension->await_registration();
 
   shoppulse::bootstrap::Sandbox& warm = **sandbox;
   auto exit_reason = shoppulse::runtime::LoopExit::kShutdownRequested;
@@ -95,7 +126,6 @@ int main() {
     warm.logger().log(shoppulse::LogLevel::kFatal, "Runtime API unreachable; exiting so Lambda replaces the sandbox");
     return 1;
   }
-  warm.logger().info("shutdown requested; closing connections");
-  sandbox->reset();  // closes database connections before exit
+  shoppulse::bootstrap::Sandbox::shut_down(std::move(*sandbox));
   return 0;
 }

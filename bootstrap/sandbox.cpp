@@ -1,6 +1,7 @@
 #include "sandbox.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <exception>
 #include <memory_resource>
@@ -9,6 +10,7 @@
 
 #include "invocation_trace.h"
 #include "shoppulse/metrics/emf.h"
+#include "shoppulse/runtime/shutdown.h"
 
 #ifndef SHOPPULSE_VERSION
 #define SHOPPULSE_VERSION "0.0.0"
@@ -94,6 +96,7 @@ runtime::Outcome InvocationAdapter::handle(const runtime::Invocation& invocation
   // Exactly one invocation per sandbox is its cold start, however many
   // workers start at once.
   const bool cold_start = cold_start_.load(std::memory_order_relaxed) && cold_start_.exchange(false);
+  invocations_served_.fetch_add(1, std::memory_order_relaxed);
   if (init_task_ != nullptr) init_task_->finish();
   const handlers::InvocationContext context{invocation.request_id,
                                             invocation.trace_id,
@@ -162,15 +165,12 @@ Result<std::optional<db::CredentialsProvider>> credentials_source(const config::
 
 }  // namespace
 
-Result<std::unique_ptr<Sandbox>> Sandbox::create() {
-  config::ProcessEnv env;
-  auto config = config::Config::from_env(env);
-  if (!config) return fail(std::move(config).error());
+Result<std::unique_ptr<Sandbox>> Sandbox::create(config::Config config) {
   auto retry = runtime::RetryPolicy::from_env();
   if (!retry) return fail(std::move(retry).error());
 
   std::unique_ptr<Sandbox> sandbox(new Sandbox());
-  sandbox->config_ = std::move(config).value();
+  sandbox->config_ = std::move(config);
   sandbox->retry_policy_ = *retry;
   sandbox->logger_ = std::make_unique<Logger>(sandbox->config_.log_level, 1);
   const config::Config& cfg = sandbox->config_;
@@ -234,6 +234,18 @@ Result<std::unique_ptr<Sandbox>> Sandbox::create() {
   sandbox->adapter_ =
       std::make_unique<InvocationAdapter>(*sandbox->application_, logger, cfg, services.tracer, &sandbox->init_task_);
   return sandbox;
+}
+
+void Sandbox::shut_down(std::unique_ptr<Sandbox> sandbox) {
+  const std::uint64_t served = sandbox->adapter_->invocations_served();
+  // Moved out first: the pool and the init work log through it while they end.
+  const std::unique_ptr<Logger> logger = std::move(sandbox->logger_);
+  sandbox.reset();
+  const auto now = std::chrono::steady_clock::now();
+  const std::chrono::duration<double, std::milli> elapsed = now - runtime::ShutdownSignal::requested_at().value_or(now);
+  // The last line. Nothing is left to flush: every line went out in its own
+  // write(2) as it was logged, and exit() flushes what a library left in stdio.
+  logger->info("shutdown", {{"invocations", served}, {"durationMs", elapsed.count()}});
 }
 
 }  // namespace shoppulse::bootstrap

@@ -3,6 +3,7 @@
 // first /next, reused by every invocation, destroyed on shutdown.
 
 #include <atomic>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -68,6 +69,11 @@ class InvocationAdapter final : public runtime::InvocationHandler {
 
   runtime::Outcome handle(const runtime::Invocation& invocation, std::pmr::memory_resource& memory) override;
 
+  // Invocations handed to the application so far, by every worker.
+  [[nodiscard]] std::uint64_t invocations_served() const noexcept {
+    return invocations_served_.load(std::memory_order_relaxed);
+  }
+
  private:
   class AccessLog;
 
@@ -77,6 +83,7 @@ class InvocationAdapter final : public runtime::InvocationHandler {
   const trace::Tracer& tracer_;
   InitTask* init_task_;
   std::atomic<bool> cold_start_{true};
+  std::atomic<std::uint64_t> invocations_served_{0};
 };
 
 // The warm dependencies, in construction order (destroyed in reverse: the
@@ -90,7 +97,13 @@ struct SandboxServices {
 
 class Sandbox {
  public:
-  static Result<std::unique_ptr<Sandbox>> create();
+  static Result<std::unique_ptr<Sandbox>> create(config::Config config);
+  // The end of a sandbox Lambda shuts down (SIGTERM), once the loops have
+  // stopped: joins the init work, closes every database connection (libpq's
+  // PQfinish sends PostgreSQL's Terminate message, so neither PostgreSQL nor
+  // RDS Proxy counts an aborted client), then writes the one `shutdown` line:
+  // invocations served and milliseconds since the signal.
+  static void shut_down(std::unique_ptr<Sandbox> sandbox);
 
   runtime::InvocationHandler& handler() { return *adapter_; }
   [[nodiscard]] const runtime::RetryPolicy& retry_policy() const { return retry_policy_; }

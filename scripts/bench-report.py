@@ -129,7 +129,7 @@ E2E_ROUTES = [
 
 # Cold start on the production path (RDS secret from Secrets Manager), warm
 # page cache and cold disk; a bare PostgreSQL connection; files opened.
-COLD_WARM = "BM_ColdStart/secrets_manager"
+COLD_WARM = "BM_ColdStart/secrets_manager/"
 # The commit the warm-path work (issue 14) measured itself against.
 WARM_PATH_BASELINE = "c4c56db"
 COLD_TLS = "BM_ColdStart/secrets_manager_tls"
@@ -137,6 +137,12 @@ COLD_FLOOR = "BM_ColdStart/floor"
 COLD_DISK = "BM_ColdStart/cold_disk/secrets_manager"
 COLD_PG_CONNECT = "BM_ColdStart/postgres_connect"
 COLD_FILES = "BM_ColdStart/files_opened"
+# DATABASE_URL and the production path without the internal extension's
+# registration (issue 17); the trailing slashes keep each name from matching
+# the longer ones.
+COLD_DB = "BM_ColdStart/database_url/"
+COLD_DB_NO_EXTENSION = "BM_ColdStart/database_url_no_extension/"
+COLD_WARM_NO_EXTENSION = "BM_ColdStart/secrets_manager_no_extension/"
 
 
 def e2e_name(route, threads, baseline=False):
@@ -389,6 +395,38 @@ def warm_path_section(e2e, alloc, alloc_base, baseline_commit, profile, quick):
     return L
 
 
+def extension_registration_lines(cold):
+    """Cold start with and without the internal extension's registration
+    (issue 17: it must not add measurable time), from this run's variants."""
+    rows = []
+    for with_key, without_key, label in ((COLD_WARM, COLD_WARM_NO_EXTENSION, "`RDS_SECRET_ARN` (production path)"),
+                                         (COLD_DB, COLD_DB_NO_EXTENSION, "`DATABASE_URL`")):
+        with_ext, without = first(cold, with_key) or {}, first(cold, without_key) or {}
+        if with_ext.get("error_occurred") or without.get("error_occurred"):
+            continue
+        if with_ext.get("init_ms_p50") is None or without.get("init_ms_p50") is None:
+            continue
+
+        def delta(counter):
+            a, b = with_ext.get(counter), without.get(counter)
+            return "n/a" if a is None or b is None else f"{a - b:+.2f}"
+
+        rows.append(f"| {label} | {fmt(with_ext['init_ms_p50'], 2)} ({fmt(with_ext.get('init_ms_p90'), 2)}) | "
+                    f"{fmt(without['init_ms_p50'], 2)} ({fmt(without.get('init_ms_p90'), 2)}) | "
+                    f"{delta('init_ms_p50')} | {fmt(with_ext.get('first_response_ms_p50'), 2)} | "
+                    f"{fmt(without.get('first_response_ms_p50'), 2)} | {delta('first_response_ms_p50')} |")
+    if not rows:
+        return []
+    return ["### Registering as an internal extension (`SHUTDOWN_EXTENSION_ENABLED`)", "",
+            "So that Lambda sends SIGTERM at shutdown, `bootstrap` registers as an internal extension during init: "
+            "on its own thread and connection, while init goes on; the runtime waits for the answer only before "
+            "its first `/next`. Same run, same driver, the variant with `SHUTDOWN_EXTENSION_ENABLED=false` beside "
+            "each. Milliseconds, median (p90).", "",
+            "| start | init, registered | init, not registered | difference | first response, registered | "
+            "first response, not registered | difference |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"] + rows + [""]
+
+
 def cold_start_section(cold, cold_base, baseline_commit):
     """The cold-start targets (issue 15): the baseline's deployment layout and
     this tree's, warm page cache and cold disk, the files each opens before its
@@ -422,8 +460,9 @@ def cold_start_section(cold, cold_base, baseline_commit):
     L.append("- *Secret over TLS*: the same, with the Secrets Manager stand-in on HTTPS and `AWS_CA_BUNDLE` naming "
              "a bundle of the system's ~140 roots followed by the stand-in's certificate, as production verifies "
              "against the zip's bundle (the other columns use the plain-HTTP stand-in).")
-    L.append("- *Files opened*: successful `open`/`openat` calls before the first `connect()` to the Runtime API "
-             "(`strace -f`, one start), with the failed attempts (library search paths, optional files) and the "
+    L.append("- *Files opened*: successful `open`/`openat` calls before the runtime's `connect()` for its first "
+             "`/next` (`strace -f`, one start; the internal extension's registration connects earlier, on its own "
+             "thread), with the failed attempts (library search paths, optional files) and the "
              "`execve` calls (a wrapper script adds its own).")
     L.append("")
 
@@ -665,7 +704,7 @@ def main():
     warm_cpu_ms = warm.get("bootstrap_cpu_us") / 1000 if warm else None
     rts = first(rt, "BM_RoundTrips/list_users_50")
     rt_list = rts.get("round_trips") if rts else None
-    cold_db = first(cold, "BM_ColdStart/database_url") or {}
+    cold_db = first(cold, COLD_DB) or {}
     cold_sec = first(cold, COLD_WARM) or {}
     init_ms = cold_db.get("init_ms_p50")
     first_sec = cold_sec.get("first_response_ms_p50")
@@ -792,7 +831,7 @@ def main():
                  "check is an empty statement. The one exception is the operator's `{\"action\":\"migrate\"}`, "
                  "which takes a transaction-scoped advisory lock once per deployment.")
         first_cost = ""
-        base_db = first(cold_base, "BM_ColdStart/database_url") or {}
+        base_db = first(cold_base, COLD_DB) or {}
         if cold_db.get("first_duration_ms_p50") and base_db.get("first_duration_ms_p50"):
             first_cost = (" (in the cold-start table below the first invocation's median takes "
                           f"{fmt(cold_db['first_duration_ms_p50'] - base_db['first_duration_ms_p50'], 1)} ms more "
@@ -863,8 +902,10 @@ def main():
     L.append("| variant | runs | init p50 | init p90 | first response p50 | first response p90 | "
              "first invocation duration p50 | PostgreSQL in the first invocation p50 |")
     L.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
-    variants = (("BM_ColdStart/database_url", "`DATABASE_URL`"),
+    variants = ((COLD_DB, "`DATABASE_URL`"),
+                (COLD_DB_NO_EXTENSION, "`DATABASE_URL`, no extension registration (`SHUTDOWN_EXTENSION_ENABLED=false`)"),
                 (COLD_WARM, "`RDS_SECRET_ARN` via Secrets Manager stand-in"),
+                (COLD_WARM_NO_EXTENSION, "`RDS_SECRET_ARN` via Secrets Manager stand-in, no extension registration"),
                 (COLD_TLS, "`RDS_SECRET_ARN` via Secrets Manager stand-in over TLS"),
                 (COLD_DISK, "`RDS_SECRET_ARN` via Secrets Manager stand-in, cold disk"))
     for data, who in ((cold, ""), (cold_base, "baseline, ")):
@@ -876,6 +917,7 @@ def main():
                          f"{fmt(b.get('first_response_ms_p90'), 2)} | {fmt(b.get('first_duration_ms_p50'), 2)} | "
                          f"{fmt(b.get('first_pg_ms_p50'), 2)} |")
     L.append("")
+    L.extend(extension_registration_lines(cold))
 
     L.append("## Memory (`tests/bench/memory_bench.cpp`)")
     L.append("")

@@ -60,14 +60,14 @@ class TraceIdEnvironment {
   std::vector<char> buffer_;
 };
 
+}  // namespace
+
 void sleep_unless_shutdown(std::chrono::milliseconds duration, const std::atomic<bool>& shutdown_requested) {
   const auto until = std::chrono::steady_clock::now() + duration;
   while (!shutdown_requested.load() && std::chrono::steady_clock::now() < until) {
     std::this_thread::sleep_for(std::min(duration, std::chrono::milliseconds(20)));
   }
 }
-
-}  // namespace
 
 Result<RetryPolicy> RetryPolicy::from_env() {
   RetryPolicy policy;

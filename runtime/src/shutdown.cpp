@@ -1,6 +1,7 @@
 #include "shoppulse/runtime/shutdown.h"
 
 #include <sys/socket.h>
+#include <time.h>
 
 #include <array>
 #include <csignal>
@@ -13,8 +14,18 @@ namespace {
 constexpr std::size_t kSlots = 2048;
 
 std::atomic<bool> g_requested{false};
+// CLOCK_MONOTONIC nanoseconds of the first request, 0 before it.
+std::atomic<long long> g_requested_at_ns{0};
 // fd + 1 per slot, 0 for a free one: zero-initialised before any signal.
 std::array<std::atomic<int>, kSlots> g_watched{};
+
+// Async-signal-safe: clock_gettime(2) and atomics.
+void stamp_request() noexcept {
+  timespec now{};
+  if (::clock_gettime(CLOCK_MONOTONIC, &now) != 0) return;
+  long long expected = 0;
+  g_requested_at_ns.compare_exchange_strong(expected, now.tv_sec * 1000000000LL + now.tv_nsec);
+}
 
 // Async-signal-safe: atomics and shutdown(2) only.
 void wake_all() noexcept {
@@ -25,6 +36,7 @@ void wake_all() noexcept {
 }
 
 extern "C" void on_shutdown_signal(int /*signal*/) {
+  stamp_request();
   g_requested.store(true);
   wake_all();
 }
@@ -45,8 +57,16 @@ const std::atomic<bool>& ShutdownSignal::requested() noexcept {
 }
 
 void ShutdownSignal::request() noexcept {
+  stamp_request();
   g_requested.store(true);
   wake_all();
+}
+
+std::optional<std::chrono::steady_clock::time_point> ShutdownSignal::requested_at() noexcept {
+  const long long stamp = g_requested_at_ns.load();
+  if (stamp == 0) return std::nullopt;
+  // libstdc++'s steady_clock is CLOCK_MONOTONIC, so the stamp is one of its time points.
+  return std::chrono::steady_clock::time_point(std::chrono::nanoseconds(stamp));
 }
 
 bool ShutdownSignal::watch(int fd) noexcept {

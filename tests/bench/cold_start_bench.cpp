@@ -14,6 +14,9 @@
 // stand-in at init (SigV4-signed), then the connection with its credentials;
 // secrets_manager_tls is the same over HTTPS, verified against a CA bundle of
 // the system's ~140 roots plus the stand-in's certificate (AWS_CA_BUNDLE).
+// database_url_no_extension and secrets_manager_no_extension: the first two
+// with SHUTDOWN_EXTENSION_ENABLED=false, so one run shows what registering
+// as an internal extension costs the cold start.
 //
 // cold_disk/secrets_manager (SHOPPULSE_BENCH_COLD_DISK_RUNS iterations, only
 // when set, since it empties the whole machine's page cache; needs root): the
@@ -28,7 +31,8 @@
 //
 // files_opened: one start under `strace -f`, counting the files the process
 // opened (and failed to open) before it connected to the Runtime API for its
-// first /next, and the execve calls on the way.
+// first /next (not the extension's earlier connection), and the execve calls
+// on the way.
 //
 // postgres_connect: a bare libpq connection to the same server as the
 // bootstrap's role: what any layout's first response has to wait for.
@@ -44,6 +48,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <iterator>
+#include <map>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -77,7 +83,7 @@ Status drop_page_cache() {
 }
 
 void cold_start(benchmark::State& state, bool with_secret, PageCache cache, bool secret_over_tls = false,
-                const std::string& bootstrap = bootstrap_path()) {
+                const std::string& bootstrap = bootstrap_path(), const std::map<std::string, std::string>& env = {}) {
   if (cache == PageCache::kColdDisk && ::access(kDropCaches, W_OK) != 0) {
     state.SkipWithError(
         (std::string("cold-disk mode needs root and a writable ") + kDropCaches + ": " + std::strerror(errno)).c_str());
@@ -92,6 +98,7 @@ void cold_start(benchmark::State& state, bool with_secret, PageCache cache, bool
   for (auto _ : state) {
     world.reset_pg_time();
     auto options = world.sandbox_options(with_secret, bootstrap, secret_over_tls);
+    for (const auto& [name, value] : env) options.env[name] = value;
     if (cache == PageCache::kColdDisk) options.before_spawn = drop_page_cache;
     auto box = BenchWorld::start_sandbox(std::move(options));
     auto pending = box->invoke_async(event);
@@ -146,35 +153,45 @@ struct FileOpens {
 };
 
 // Tallies an `strace -f -e trace=openat,open,execve,connect` log up to the
-// first connect() to the Runtime API's port, i.e. what the process opened
-// before asking for its first event.
+// connect() the runtime makes for its first /next, i.e. what the process
+// opened before asking for its first event. That is the last connect() to
+// the Runtime API's port: the internal extension's registration connects
+// earlier, on its own thread, and is answered before the first /next.
 FileOpens tally_until_runtime_connect(const std::string& log, std::uint16_t runtime_port) {
   const std::string runtime_address = "htons(" + std::to_string(runtime_port) + ")";
   constexpr std::string_view kResumed = "<... ";
-  FileOpens opens;
+  struct Call {
+    std::string name;  // connect, openat, ...
+    std::string line;
+  };
+  std::vector<Call> calls;
   std::istringstream lines(log);
   for (std::string line; std::getline(lines, line);) {
     // "<pid> <call>(<args>) = <result>", or, when threads interleave, split in
     // "<pid> <call>(<args> <unfinished ...>" and "<pid> <... <call> resumed>...) = <result>".
     std::string_view text(line);
     text.remove_prefix(std::min(text.find_first_not_of("0123456789 "), text.size()));
-    std::string_view call;
+    std::string_view name;
     if (text.starts_with(kResumed)) {
       text.remove_prefix(kResumed.size());
-      call = text.substr(0, text.find(' '));
+      name = text.substr(0, text.find(' '));
     } else {
-      call = text.substr(0, text.find('('));
+      name = text.substr(0, text.find('('));
     }
-    if (call == "connect") {
-      if (line.find(runtime_address) != std::string::npos) break;
-      continue;
-    }
-    const auto equals = line.rfind(" = ");
-    if (line.ends_with("<unfinished ...>") || equals == std::string::npos) continue;
-    const long result = std::strtol(line.c_str() + equals + 3, nullptr, 10);
-    if (call == "open" || call == "openat") {
+    calls.push_back({std::string(name), std::move(line)});
+  }
+  const auto last_runtime_connect = std::find_if(calls.rbegin(), calls.rend(), [&](const Call& call) {
+    return call.name == "connect" && call.line.find(runtime_address) != std::string::npos;
+  });
+  const auto end = last_runtime_connect == calls.rend() ? calls.end() : std::prev(last_runtime_connect.base());
+  FileOpens opens;
+  for (auto call = calls.begin(); call != end; ++call) {
+    const auto equals = call->line.rfind(" = ");
+    if (call->line.ends_with("<unfinished ...>") || equals == std::string::npos) continue;
+    const long result = std::strtol(call->line.c_str() + equals + 3, nullptr, 10);
+    if (call->name == "open" || call->name == "openat") {
       ++(result >= 0 ? opens.opened : opens.failed);
-    } else if (call == "execve" && result == 0) {
+    } else if (call->name == "execve" && result == 0) {
       ++opens.execs;
     }
   }
@@ -244,6 +261,21 @@ int main(int argc, char** argv) {
     benchmark::RegisterBenchmark(
         with_secret ? "BM_ColdStart/secrets_manager" : "BM_ColdStart/database_url",
         [with_secret](benchmark::State& state) { cold_start(state, with_secret, PageCache::kWarm); })
+        ->Iterations(runs)
+        ->UseManualTime()
+        ->Unit(benchmark::kMillisecond);
+  }
+  // The same starts without registering as an internal extension (issue
+  // 17): beside database_url and secrets_manager, the registration's cost at
+  // cold start. DATABASE_URL is the shortest init, the one a registration
+  // shows most in; the secret's fetch is the production path.
+  for (const bool with_secret : {false, true}) {
+    benchmark::RegisterBenchmark(
+        with_secret ? "BM_ColdStart/secrets_manager_no_extension" : "BM_ColdStart/database_url_no_extension",
+        [with_secret](benchmark::State& state) {
+          cold_start(state, with_secret, PageCache::kWarm, false, bootstrap_path(),
+                     {{"SHUTDOWN_EXTENSION_ENABLED", "false"}});
+        })
         ->Iterations(runs)
         ->UseManualTime()
         ->Unit(benchmark::kMillisecond);

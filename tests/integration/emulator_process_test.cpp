@@ -111,11 +111,27 @@ TEST(emulator_process, StopSendsSigtermToTheProcessGroup) {
   ASSERT_TRUE(emu);
   while (emu->stdout_lines().empty()) std::this_thread::sleep_for(10ms);
   const auto started = std::chrono::steady_clock::now();
-  const auto exit = emu->stop();
+  const auto exit = emu->stop(StopPolicy::kAlwaysSigterm);  // sh cannot register an extension
   ASSERT_TRUE(exit.has_value());
   EXPECT_TRUE(exit->success()) << exit->describe();
   EXPECT_LT(std::chrono::steady_clock::now() - started, 1500ms);
   EXPECT_FALSE(emu->running());
+  EXPECT_EQ(emu->last_shutdown_path(), ShutdownPath::kSigterm);
+}
+
+// Lambda's rule: with no extension registered the Shutdown phase lasts 0 ms,
+// so the runtime never sees SIGTERM.
+TEST(emulator_process, StopWithoutARegisteredExtensionSigkillsAtOnce) {
+  auto emu = start_shell("trap 'echo got-term; exit 0' TERM; echo ready; while :; do sleep 0.1; done");
+  ASSERT_TRUE(emu);
+  while (emu->stdout_lines().empty()) std::this_thread::sleep_for(10ms);
+  EXPECT_FALSE(emu->extensions_registered());
+  const auto exit = emu->stop();
+  ASSERT_TRUE(exit.has_value());
+  EXPECT_FALSE(exit->exited);
+  EXPECT_EQ(exit->signal, SIGKILL);
+  EXPECT_EQ(emu->last_shutdown_path(), ShutdownPath::kSigkill);
+  EXPECT_FALSE(contains(emu->stdout_lines(), "got-term"));
 }
 
 TEST(emulator_process, StopEscalatesToSigkillAfterGrace) {
@@ -124,10 +140,11 @@ TEST(emulator_process, StopEscalatesToSigkillAfterGrace) {
   auto emu = start_shell("trap '' TERM; echo ready; while :; do sleep 0.05; done", options);
   ASSERT_TRUE(emu);
   while (emu->stdout_lines().empty()) std::this_thread::sleep_for(10ms);
-  const auto exit = emu->stop();
+  const auto exit = emu->stop(StopPolicy::kAlwaysSigterm);
   ASSERT_TRUE(exit.has_value());
   EXPECT_FALSE(exit->exited);
   EXPECT_EQ(exit->signal, SIGKILL);
+  EXPECT_EQ(emu->last_shutdown_path(), ShutdownPath::kSigtermThenSigkill);
 }
 
 TEST(emulator_process, MissingBootstrapFailsToStart) {

@@ -16,6 +16,7 @@
 namespace shoppulse::emulator {
 namespace {
 
+using testing::ExtensionReply;
 using testing::FakeRuntime;
 using Outcome = InvocationResult::Outcome;
 using namespace std::chrono_literals;
@@ -352,6 +353,161 @@ TEST(emulator_rules, ResetModeAcceptsAndDrops) {
   EXPECT_EQ(runtime.next().status, 0);
   EXPECT_EQ(emu->fault_connections(), 2U);
   EXPECT_EQ(emu->next_calls(), 0U);
+}
+
+// The Extensions API for internal extensions (the runtime registering from
+// its own process), as Lambda and the official emulator answer it.
+
+// Every Extensions API refusal: 403 with Lambda's error type, and a message saying why.
+void expect_forbidden(const ExtensionReply& reply, const std::string& type, const std::string& message = "") {
+  EXPECT_EQ(reply.status, 403) << reply.body;
+  const auto body = nlohmann::json::parse(reply.body, nullptr, false);
+  ASSERT_TRUE(body.is_object()) << reply.body;
+  EXPECT_EQ(body.value("errorType", ""), type) << reply.body;
+  EXPECT_NE(body.value("errorMessage", "").find(message), std::string::npos) << reply.body;
+}
+
+TEST(emulator_rules, RegisterAnswersWithAnIdentifierAndTheFunction) {
+  auto emu = start_external();
+  ASSERT_TRUE(emu);
+  FakeRuntime runtime(emu->port());
+  EXPECT_FALSE(emu->extensions_registered());
+  const auto registered = runtime.register_extension("shoppulse-runtime", R"({"events":[]})");
+  ASSERT_EQ(registered.status, 200) << registered.body;
+  EXPECT_TRUE(std::regex_match(registered.header("Lambda-Extension-Identifier"), kUuid));
+  EXPECT_EQ(json_of(registered.body),
+            json_of(R"({"functionName":"shoppulse-api","functionVersion":"$LATEST","handler":"bootstrap"})"));
+  EXPECT_TRUE(emu->extensions_registered());
+  // No events, or an INVOKE subscription, are what an internal extension may ask for.
+  EXPECT_EQ(runtime.register_extension("invoke-watcher", R"({"events":["INVOKE"]})").status, 200);
+  EXPECT_EQ(runtime.register_extension("no-list", "{}").status, 200);
+}
+
+TEST(emulator_rules, RegisterRefusesWhatLambdaRefuses) {
+  auto emu = start_external();
+  ASSERT_TRUE(emu);
+  FakeRuntime runtime(emu->port());
+  // Internal extensions live in the runtime's process: SIGTERM tells them, never a SHUTDOWN event.
+  expect_forbidden(runtime.register_extension("x", R"({"events":["SHUTDOWN"]})"), "Extension.InvalidEventType",
+                   "SHUTDOWN: ShutdownEventNotSupportedForInternalExtension");
+  expect_forbidden(runtime.register_extension("x", R"({"events":["INVOKE","RESTART"]})"), "Extension.InvalidEventType",
+                   "RESTART: ErrorInvalidEventType");
+  expect_forbidden(runtime.register_extension("", R"({"events":[]})"), "Extension.InvalidExtensionName",
+                   "Empty extension name");
+  expect_forbidden(runtime.register_extension("x", "not json"), "InvalidRequestFormat", "events");
+  expect_forbidden(runtime.register_extension("x", R"({"events":[1]})"), "InvalidRequestFormat", "events");
+  EXPECT_FALSE(emu->extensions_registered()) << "a refused registration registers nothing";
+
+  ASSERT_EQ(runtime.register_extension("shoppulse-runtime", R"({"events":[]})").status, 200);
+  expect_forbidden(runtime.register_extension("shoppulse-runtime", R"({"events":[]})"),
+                   "Extension.InvalidExtensionState", "already registered");
+  for (int i = 1; i < 10; ++i) {
+    ASSERT_EQ(runtime.register_extension("extension-" + std::to_string(i), "{}").status, 200) << i;
+  }
+  expect_forbidden(runtime.register_extension("one-too-many", "{}"), "Extension.TooManyExtensions", "(10)");
+}
+
+TEST(emulator_rules, RegistrationClosesWhenTheRuntimeAsksForItsFirstEvent) {
+  auto emu = start_external();
+  ASSERT_TRUE(emu);
+  FakeRuntime runtime(emu->port());
+  auto parked = runtime.next_async();
+  ASSERT_TRUE(emu->wait_for_next_poll(5s));
+  expect_forbidden(runtime.register_extension("late", R"({"events":[]})"), "Extension.RegistrationClosed",
+                   "registration closed");
+  EXPECT_FALSE(emu->extensions_registered());
+  emu.reset();
+  EXPECT_EQ(parked.get().status, 0);
+}
+
+TEST(emulator_rules, EventNextRefusesUnknownIdentifiers) {
+  auto emu = start_external();
+  ASSERT_TRUE(emu);
+  FakeRuntime runtime(emu->port());
+  expect_forbidden(runtime.extension_next(""), "Extension.MissingExtensionIdentifier");
+  expect_forbidden(runtime.extension_next("not-a-uuid"), "Extension.InvalidExtensionIdentifier");
+  expect_forbidden(runtime.extension_next("7c2dc5a8-52a4-4b8e-9d3c-0f6a4d3e2b10"),
+                   "Extension.UnknownExtensionIdentifier");
+}
+
+// Lambda ends init, and starts each invocation, only once every registered
+// extension waits in event/next: one that never calls it makes every invoke
+// time out.
+TEST(emulator_rules, EventsWaitForEveryExtensionToParkInEventNext) {
+  EmulatorOptions options;
+  options.init_timeout_ms = 300;
+  auto emu = start_external(options);
+  ASSERT_TRUE(emu);
+  FakeRuntime runtime(emu->port());
+  const auto registered = runtime.register_extension("shoppulse-runtime", R"({"events":[]})");
+  ASSERT_EQ(registered.status, 200);
+  const std::string id = registered.header("Lambda-Extension-Identifier");
+
+  auto next = runtime.next_async();
+  const auto stuck = emu->invoke("{}");
+  EXPECT_EQ(stuck.outcome, Outcome::kTimeout);
+  EXPECT_NE(stuck.body.find("extension did not call /extension/event/next"), std::string::npos) << stuck.body;
+  EXPECT_EQ(next.wait_for(0ms), std::future_status::timeout) << "nothing was delivered";
+
+  auto extension = runtime.extension_next_async(id);
+  auto pending = emu->invoke_async(R"({"n":2})");
+  const auto event = next.get();
+  ASSERT_EQ(event.status, 200);
+  EXPECT_EQ(event.body, R"({"n":2})");
+  EXPECT_EQ(runtime.respond(event.request_id, "{}").status, 202);
+  EXPECT_TRUE(pending.get().ok());
+  // Subscribed to nothing: the extension stays parked through invocations.
+  EXPECT_EQ(extension.wait_for(100ms), std::future_status::timeout);
+  emu.reset();
+  EXPECT_EQ(extension.get().status, 0) << "at shutdown the parked call loses its connection";
+}
+
+TEST(emulator_rules, InvokeSubscribersGetEachInvocationAndHoldTheNextOne) {
+  auto emu = start_external();
+  ASSERT_TRUE(emu);
+  FakeRuntime runtime(emu->port());
+  const auto registered = runtime.register_extension("invoke-watcher", R"({"events":["INVOKE"]})");
+  ASSERT_EQ(registered.status, 200);
+  const std::string id = registered.header("Lambda-Extension-Identifier");
+  auto extension = runtime.extension_next_async(id);
+  auto first = emu->invoke_async(R"({"n":1})");
+  const auto event = runtime.next();
+  ASSERT_EQ(event.status, 200);
+  const auto invoke = extension.get();
+  ASSERT_EQ(invoke.status, 200);
+  EXPECT_TRUE(std::regex_match(invoke.header("Lambda-Extension-Event-Identifier"), kUuid));
+  const auto body = json_of(invoke.body);
+  EXPECT_EQ(body.at("eventType"), "INVOKE");
+  EXPECT_EQ(body.at("requestId"), event.request_id);
+  EXPECT_EQ(body.at("deadlineMs").get<long long>(),
+            std::stoll(event.headers.find("Lambda-Runtime-Deadline-Ms")->second));
+  EXPECT_EQ(body.at("invokedFunctionArn"), event.headers.find("Lambda-Runtime-Invoked-Function-Arn")->second);
+  EXPECT_EQ(body.at("tracing"), (nlohmann::json{{"type", "X-Amzn-Trace-Id"},
+                                                {"value", event.headers.find("Lambda-Runtime-Trace-Id")->second}}));
+  EXPECT_EQ(runtime.respond(event.request_id, "{}").status, 202);
+  EXPECT_TRUE(first.get().ok());
+
+  // The next invocation waits until the extension is back in event/next.
+  auto second = emu->invoke_async(R"({"n":2})");
+  auto next = runtime.next_async();
+  EXPECT_EQ(next.wait_for(200ms), std::future_status::timeout);
+  auto again = runtime.extension_next_async(id);
+  const auto delivered = next.get();
+  ASSERT_EQ(delivered.status, 200);
+  EXPECT_EQ(json_of(again.get().body).at("requestId"), delivered.request_id);
+  EXPECT_EQ(runtime.respond(delivered.request_id, "{}").status, 202);
+  EXPECT_TRUE(second.get().ok());
+}
+
+TEST(emulator_rules, WithoutTheExtensionsApiItsPathsAre404) {
+  EmulatorOptions options;
+  options.extensions_api = false;
+  auto emu = start_external(options);
+  ASSERT_TRUE(emu);
+  FakeRuntime runtime(emu->port());
+  EXPECT_EQ(runtime.register_extension("shoppulse-runtime", R"({"events":[]})").status, 404);
+  EXPECT_EQ(runtime.extension_next("7c2dc5a8-52a4-4b8e-9d3c-0f6a4d3e2b10").status, 404);
+  EXPECT_FALSE(emu->extensions_registered());
 }
 
 }  // namespace

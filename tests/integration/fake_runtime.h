@@ -1,7 +1,7 @@
 #pragma once
-// The test playing the runtime against an emulator started without a
-// bootstrap: raw Runtime API calls, so the emulator's rules can be checked
-// request by request.
+// The test playing the runtime (and its internal extension) against an
+// emulator started without a bootstrap: raw Runtime API and Extensions API
+// calls, so the emulator's rules can be checked request by request.
 
 #include <chrono>
 #include <cstdint>
@@ -22,6 +22,18 @@ struct NextEvent {
 struct PostReply {
   int status = 0;  // 0: no HTTP response
   std::string body;
+};
+
+// An Extensions API answer.
+struct ExtensionReply {
+  int status = 0;  // 0: no HTTP response (connection failed or dropped)
+  httplib::Headers headers;
+  std::string body;
+
+  [[nodiscard]] std::string header(const std::string& name) const {
+    const auto found = headers.find(name);
+    return found == headers.end() ? std::string() : found->second;
+  }
 };
 
 class FakeRuntime {
@@ -56,6 +68,31 @@ class FakeRuntime {
 
   PostReply init_error(const std::string& error_type, const std::string& body) const {
     return post("/2018-06-01/runtime/init/error", body, {{"Lambda-Runtime-Function-Error-Type", error_type}});
+  }
+
+  // An internal extension of this runtime: POST /2020-01-01/extension/register.
+  ExtensionReply register_extension(const std::string& name, const std::string& body) const {
+    httplib::Client client("127.0.0.1", port_);
+    httplib::Headers headers;
+    if (!name.empty()) headers.emplace("Lambda-Extension-Name", name);
+    auto res = client.Post("/2020-01-01/extension/register", headers, body, "application/json");
+    if (!res) return {};
+    return {res->status, res->headers, res->body};
+  }
+
+  // GET /2020-01-01/extension/event/next (no identifier header when empty).
+  ExtensionReply extension_next(const std::string& identifier) const {
+    httplib::Client client("127.0.0.1", port_);
+    client.set_read_timeout(std::chrono::seconds(30));
+    httplib::Headers headers;
+    if (!identifier.empty()) headers.emplace("Lambda-Extension-Identifier", identifier);
+    auto res = client.Get("/2020-01-01/extension/event/next", headers);
+    if (!res) return {};
+    return {res->status, res->headers, res->body};
+  }
+
+  std::future<ExtensionReply> extension_next_async(const std::string& identifier) const {
+    return std::async(std::launch::async, [this, identifier] { return extension_next(identifier); });
   }
 
   PostReply post(const std::string& path, const std::string& body, const httplib::Headers& headers) const {

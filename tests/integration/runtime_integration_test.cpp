@@ -1,9 +1,13 @@
 // The real bootstrap binary under the local Runtime API emulator: the
 // contract between our runtime and Lambda, end to end over HTTP.
 
+#include <algorithm>
+#include <csignal>
 #include <fstream>
 #include <sstream>
+#include <string_view>
 #include <thread>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -304,11 +308,92 @@ TEST_F(runtime_integration, SigtermExitsZeroPromptly) {
   ASSERT_EQ(emu.invoke(read_event("derived/apigw-v1-health.json")).outcome, Outcome::kResponse);
   ASSERT_TRUE(wait_for_next_calls(emu, 2));
   const auto started = std::chrono::steady_clock::now();
-  const auto exit = emu.stop();  // SIGTERM while parked in /next; SIGKILL only after 2 s
+  const auto exit = emu.stop();  // SIGTERM while parked in /next (it registered); SIGKILL only after 500 ms
   ASSERT_TRUE(exit.has_value());
   EXPECT_TRUE(exit->exited) << exit->describe();
   EXPECT_EQ(exit->code, 0);
   EXPECT_LT(std::chrono::steady_clock::now() - started, 1500ms);
+  EXPECT_EQ(emu.last_shutdown_path(), ShutdownPath::kSigterm);
+}
+
+// The lines bootstrap wrote on stdout whose message is `message`.
+std::vector<json> lines_with_message(const RuntimeEmulator& emu, std::string_view message) {
+  std::vector<json> found;
+  for (const auto& line : emu.stdout_lines()) {
+    json parsed = json::parse(line, nullptr, false);
+    if (parsed.is_object() && parsed.value("message", "") == message) found.push_back(std::move(parsed));
+  }
+  return found;
+}
+
+std::size_t stderr_lines_containing(const RuntimeEmulator& emu, std::string_view text) {
+  const auto lines = emu.stderr_lines();
+  return static_cast<std::size_t>(std::count_if(
+      lines.begin(), lines.end(), [text](const std::string& line) { return line.find(text) != std::string::npos; }));
+}
+
+// Lambda sends SIGTERM at shutdown only to a sandbox with a registered
+// extension, and finishes init only once that extension waits in
+// event/next: a first invocation that succeeds proves both happened.
+TEST_F(runtime_integration, RegistersAsAnExtensionAndInitCompletesWithItParkedInEventNext) {
+  auto& emu = start();
+  ASSERT_TRUE(emu.wait_for_next_poll(10s));
+  EXPECT_TRUE(emu.extensions_registered()) << "registered before the first /next, while registration was open";
+  EXPECT_EQ(emu.invoke(read_event("derived/apigw-v1-health.json")).outcome, Outcome::kResponse);
+  EXPECT_EQ(emu.invoke(read_event("derived/apigw-v1-health.json")).outcome, Outcome::kResponse);
+  EXPECT_EQ(stderr_lines_containing(emu, "extension"), 0U) << "a working registration says nothing";
+}
+
+TEST_F(runtime_integration, SigtermEndsWithOneShutdownLineCountingTheInvocations) {
+  auto& emu = start();
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_EQ(emu.invoke(read_event("derived/apigw-v1-health.json")).outcome, Outcome::kResponse);
+  }
+  ASSERT_TRUE(wait_for_next_calls(emu, 4));
+  const auto exit = emu.stop();
+  ASSERT_TRUE(exit.has_value());
+  EXPECT_TRUE(exit->success()) << exit->describe();
+  EXPECT_EQ(emu.last_shutdown_path(), ShutdownPath::kSigterm);
+  const auto shutdown = lines_with_message(emu, "shutdown");
+  ASSERT_EQ(shutdown.size(), 1U);
+  EXPECT_EQ(shutdown[0].at("level"), "INFO");
+  EXPECT_EQ(shutdown[0].at("invocations"), 3);
+  EXPECT_LT(shutdown[0].at("durationMs").get<double>(), 300.0) << "Lambda's budget for the runtime";
+}
+
+TEST_F(runtime_integration, WithTheExtensionTurnedOffTheSandboxIsSigkilledAsBefore) {
+  auto& emu = start({{"SHUTDOWN_EXTENSION_ENABLED", "false"}});
+  ASSERT_EQ(emu.invoke(read_event("derived/apigw-v1-health.json")).outcome, Outcome::kResponse);
+  EXPECT_FALSE(emu.extensions_registered());
+  const auto exit = emu.stop();
+  ASSERT_TRUE(exit.has_value());
+  EXPECT_FALSE(exit->exited);
+  EXPECT_EQ(exit->signal, SIGKILL);
+  EXPECT_EQ(emu.last_shutdown_path(), ShutdownPath::kSigkill);
+  EXPECT_TRUE(lines_with_message(emu, "shutdown").empty()) << "SIGKILL leaves no time for anything";
+}
+
+TEST_F(runtime_integration, APlatformWithoutTheExtensionsApiGetsOneWarningAndServesAsBefore) {
+  EmulatorOptions options;
+  options.extensions_api = false;
+  auto& emu = start({}, options);
+  ASSERT_EQ(emu.invoke(read_event("derived/apigw-v1-health.json")).outcome, Outcome::kResponse);
+  ASSERT_EQ(emu.invoke(read_event("derived/apigw-v1-health.json")).outcome, Outcome::kResponse);
+  EXPECT_EQ(stderr_lines_containing(emu, "not registered as a Lambda extension"), 1U);
+  EXPECT_FALSE(emu.extensions_registered());
+  const auto exit = emu.stop();
+  ASSERT_TRUE(exit.has_value());
+  EXPECT_EQ(emu.last_shutdown_path(), ShutdownPath::kSigkill);
+}
+
+TEST_F(runtime_integration, AnInvalidShutdownExtensionSettingIsAnInitError) {
+  auto& emu = start({{"SHUTDOWN_EXTENSION_ENABLED", "perhaps"}});
+  const auto result = emu.invoke(read_event("derived/apigw-v1-health.json"));
+  EXPECT_EQ(result.outcome, Outcome::kInitError);
+  EXPECT_EQ(result.error_type, "Runtime.InvalidConfig");
+  EXPECT_NE(result.body.find("SHUTDOWN_EXTENSION_ENABLED"), std::string::npos) << result.body;
+  EXPECT_EQ(result.body.find("perhaps"), std::string::npos) << "the value is never echoed";
+  EXPECT_FALSE(emu.extensions_registered());
 }
 
 // A bootstrap that cannot reach the Runtime API must give up after a few

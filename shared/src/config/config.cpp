@@ -40,6 +40,10 @@ Result<Config> Config::from_env(const EnvSource& env) {
   auto diagnostics = read_bool(env, "SHOPPULSE_DIAGNOSTIC_ACTIONS", false);
   if (!diagnostics) return fail(std::move(diagnostics).error());
   config.diagnostic_actions = *diagnostics;
+  // Registering as an internal extension is what makes Lambda send SIGTERM.
+  auto shutdown_extension = read_bool(env, "SHUTDOWN_EXTENSION_ENABLED", true);
+  if (!shutdown_extension) return fail(std::move(shutdown_extension).error());
+  config.shutdown_extension_enabled = *shutdown_extension;
   config.function_name = read_string(env, "AWS_LAMBDA_FUNCTION_NAME").value_or("");
   config.database_url = read_string(env, "DATABASE_URL").value_or("");
   config.rds_secret_arn = read_string(env, "RDS_SECRET_ARN").value_or("");

@@ -348,6 +348,9 @@ int main(int argc, char** argv) {
     set_env("AWS_REGION", aws.options().region);
     set_env("QUICKSIGHT_ACCOUNT_ID", "123456789012");
     set_env("CORS_ALLOW_ORIGINS", "http://localhost:3000");
+    // The stand-in serves one connection at a time and has no Extensions API;
+    // the extension's thread allocates nothing on the bootstrap's thread anyway.
+    set_env("SHUTDOWN_EXTENSION_ENABLED", "false");
 
     // bootstrap writes its log lines to fd 1; keep them off the report.
     const int report_fd = ::dup(1);

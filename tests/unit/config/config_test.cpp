@@ -117,6 +117,24 @@ TEST(Config, InvalidConcurrencyIsAnInitErrorNamingTheVariable) {
   EXPECT_NE(bad_cap.error().message.find("SHOPPULSE_MAX_WORKERS"), std::string::npos);
 }
 
+// On unless turned off: without the registration Lambda never sends SIGTERM.
+TEST(Config, ShutdownExtensionIsOnByDefaultAndCanBeTurnedOff) {
+  auto by_default = Config::from_env(MapEnv(Values{}));
+  ASSERT_TRUE(by_default.ok());
+  EXPECT_TRUE(by_default->shutdown_extension_enabled);
+
+  auto off = Config::from_env(MapEnv(Values{{"SHUTDOWN_EXTENSION_ENABLED", "false"}}));
+  ASSERT_TRUE(off.ok());
+  EXPECT_FALSE(off->shutdown_extension_enabled);
+
+  auto bad = Config::from_env(MapEnv(Values{{"SHUTDOWN_EXTENSION_ENABLED", "sometimes"}}));
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().kind, ErrorKind::kInvalidInput);
+  EXPECT_EQ(bad.error().code, "invalid_config");
+  EXPECT_NE(bad.error().message.find("SHUTDOWN_EXTENSION_ENABLED"), std::string::npos);
+  EXPECT_EQ(bad.error().message.find("sometimes"), std::string::npos);
+}
+
 TEST(Env, IntegersAreRangeChecked) {
   MapEnv env({{"A", "12"}, {"B", "0"}, {"C", "12abc"}, {"D", ""}});
   EXPECT_EQ(*read_int(env, "A", 1, 1, 100), 12);

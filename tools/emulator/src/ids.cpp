@@ -1,5 +1,6 @@
 #include "shoppulse/emulator/ids.h"
 
+#include <cctype>
 #include <cstdio>
 #include <mutex>
 #include <random>
@@ -32,6 +33,16 @@ std::string make_request_id() {
   const std::string h = hex(high, 16);
   const std::string l = hex(low, 16);
   return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + l.substr(0, 4) + "-" + l.substr(4, 12);
+}
+
+bool is_uuid_text(std::string_view text) noexcept {
+  if (text.size() != 36) return false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+    if (dash != (text[i] == '-')) return false;
+    if (!dash && std::isxdigit(static_cast<unsigned char>(text[i])) == 0) return false;
+  }
+  return true;
 }
 
 std::string make_trace_id(std::int64_t epoch_seconds) {

@@ -4,8 +4,6 @@
 #include <cctype>
 #include <cstdio>
 
-#include <nlohmann/json.hpp>
-
 #include "shoppulse/emulator/ids.h"
 
 namespace shoppulse::emulator {
@@ -21,10 +19,6 @@ long long epoch_ms_now() {
 
 std::chrono::microseconds micros(Clock::duration d) {
   return std::chrono::duration_cast<std::chrono::microseconds>(d);
-}
-
-std::string error_json(std::string_view type, const std::string& message) {
-  return nlohmann::json{{"errorMessage", message}, {"errorType", type}}.dump();
 }
 
 // Bodies and messages as aws-lambda-runtime-interface-emulator renders them.
@@ -73,6 +67,7 @@ NextResult InvocationBroker::wait_next() {
   ++next_calls_;
   if (!polled_ && has_process_) time_to_first_next_ = micros(Clock::now() - started_at_);
   polled_ = true;
+  extensions_.close_registration();  // the runtime is ready: init is ending
   cv_.notify_all();
   if (init_error_) return {std::nullopt, invalid_state("RuntimeInitErrorState", "RuntimeReadyState")};
   if (max_concurrency_ == 1 && !delivered_.empty()) {
@@ -83,7 +78,7 @@ NextResult InvocationBroker::wait_next() {
   const std::uint64_t abandon = abandon_epoch_;
   cv_.wait(lock, [&] {
     return stopping_ || generation != generation_ || abandon != abandon_epoch_ ||
-           (!queued_.empty() && delivered_.size() < max_concurrency_);
+           (!queued_.empty() && delivered_.size() < max_concurrency_ && extensions_.all_ready());
   });
   if (stopping_ || generation != generation_ || abandon != abandon_epoch_) return {};
 
@@ -97,8 +92,30 @@ NextResult InvocationBroker::wait_next() {
   inv.result.deadline_ms = inv.delivery.deadline_ms;
   inv.result.pickup = micros(inv.delivered_at - inv.queued_at);
   delivered_.emplace(inv.delivery.request_id, std::move(next));
+  extensions_.on_invoke({inv.delivery.request_id, inv.delivery.deadline_ms, inv.delivery.trace_id});
   cv_.notify_all();
   return {inv.delivery, std::nullopt};
+}
+
+ExtensionRegistration InvocationBroker::register_extension(std::string_view name, std::string_view body) {
+  const std::lock_guard lock(mutex_);
+  return extensions_.register_extension(name, body);
+}
+
+ExtensionNextResult InvocationBroker::wait_extension_event(std::string_view identifier) {
+  std::unique_lock lock(mutex_);
+  if (paused_ || stopping_) return {};
+  if (auto refused = extensions_.begin_wait(identifier)) return {std::nullopt, std::move(refused)};
+  cv_.notify_all();  // an event may have been waiting for this extension to be ready
+  const std::uint64_t generation = generation_;
+  const std::uint64_t abandon = abandon_epoch_;
+  cv_.wait(lock, [&] {
+    return stopping_ || generation != generation_ || abandon != abandon_epoch_ || extensions_.has_event(identifier);
+  });
+  if (stopping_ || generation != generation_ || abandon != abandon_epoch_) return {};
+  ExtensionNextResult result{extensions_.take_event(identifier), std::nullopt};
+  cv_.notify_all();
+  return result;
 }
 
 std::shared_ptr<InvocationBroker::Invocation> InvocationBroker::delivered_locked(const std::string& request_id) const {
@@ -234,10 +251,12 @@ InvocationResult InvocationBroker::invoke(std::string payload, const InvokeOptio
         Clock::now() >= limit) {
       char seconds[32];
       (void)std::snprintf(seconds, sizeof seconds, "%.2f", static_cast<double>(inv->timeout_ms) / 1000.0);
-      const std::string what = inv->state == Invocation::State::kQueued
-                                   ? "Runtime did not ask for the event (no /next) within " +
-                                         std::to_string(timeouts.init_timeout_ms) + " ms"
-                                   : std::string("Task timed out after ") + seconds + " seconds";
+      std::string what = std::string("Task timed out after ") + seconds + " seconds";
+      if (inv->state == Invocation::State::kQueued) {
+        what = polled_ && !extensions_.all_ready() ? "A registered extension did not call /extension/event/next within "
+                                                   : "Runtime did not ask for the event (no /next) within ";
+        what += std::to_string(timeouts.init_timeout_ms) + " ms";
+      }
       complete_locked(*inv, Outcome::kTimeout,
                       error_json("Sandbox.Timedout", "RequestId: " + inv->delivery.request_id + " Error: " + what),
                       "Sandbox.Timedout", 0);
@@ -254,6 +273,7 @@ std::uint64_t InvocationBroker::process_started() {
   polled_ = false;
   started_at_ = Clock::now();
   time_to_first_next_.reset();
+  extensions_.reset();
   init_error_.reset();
   last_exit_.reset();
   cv_.notify_all();
@@ -288,6 +308,7 @@ void InvocationBroker::external_runtime() {
   process_alive_ = false;
   polled_ = false;
   init_error_.reset();
+  extensions_.reset();
   cv_.notify_all();
 }
 
@@ -332,6 +353,11 @@ std::optional<InitErrorReport> InvocationBroker::init_error() const {
 std::optional<ExitStatus> InvocationBroker::last_exit() const {
   std::lock_guard lock(mutex_);
   return last_exit_;
+}
+
+bool InvocationBroker::extensions_registered() const {
+  std::lock_guard lock(mutex_);
+  return extensions_.size() != 0;
 }
 
 std::string_view outcome_name(InvocationResult::Outcome outcome) noexcept {

@@ -16,18 +16,16 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
+#include "extension_registry.h"
+#include "http_reply.h"
 #include "shoppulse/emulator/runtime_emulator.h"
 
 namespace shoppulse::emulator {
-
-struct HttpReply {
-  int status = 200;
-  std::string body;  // JSON
-};
 
 struct Delivery {
   std::string request_id;
@@ -67,6 +65,13 @@ class InvocationBroker {
   // Caller side.
   InvocationResult invoke(std::string payload, const InvokeOptions& options, const InvocationTimeouts& timeouts);
 
+  // Extensions API side (HTTP handlers), for internal extensions: registered
+  // from the runtime's own process. Registration closes at the runtime's
+  // first /next; events wait for delivery until every extension is parked
+  // in event/next, as Lambda waits for them.
+  ExtensionRegistration register_extension(std::string_view name, std::string_view body);
+  ExtensionNextResult wait_extension_event(std::string_view identifier);
+
   // Lifecycle. A new process gets a new generation; events about an older
   // generation (a late exit) are ignored, and /next waits from it abandoned.
   std::uint64_t process_started();
@@ -83,6 +88,9 @@ class InvocationBroker {
   [[nodiscard]] std::size_t next_calls() const;
   [[nodiscard]] std::optional<InitErrorReport> init_error() const;
   [[nodiscard]] std::optional<ExitStatus> last_exit() const;
+  // The current (or last) process registered an extension: Lambda then
+  // sends SIGTERM at shutdown instead of SIGKILL.
+  [[nodiscard]] bool extensions_registered() const;
 
  private:
   struct Invocation;
@@ -102,6 +110,7 @@ class InvocationBroker {
   std::unordered_set<std::string> finished_ids_;
   std::deque<std::string> finished_order_;
   std::optional<InitErrorReport> init_error_;
+  ExtensionRegistry extensions_;
   std::optional<ExitStatus> last_exit_;
   std::uint64_t generation_ = 0;
   std::uint64_t abandon_epoch_ = 0;

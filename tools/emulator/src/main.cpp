@@ -177,7 +177,13 @@ int main(int argc, char** argv) {
     kill(getpid(), SIGTERM);  // release the signal thread
   }
   signal_thread.join();
+  // As Lambda: SIGTERM and a grace only when the runtime registered an extension.
   const auto exit = runtime.stop();
-  if (exit) log.info("runtime stopped", {{"exit", exit->describe()}});
+  if (exit) {
+    log.info("runtime stopped",
+             {{"exit", exit->describe()},
+              {"signals", shoppulse::emulator::shutdown_path_name(
+                              runtime.last_shutdown_path().value_or(shoppulse::emulator::ShutdownPath::kSigkill))}});
+  }
   return listened ? 0 : 1;
 }

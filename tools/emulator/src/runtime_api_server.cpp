@@ -15,13 +15,17 @@
 #include <poll.h>
 
 #include <httplib.h>
+#include <nlohmann/json.hpp>
 #include <sys/socket.h>
 #include <unistd.h>
+
+#include "shoppulse/emulator/ids.h"
 
 namespace shoppulse::emulator {
 namespace {
 
 constexpr const char* kBase = "/2018-06-01/runtime";
+constexpr const char* kExtensionBase = "/2020-01-01/extension";
 
 Error server_error(const std::string& what) {
   return Error::make(ErrorKind::kInternal, "runtime_api_listen_failed", what);
@@ -78,8 +82,8 @@ Result<std::uint16_t> reserve_free_port() {
 
 }  // namespace
 
-RuntimeApiServer::RuntimeApiServer(InvocationBroker& broker, std::string function_arn, std::size_t max_concurrency)
-    : broker_(broker), function_arn_(std::move(function_arn)), max_concurrency_(max_concurrency) {}
+RuntimeApiServer::RuntimeApiServer(InvocationBroker& broker, ServerSettings settings)
+    : broker_(broker), settings_(std::move(settings)) {}
 
 RuntimeApiServer::~RuntimeApiServer() {
   stop();
@@ -98,7 +102,7 @@ void RuntimeApiServer::install_routes(httplib::Server& server) {
     res.status = 200;
     res.set_header("Lambda-Runtime-Aws-Request-Id", d.request_id);
     res.set_header("Lambda-Runtime-Deadline-Ms", std::to_string(d.deadline_ms));
-    res.set_header("Lambda-Runtime-Invoked-Function-Arn", function_arn_);
+    res.set_header("Lambda-Runtime-Invoked-Function-Arn", settings_.function_arn);
     res.set_header("Lambda-Runtime-Trace-Id", d.trace_id);
     if (d.client_context) res.set_header("Lambda-Runtime-Client-Context", *d.client_context);
     if (d.cognito_identity) res.set_header("Lambda-Runtime-Cognito-Identity", *d.cognito_identity);
@@ -118,6 +122,41 @@ void RuntimeApiServer::install_routes(httplib::Server& server) {
   server.Post(std::string(kBase) + "/init/error", [this](const httplib::Request& req, httplib::Response& res) {
     reply(res, broker_.post_init_error(req.get_header_value("Lambda-Runtime-Function-Error-Type"), req.body,
                                        req.get_header_value("Lambda-Runtime-Function-XRay-Error-Cause")));
+  });
+  if (settings_.extensions_api) install_extension_routes(server);
+}
+
+void RuntimeApiServer::install_extension_routes(httplib::Server& server) {
+  server.Post(std::string(kExtensionBase) + "/register", [this](const httplib::Request& req, httplib::Response& res) {
+    const ExtensionRegistration registration =
+        broker_.register_extension(req.get_header_value("Lambda-Extension-Name"), req.body);
+    if (registration.error) return reply(res, *registration.error);
+    res.status = 200;
+    res.set_header("Lambda-Extension-Identifier", registration.identifier);
+    const FunctionMetadata& function = settings_.function;
+    res.set_content(
+        nlohmann::json{
+            {"functionName", function.name}, {"functionVersion", function.version}, {"handler", function.handler}}
+            .dump(),
+        "application/json");
+  });
+  server.Get(std::string(kExtensionBase) + "/event/next", [this](const httplib::Request& req, httplib::Response& res) {
+    const ExtensionNextResult next = broker_.wait_extension_event(req.get_header_value("Lambda-Extension-Identifier"));
+    if (next.reject) return reply(res, *next.reject);
+    if (!next.event) {
+      drop_connection(req.local_port, req.remote_port);
+      res.status = 500;
+      return;
+    }
+    res.status = 200;
+    res.set_header("Lambda-Extension-Event-Identifier", make_request_id());
+    res.set_content(nlohmann::json{{"eventType", "INVOKE"},
+                                   {"deadlineMs", next.event->deadline_ms},
+                                   {"requestId", next.event->request_id},
+                                   {"invokedFunctionArn", settings_.function_arn},
+                                   {"tracing", {{"type", "X-Amzn-Trace-Id"}, {"value", next.event->trace_id}}}}
+                        .dump(),
+                    "application/json");
   });
 }
 
@@ -140,9 +179,11 @@ Status RuntimeApiServer::serve_http() {
   auto server = std::make_unique<httplib::Server>();
   install_routes(*server);
   // A kept-alive connection holds a server thread for its life, and a parked
-  // /next holds its connection: one thread per concurrent runtime worker,
-  // plus spares for the POSTs and for connections being replaced.
-  const std::size_t threads = std::max<std::size_t>(8, max_concurrency_ + 8);
+  // /next holds its connection: one thread per concurrent runtime worker and
+  // per extension parked in event/next, plus spares for the POSTs and for
+  // connections being replaced.
+  const std::size_t threads =
+      std::max<std::size_t>(8, settings_.max_concurrency + 8) + ExtensionRegistry::kMaxExtensions;
   server->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   // httplib writes headers and body separately; without NODELAY, Nagle plus
   // the client's delayed ACK adds ~40 ms to every answer the runtime waits for.

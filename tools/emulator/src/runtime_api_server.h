@@ -1,6 +1,7 @@
 #pragma once
-// HTTP face of the InvocationBroker on 127.0.0.1:<port>, plus the fault
-// modes (nothing listening; accept-and-reset) used to test runtime retries.
+// HTTP face of the InvocationBroker on 127.0.0.1:<port>: the Runtime API and
+// the Extensions API, plus the fault modes (nothing listening;
+// accept-and-reset) used to test runtime retries.
 
 #include <atomic>
 #include <cstdint>
@@ -19,10 +20,23 @@ class Server;
 
 namespace shoppulse::emulator {
 
+// The function as the Extensions API describes it to a registering extension.
+struct FunctionMetadata {
+  std::string name;
+  std::string version;
+  std::string handler;
+};
+
+struct ServerSettings {
+  std::string function_arn;
+  FunctionMetadata function;
+  std::size_t max_concurrency = 1;  // how many /next long polls may be parked at once
+  bool extensions_api = true;       // false: its paths answer 404, as on a platform without it
+};
+
 class RuntimeApiServer {
  public:
-  // `max_concurrency`: how many /next long polls may be parked at once.
-  RuntimeApiServer(InvocationBroker& broker, std::string function_arn, std::size_t max_concurrency = 1);
+  RuntimeApiServer(InvocationBroker& broker, ServerSettings settings);
   RuntimeApiServer(const RuntimeApiServer&) = delete;
   RuntimeApiServer& operator=(const RuntimeApiServer&) = delete;
   ~RuntimeApiServer();
@@ -40,10 +54,10 @@ class RuntimeApiServer {
   Status start_reset_listener();
   void stop_reset_listener();
   void install_routes(httplib::Server& server);
+  void install_extension_routes(httplib::Server& server);
 
   InvocationBroker& broker_;
-  std::string function_arn_;
-  std::size_t max_concurrency_;
+  ServerSettings settings_;
   std::uint16_t port_ = 0;
   std::mutex switch_mutex_;  // serialises fault switches
   Fault fault_ = Fault::kNone;

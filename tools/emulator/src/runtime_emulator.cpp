@@ -25,15 +25,44 @@ std::size_t max_concurrency_of(const EmulatorOptions& options) {
                                                                                      : 1;
 }
 
+// The function as its environment describes it (the caller's overrides
+// included): what an extension's registration is told.
+FunctionMetadata function_metadata(const EmulatorOptions& options) {
+  FunctionMetadata function;
+  for (const std::string& entry : lambda_environment(options, {})) {
+    const std::string_view variable(entry);
+    const auto equals = variable.find('=');
+    const std::string_view name = variable.substr(0, equals);
+    const std::string_view value = variable.substr(equals + 1);
+    if (name == "AWS_LAMBDA_FUNCTION_NAME") function.name = value;
+    if (name == "AWS_LAMBDA_FUNCTION_VERSION") function.version = value;
+    if (name == "_HANDLER") function.handler = value;
+  }
+  return function;
+}
+
+ServerSettings server_settings(const EmulatorOptions& options, std::size_t max_concurrency) {
+  return {"arn:aws:lambda:" + options.region + ":123456789012:function:" + options.function_name,
+          function_metadata(options), max_concurrency, options.extensions_api};
+}
+
 }  // namespace
+
+std::string_view shutdown_path_name(ShutdownPath path) noexcept {
+  switch (path) {
+    case ShutdownPath::kSigkill: return "SIGKILL";
+    case ShutdownPath::kSigterm: return "SIGTERM";
+    case ShutdownPath::kSigtermThenSigkill: return "SIGTERM, then SIGKILL";
+  }
+  return "unknown";
+}
 
 struct RuntimeEmulator::Impl {
   explicit Impl(EmulatorOptions opts)
       : options(std::move(opts)),
         max_concurrency(max_concurrency_of(options)),
         broker(max_concurrency),
-        server(broker, "arn:aws:lambda:" + options.region + ":123456789012:function:" + options.function_name,
-               max_concurrency) {}
+        server(broker, server_settings(options, max_concurrency)) {}
 
   EmulatorOptions options;
   std::size_t max_concurrency;
@@ -43,6 +72,9 @@ struct RuntimeEmulator::Impl {
   std::mutex invoke_mutex;                // one invocation at a time, as in one sandbox (classic mode)
   std::mutex process_mutex;               // guards `process`; never held while the broker reports
   std::shared_ptr<ChildProcess> process;  // shared: wait_for_exit() may outlive a restart
+
+  // What the last stop() sent; guarded by process_mutex.
+  std::optional<ShutdownPath> last_shutdown_path;
 
   mutable std::mutex log_mutex;
   std::vector<std::string> out_lines;
@@ -217,8 +249,29 @@ Status RuntimeEmulator::restart() {
   return impl_->spawn();
 }
 
-std::optional<ExitStatus> RuntimeEmulator::stop() {
-  return impl_->end_process(true);
+std::optional<ExitStatus> RuntimeEmulator::stop(StopPolicy policy) {
+  // Lambda sends SIGTERM, and waits, only when an extension registered: with
+  // none the Shutdown phase lasts 0 ms and the runtime is SIGKILLed.
+  const bool graceful = policy == StopPolicy::kAlwaysSigterm || impl_->broker.extensions_registered();
+  auto exit = impl_->end_process(graceful);
+  if (exit) {
+    const bool escalated = graceful && !exit->exited && exit->signal == SIGKILL;  // we are its only SIGKILL sender
+    const ShutdownPath path = !graceful   ? ShutdownPath::kSigkill
+                              : escalated ? ShutdownPath::kSigtermThenSigkill
+                                          : ShutdownPath::kSigterm;
+    const std::lock_guard lock(impl_->process_mutex);
+    impl_->last_shutdown_path = path;
+  }
+  return exit;
+}
+
+bool RuntimeEmulator::extensions_registered() const {
+  return impl_->broker.extensions_registered();
+}
+
+std::optional<ShutdownPath> RuntimeEmulator::last_shutdown_path() const {
+  const std::lock_guard lock(impl_->process_mutex);
+  return impl_->last_shutdown_path;
 }
 
 Status RuntimeEmulator::set_fault(Fault fault) {

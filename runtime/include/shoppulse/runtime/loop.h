@@ -38,6 +38,10 @@ struct RetryPolicy {
   [[nodiscard]] std::chrono::milliseconds backoff_for(int attempt, double jitter01) const;
 };
 
+// A retry's backoff: sleeps for `duration`, or less once `shutdown_requested`
+// is set (checked every 20 ms), so a shutdown is never held up by a retry.
+void sleep_unless_shutdown(std::chrono::milliseconds duration, const std::atomic<bool>& shutdown_requested);
+
 enum class LoopExit { kShutdownRequested, kRuntimeApiUnreachable };
 
 struct LoopOptions {

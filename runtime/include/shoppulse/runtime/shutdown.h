@@ -5,6 +5,8 @@
 // and an invocation in flight still finishes and posts its result.
 
 #include <atomic>
+#include <chrono>
+#include <optional>
 
 namespace shoppulse::runtime {
 
@@ -15,6 +17,9 @@ class ShutdownSignal {
   [[nodiscard]] static const std::atomic<bool>& requested() noexcept;
   // What the signal does, callable from code (tests, fatal paths).
   static void request() noexcept;
+  // When shutdown was first requested (steady clock): Lambda's shutdown
+  // budget runs from the SIGTERM, not from when the loops noticed it.
+  [[nodiscard]] static std::optional<std::chrono::steady_clock::time_point> requested_at() noexcept;
   // Registers `fd` as waiting for an event; false (and nothing registered)
   // when shutdown was already requested, so the caller must not block.
   static bool watch(int fd) noexcept;

@@ -19,6 +19,7 @@ struct Config {
   bool metrics_enabled = true;                      // METRICS_ENABLED
   std::vector<std::string> cors_allow_origins;      // CORS_ALLOW_ORIGINS (comma-separated; "*" allowed)
   bool diagnostic_actions = false;                  // SHOPPULSE_DIAGNOSTIC_ACTIONS
+  bool shutdown_extension_enabled = true;           // SHUTDOWN_EXTENSION_ENABLED (register for SIGTERM)
   std::string function_name;                        // AWS_LAMBDA_FUNCTION_NAME (informational)
   std::string database_url;                         // DATABASE_URL (local/dev; wins over the secret)
   std::string rds_secret_arn;                       // RDS_SECRET_ARN

@@ -1,8 +1,11 @@
 #pragma once
 // A local stand-in for one Lambda execution environment: it serves the Lambda
-// Runtime API (2018-06-01) on 127.0.0.1, runs the real bootstrap as a child
-// process and hands it one invocation at a time, enforcing the rules Lambda
-// enforces (request ids, one answer per invocation, 6 MB responses, deadline).
+// Runtime API (2018-06-01) and the Extensions API (2020-01-01, internal
+// extensions) on 127.0.0.1, runs the real bootstrap as a child process and
+// hands it one invocation at a time, enforcing the rules Lambda enforces
+// (request ids, one answer per invocation, 6 MB responses, deadline,
+// extension registration and readiness, SIGTERM at shutdown only when an
+// extension registered).
 // N sandboxes = N instances. Used by integration tests, the replay tool, the
 // local gateway and benchmarks; never linked into bootstrap.
 
@@ -48,11 +51,14 @@ struct EmulatorOptions {
   int timeout_ms = 3000;               // function timeout: Lambda-Runtime-Deadline-Ms = now + this
   int init_timeout_ms = 10000;         // how long an event may wait for the first /next
   int timeout_grace_ms = 200;          // tolerance after the deadline before reporting kTimeout
-  int stop_grace_ms = 2000;            // SIGTERM -> SIGKILL
+  int stop_grace_ms = 500;             // stop()'s SIGTERM -> SIGKILL: Lambda's, internal extensions only
   bool restart_after_timeout = true;   // Lambda discards a sandbox that timed out
   bool forward_logs = false;           // copy the child's lines to our stderr
   std::uint16_t port = 0;              // 0: any free port
   Fault initial_fault = Fault::kNone;  // applied before the child starts
+  // Serve the Extensions API (2020-01-01). false: its paths answer 404, as on
+  // a platform without it, so nothing can register.
+  bool extensions_api = true;
   std::string function_name{kDefaultFunctionName};
   std::string region = "us-east-1";
   int memory_mb = 512;
@@ -104,6 +110,25 @@ struct InitErrorReport {
   std::string xray_error_cause;  // Lambda-Runtime-Function-XRay-Error-Cause
 };
 
+// How stop() ends the process.
+enum class StopPolicy {
+  // As Lambda's Shutdown phase: SIGTERM, then SIGKILL after stop_grace_ms,
+  // only when the process registered an extension; otherwise SIGKILL at once.
+  kLambda,
+  // SIGTERM, then SIGKILL after stop_grace_ms, registered or not: for a
+  // stand-in runtime that cannot register (a shell script).
+  kAlwaysSigterm,
+};
+
+// The signals a stop() sent.
+enum class ShutdownPath {
+  kSigkill,             // no SIGTERM: nothing registered (Lambda's rule)
+  kSigterm,             // SIGTERM, and the process exited within the grace
+  kSigtermThenSigkill,  // SIGTERM, then SIGKILL when the grace ran out
+};
+
+std::string_view shutdown_path_name(ShutdownPath path) noexcept;
+
 class RuntimeEmulator {
  public:
   // Listens, then spawns the bootstrap (if any) pointed at us.
@@ -151,8 +176,13 @@ class RuntimeEmulator {
 
   // Kills any current process and starts a new one (a new sandbox's init).
   Status restart();
-  // SIGTERM, SIGKILL after stop_grace_ms; nullopt if there was no process.
-  std::optional<ExitStatus> stop();
+  // Ends the process as `policy` says (Lambda's rule by default); nullopt if
+  // there was no process.
+  std::optional<ExitStatus> stop(StopPolicy policy = StopPolicy::kLambda);
+  // The current (or last) process registered an extension.
+  [[nodiscard]] bool extensions_registered() const;
+  // What the last stop() sent; empty before the first.
+  [[nodiscard]] std::optional<ShutdownPath> last_shutdown_path() const;
 
   // Fault injection for the runtime's retry logic. Switching away from kNone
   // also drops connections parked in a /next long poll.
