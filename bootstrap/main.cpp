@@ -101,7 +101,12 @@ int main() {
   auto client = std::make_unique<shoppulse::runtime::RuntimeClient>(std::move(transport).value());
 
   if (!config) return init_failed(*client, bootstrap_logger, config.error());
-  auto sandbox = shoppulse::bootstrap::Sandbox::create(std::move(config).value());
+  // The database handshake waits for the registration's answer: a local
+  // PostgreSQL forking its backend would otherwise slow the registration,
+  // which the first /next must wait for (BENCHMARKS.md, cold start).
+  auto sandbox = shoppulse::bootstrap::Sandbox::create(std::move(config).value(), [ext = extension.get()] {
+    if (ext != nullptr) static_cast<void>(ext->await_registration());
+  });
   if (!sandbox) return init_failed(*client, bootstrap_logger, sandbox.error());
   // Lambda closes registration when init ends, which our first /next does.
   if (extension) extension->await_registration();

@@ -165,7 +165,7 @@ Result<std::optional<db::CredentialsProvider>> credentials_source(const config::
 
 }  // namespace
 
-Result<std::unique_ptr<Sandbox>> Sandbox::create(config::Config config) {
+Result<std::unique_ptr<Sandbox>> Sandbox::create(config::Config config, std::function<void()> before_database_warm_up) {
   auto retry = runtime::RetryPolicy::from_env();
   if (!retry) return fail(std::move(retry).error());
 
@@ -200,8 +200,9 @@ Result<std::unique_ptr<Sandbox>> Sandbox::create(config::Config config) {
     // returns. Only this thread logs until the first invocation joins it.
     db::Pool* pool_ptr = services.pool.get();
     const Logger* log = &logger;
-    sandbox->init_task_.start([pool_ptr, log, connect_timeout] {
+    sandbox->init_task_.start([pool_ptr, log, connect_timeout, before = std::move(before_database_warm_up)] {
       try {
+        if (before) before();
         if (Status warm = pool_ptr->warm_up(std::chrono::steady_clock::now() + connect_timeout); !warm) {
           log->warn("database not reachable at init", {{"dbCode", warm.error().code}});
         }

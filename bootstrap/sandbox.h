@@ -97,7 +97,11 @@ struct SandboxServices {
 
 class Sandbox {
  public:
-  static Result<std::unique_ptr<Sandbox>> create(config::Config config);
+  // `before_database_warm_up` runs on the warm-up thread before it opens
+  // the first database connection (main: wait for the extension's
+  // registration, so the two do not compete for the CPU during init).
+  static Result<std::unique_ptr<Sandbox>> create(config::Config config,
+                                                 std::function<void()> before_database_warm_up = {});
   // The end of a sandbox Lambda shuts down (SIGTERM), once the loops have
   // stopped: joins the init work, closes every database connection (libpq's
   // PQfinish sends PostgreSQL's Terminate message, so neither PostgreSQL nor
