@@ -135,6 +135,26 @@ TEST(Config, ShutdownExtensionIsOnByDefaultAndCanBeTurnedOff) {
   EXPECT_EQ(bad.error().message.find("sometimes"), std::string::npos);
 }
 
+// Tracing: on unless turned off, and only where Lambda names a daemon.
+TEST(Config, TracingIsOnByDefaultAndFollowsTheDaemonAddress) {
+  auto by_default = Config::from_env(MapEnv(Values{}));
+  ASSERT_TRUE(by_default.ok());
+  EXPECT_TRUE(by_default->tracing_enabled);
+  EXPECT_EQ(by_default->xray_daemon_address, "");
+
+  auto set = Config::from_env(
+      MapEnv(Values{{"TRACING_ENABLED", "false"}, {"AWS_XRAY_DAEMON_ADDRESS", "169.254.79.129:2000"}}));
+  ASSERT_TRUE(set.ok());
+  EXPECT_FALSE(set->tracing_enabled);
+  EXPECT_EQ(set->xray_daemon_address, "169.254.79.129:2000");
+
+  auto bad = Config::from_env(MapEnv(Values{{"TRACING_ENABLED", "perhaps"}}));
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().code, "invalid_config");
+  EXPECT_NE(bad.error().message.find("TRACING_ENABLED"), std::string::npos);
+  EXPECT_EQ(bad.error().message.find("perhaps"), std::string::npos);
+}
+
 TEST(Env, IntegersAreRangeChecked) {
   MapEnv env({{"A", "12"}, {"B", "0"}, {"C", "12abc"}, {"D", ""}});
   EXPECT_EQ(*read_int(env, "A", 1, 1, 100), 12);
