@@ -14,6 +14,7 @@
 #include "packaged_defaults.h"
 #include "sandbox.h"
 #include "shoppulse/config/config.h"
+#include "shoppulse/core/env.h"
 #include "shoppulse/core/log.h"
 #include "shoppulse/runtime/client.h"
 #include "shoppulse/runtime/loop.h"
@@ -27,11 +28,10 @@ namespace {
 // The Runtime API clients for `workers` concurrent loops: the one init used,
 // plus one more connection per extra worker.
 shoppulse::Result<std::vector<std::unique_ptr<shoppulse::runtime::RuntimeClient>>> worker_clients(
-    std::unique_ptr<shoppulse::runtime::RuntimeClient> first, int workers) {
+    std::unique_ptr<shoppulse::runtime::RuntimeClient> first, const std::string& api, int workers) {
   std::vector<std::unique_ptr<shoppulse::runtime::RuntimeClient>> clients;
   clients.reserve(static_cast<std::size_t>(workers));
   clients.push_back(std::move(first));
-  const std::string api = shoppulse::bootstrap::env_or_empty("AWS_LAMBDA_RUNTIME_API");
   while (clients.size() < static_cast<std::size_t>(workers)) {
     auto transport = shoppulse::runtime::SocketTransport::create(api);
     if (!transport) return shoppulse::fail(std::move(transport).error());
@@ -81,11 +81,11 @@ int main() {
   // built by the first TLS context, which a plain-HTTP or no-TLS start never makes.
   if (OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, nullptr) != 1) return 1;
   // Before any thread starts: these set environment variables.
+  const shoppulse::env::Source& env = shoppulse::env::process();
   static_cast<void>(shoppulse::bootstrap::apply_packaged_defaults(
-      shoppulse::bootstrap::executable_directory(), shoppulse::bootstrap::env_or_empty("LAMBDA_TASK_ROOT")));
+      shoppulse::bootstrap::executable_directory(), shoppulse::env::read_string(env, "LAMBDA_TASK_ROOT").value_or("")));
   const shoppulse::Logger bootstrap_logger(shoppulse::LogLevel::kInfo, 2);
-  const std::string runtime_api = shoppulse::bootstrap::env_or_empty("AWS_LAMBDA_RUNTIME_API");
-  const shoppulse::config::ProcessEnv env;
+  const std::string runtime_api = shoppulse::env::read_string(env, "AWS_LAMBDA_RUNTIME_API").value_or("");
   auto config = shoppulse::config::Config::from_env(env);
   // Registration runs on the extension's thread while init goes on here, so
   // it adds nothing to the cold start.
@@ -119,7 +119,7 @@ int main() {
     exit_reason = shoppulse::runtime::run_loop(*client, warm.handler(), warm.retry_policy(), warm.logger(),
                                                shoppulse::runtime::ShutdownSignal::requested());
   } else {
-    auto clients = worker_clients(std::move(client), warm.workers());
+    auto clients = worker_clients(std::move(client), runtime_api, warm.workers());
     if (!clients) {
       warm.logger().log(shoppulse::LogLevel::kFatal, "cannot start workers", {{"error", clients.error().message}});
       return 1;

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstdlib>
 #include <exception>
 #include <memory_resource>
 #include <optional>
@@ -17,11 +16,6 @@
 #endif
 
 namespace shoppulse::bootstrap {
-
-std::string env_or_empty(const char* name) {
-  const char* value = std::getenv(name);
-  return value == nullptr ? std::string() : std::string(value);
-}
 
 // The access log line and the EMF line of one invocation, written once its
 // outcome is posted, and its X-Ray subsegments, sent then too. Holds what
@@ -148,19 +142,21 @@ Result<std::optional<db::CredentialsProvider>> credentials_source(const config::
         [credentials](bool) -> Result<db::DbCredentials> { return credentials; });
   }
   if (config.rds_secret_arn.empty()) {
-    logger.warn("no database configured: set DATABASE_URL or RDS_SECRET_ARN");
-    return std::optional<db::CredentialsProvider>();
+    // Every route but /health needs the database: a deployment without one
+    // is broken, and Lambda should say so at once, not at the first request.
+    return fail(Error::make(ErrorKind::kInvalidInput, "missing_config",
+                            "no database configured: set DATABASE_URL or RDS_SECRET_ARN"));
   }
-  aws::SecretCacheOverrides overrides;
+  db_secret::SecretCacheOverrides overrides;
   overrides.secret_id = config.rds_secret_arn;
-  auto cache = aws::make_db_secret_cache(&logger, overrides);
+  auto cache = db_secret::make_db_secret_cache(&logger, overrides);
   if (!cache) return fail(std::move(cache).error());
   if (auto first = (*cache)->get(); !first) {
     return fail(Error::make(ErrorKind::kUnavailable, "secret_unavailable",
                             "cannot read the database secret: " + first.error().message));
   }
   services.secret_cache = *cache;
-  return std::optional<db::CredentialsProvider>(aws::make_credentials_provider(services.secret_cache));
+  return std::optional<db::CredentialsProvider>(db_secret::make_credentials_provider(services.secret_cache));
 }
 
 }  // namespace
@@ -187,7 +183,7 @@ Result<std::unique_ptr<Sandbox>> Sandbox::create(config::Config config, std::fun
     // connection until their deadline and then answer 503 + Retry-After.
     db::PoolSettings pool_defaults;
     pool_defaults.max_size = std::min<std::size_t>(static_cast<std::size_t>(cfg.workers()), kDefaultPoolCap);
-    auto settings = db::PoolSettings::from_env({}, {}, pool_defaults);
+    auto settings = db::PoolSettings::from_env({}, env::process(), pool_defaults);
     if (!settings) return fail(std::move(settings).error());
     const auto connect_timeout = settings->connect_timeout;
     auto pool = db::Pool::create(std::move(settings).value(), std::move(**provider), &logger);
@@ -212,12 +208,18 @@ Result<std::unique_ptr<Sandbox>> Sandbox::create(config::Config config, std::fun
     });
   }
 
+  // Without AWS credentials or a region (a local run) the embed route
+  // answers 503 and says so at init; a setting that is set but invalid is a
+  // broken deployment and fails init, like every other setting.
   auto quicksight_settings = aws::AwsClientSettings::from_env(aws::kQuickSight);
   if (quicksight_settings) {
     auto client = aws::AwsClient::create(*quicksight_settings, &logger);
-    if (client) services.quicksight = std::move(client).value();
-  } else {
+    if (!client) return fail(std::move(client).error());
+    services.quicksight = std::move(client).value();
+  } else if (env::is_missing(quicksight_settings.error())) {
     logger.warn("QuickSight client not configured", {{"reason", quicksight_settings.error().message}});
+  } else {
+    return fail(quicksight_settings.error());
   }
 
   handlers::Dependencies dependencies;

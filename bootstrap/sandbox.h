@@ -12,7 +12,7 @@
 #include <thread>
 
 #include "shoppulse/aws/aws_client.h"
-#include "shoppulse/aws/secret_cache.h"
+#include "shoppulse/db_secret/secret_cache.h"
 #include "shoppulse/config/config.h"
 #include "shoppulse/core/log.h"
 #include "shoppulse/db/pool.h"
@@ -21,8 +21,6 @@
 #include "shoppulse/trace/tracer.h"
 
 namespace shoppulse::bootstrap {
-
-std::string env_or_empty(const char* name);
 
 // Work started during init that the first invocation waits for: the database
 // handshake runs while the runtime asks for its first event, so init (exec ->
@@ -90,7 +88,7 @@ class InvocationAdapter final : public runtime::InvocationHandler {
 // application before the pool it uses).
 struct SandboxServices {
   trace::Tracer tracer;
-  std::shared_ptr<aws::DbSecretCache> secret_cache;
+  std::shared_ptr<db_secret::DbSecretCache> secret_cache;
   std::unique_ptr<db::Pool> pool;
   std::unique_ptr<aws::AwsClient> quicksight;
 };

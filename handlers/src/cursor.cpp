@@ -4,7 +4,7 @@
 
 #include <cstring>
 
-#include "shoppulse/aws/crypto.h"
+#include "shoppulse/crypto/crypto.h"
 #include "shoppulse/core/codec.h"
 #include "shoppulse/core/json_reader.h"
 #include "shoppulse/core/json_writer.h"
@@ -35,7 +35,7 @@ bool plausible_timestamp(std::string_view text) {
 CursorCodec::CursorCodec(std::string_view signing_key) : key_(signing_key) {}
 
 std::array<char, CursorCodec::kMacBytes> CursorCodec::mac(std::string_view payload) const noexcept {
-  const aws::crypto::Sha256Digest digest = key_.mac(payload);
+  const crypto::Sha256Digest digest = key_.mac(payload);
   std::array<char, kMacBytes> truncated{};
   std::memcpy(truncated.data(), digest.data(), kMacBytes);
   return truncated;

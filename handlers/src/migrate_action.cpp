@@ -3,7 +3,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "shoppulse/aws/crypto.h"
+#include "shoppulse/crypto/crypto.h"
 #include "shoppulse/handlers/direct_actions.h"
 
 namespace shoppulse::handlers {
@@ -54,7 +54,7 @@ Result<std::vector<MigrationFile>> read_migrations(const std::string& dir) {
     std::ostringstream text;
     text << in.rdbuf();
     file.sql = text.str();
-    auto checksum = aws::crypto::sha256_hex(file.sql);
+    auto checksum = crypto::sha256_hex(file.sql);
     if (!checksum) return fail(checksum.error());
     file.checksum = std::move(checksum).value();
     files.push_back(std::move(file));

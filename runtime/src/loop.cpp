@@ -1,7 +1,6 @@
 #include "shoppulse/runtime/loop.h"
 
 #include <algorithm>
-#include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <exception>
@@ -11,20 +10,10 @@
 #include <thread>
 #include <vector>
 
+#include "shoppulse/core/backoff.h"
+
 namespace shoppulse::runtime {
 namespace {
-
-Result<long> read_positive_env(const char* name, long fallback, long max) {
-  const char* raw = std::getenv(name);
-  if (raw == nullptr || *raw == '\0') return fallback;
-  char* end = nullptr;
-  const long value = std::strtol(raw, &end, 10);
-  if (end == raw || *end != '\0' || value < 1 || value > max) {
-    return fail(Error::make(ErrorKind::kInvalidInput, "invalid_config",
-                            std::string(name) + " must be an integer from 1 to " + std::to_string(max)));
-  }
-  return value;
-}
 
 // Exported to the handler through the environment, as every AWS runtime does,
 // so X-Ray aware code finds the current trace. Not setenv(): glibc never frees
@@ -69,23 +58,20 @@ void sleep_unless_shutdown(std::chrono::milliseconds duration, const std::atomic
   }
 }
 
-Result<RetryPolicy> RetryPolicy::from_env() {
+Result<RetryPolicy> RetryPolicy::from_env(const env::Source& env) {
   RetryPolicy policy;
-  auto attempts = read_positive_env("SHOPPULSE_RUNTIME_NEXT_MAX_ATTEMPTS", policy.max_attempts, 100);
+  auto attempts = env::read_int(env, "SHOPPULSE_RUNTIME_NEXT_MAX_ATTEMPTS", policy.max_attempts, 1, 100);
   if (!attempts) return fail(std::move(attempts).error());
-  auto backoff = read_positive_env("SHOPPULSE_RUNTIME_NEXT_BACKOFF_MS", policy.initial_backoff.count(), 10000);
+  auto backoff = env::read_milliseconds(env, "SHOPPULSE_RUNTIME_NEXT_BACKOFF_MS", policy.initial_backoff, 1, 10000);
   if (!backoff) return fail(std::move(backoff).error());
   policy.max_attempts = static_cast<int>(*attempts);
-  policy.initial_backoff = std::chrono::milliseconds(*backoff);
+  policy.initial_backoff = *backoff;
   policy.max_backoff = std::max(policy.max_backoff, policy.initial_backoff);
   return policy;
 }
 
 std::chrono::milliseconds RetryPolicy::backoff_for(int attempt, double jitter01) const {
-  const double base = static_cast<double>(initial_backoff.count()) * std::pow(multiplier, std::max(0, attempt - 1));
-  const double capped = std::min(base, static_cast<double>(max_backoff.count()));
-  const double jitter = std::clamp(jitter01, 0.0, 1.0);
-  return std::chrono::milliseconds(static_cast<long long>(capped / 2.0 + capped / 2.0 * jitter));
+  return jittered_backoff(initial_backoff, multiplier, max_backoff, attempt - 1, jitter01);
 }
 
 FunctionError unhandled_exception(const Logger& logger) {

@@ -20,7 +20,7 @@ class QuickSightRoutes : public ApiHarness {
     overrides.endpoint_url = fake_.endpoint_url();
     overrides.retry = aws::RetryPolicy{2, std::chrono::milliseconds(1), std::chrono::milliseconds(2)};
     overrides.request_timeout = std::chrono::milliseconds(1500);
-    auto settings = aws::AwsClientSettings::from_env(aws::kQuickSight, overrides, aws::map_env({}));
+    auto settings = aws::AwsClientSettings::from_env(aws::kQuickSight, overrides, env::MapSource({}));
     ASSERT_TRUE(settings.ok()) << settings.error().message;
     auto client = aws::AwsClient::create(*settings);
     ASSERT_TRUE(client.ok());

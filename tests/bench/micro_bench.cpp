@@ -23,7 +23,7 @@
 #include <benchmark/benchmark.h>
 #include <nlohmann/json.hpp>
 
-#include "shoppulse/aws/secret_cache.h"
+#include "shoppulse/db_secret/secret_cache.h"
 #include "shoppulse/aws/sigv4.h"
 #include "shoppulse/core/codec.h"
 #include "shoppulse/core/json_reader.h"
@@ -177,12 +177,12 @@ void BM_SigV4_Sign_QuickSight(benchmark::State& state) {
 }
 
 void BM_SecretCache_Hit(benchmark::State& state) {
-  aws::SecretCacheSettings settings;
+  db_secret::SecretCacheSettings settings;
   settings.secret_id = "arn:aws:secretsmanager:us-east-1:123456789012:secret:shoppulse/db-AbCdEf";
   settings.db.sslmode = "disable";
   const std::string secret =
       R"({"engine":"postgres","host":"db.internal","port":5432,"username":"shoppulse_lambda","password":"pw","dbname":"shoppulse"})";
-  aws::DbSecretCache cache(settings, [&](const std::string&) -> Result<std::string> { return secret; });
+  db_secret::DbSecretCache cache(settings, [&](const std::string&) -> Result<std::string> { return secret; });
   if (!cache.get()) {
     state.SkipWithError("first fetch failed");
     return;

@@ -51,7 +51,7 @@ class InProcessApp {
     overrides.credentials =
         aws::AwsCredentials{world.aws().options().access_key_id, world.aws().options().secret_access_key, ""};
     overrides.endpoint_url = world.aws().endpoint_url();
-    auto settings = aws::AwsClientSettings::from_env(aws::kQuickSight, overrides, aws::map_env({}));
+    auto settings = aws::AwsClientSettings::from_env(aws::kQuickSight, overrides, env::MapSource({}));
     if (!settings) throw std::runtime_error("aws settings: " + settings.error().message);
     auto client = aws::AwsClient::create(*settings);
     if (!client) throw std::runtime_error("aws client: " + client.error().message);

@@ -41,9 +41,14 @@ bool wait_for_next_calls(const RuntimeEmulator& emu, std::size_t count) {
 
 class runtime_integration : public ::testing::Test {
  protected:
+  // The runtime contract needs no database, but a function must name one to
+  // start (init fails without): this one is a closed port, so requests that
+  // reach the database answer 503.
   RuntimeEmulator& start(std::map<std::string, std::string> env = {}, EmulatorOptions options = {}) {
     options.bootstrap_path = SHOPPULSE_BOOTSTRAP_PATH;
     options.env.insert(env.begin(), env.end());
+    options.env.emplace("DATABASE_URL", "postgresql://app@127.0.0.1:1/none?connect_timeout=1");
+    options.env.emplace("DB_CONNECT_TIMEOUT_MS", "100");
     auto started = RuntimeEmulator::start(std::move(options));
     if (!started) throw std::runtime_error(started.error().message);
     emulator_ = std::move(*started);
@@ -82,7 +87,7 @@ TEST_F(runtime_integration, HealthOverHttpApiV2WithStagePrefix) {
   const auto result = emu.invoke(read_event("derived/apigw-v2-health-stage-prefixed.json"));
   ASSERT_EQ(result.outcome, Outcome::kResponse) << result.error_type << " " << result.body;
   const json response = json::parse(result.body);
-  EXPECT_EQ(response.at("statusCode"), 200);
+  EXPECT_EQ(response.at("statusCode"), 503);  // the database is a closed port here
   EXPECT_EQ(response.at("isBase64Encoded"), false);
   EXPECT_TRUE(json::parse(response.at("body").get<std::string>()).contains("status"));
   EXPECT_FALSE(response.contains("multiValueHeaders")) << "v2 responses have no multiValueHeaders";
@@ -93,7 +98,9 @@ TEST_F(runtime_integration, HealthOverRestApiV1) {
   const auto result = emu.invoke(read_event("derived/apigw-v1-health.json"));
   ASSERT_EQ(result.outcome, Outcome::kResponse) << result.body;
   const json response = json::parse(result.body);
-  EXPECT_EQ(response.at("statusCode"), 200);
+  // The database is a closed port here: /health answers, and says so.
+  EXPECT_EQ(response.at("statusCode"), 503);
+  EXPECT_EQ(json::parse(response.at("body").get<std::string>()).at("database"), "unavailable");
   EXPECT_TRUE(response.contains("multiValueHeaders"));
 }
 
@@ -124,7 +131,7 @@ TEST_F(runtime_integration, InvalidAndUnsupportedPayloadsAreFunctionErrors) {
 
 // Tenant-isolation mode through the real bootstrap: the emulator passes the
 // tenant as Lambda-Runtime-Aws-Tenant-Id. The check runs before any database
-// work, so no database is configured here (an admitted request answers 503).
+// work, so the database here is unreachable (an admitted request answers 503).
 TEST_F(runtime_integration, TenantIsolationModeChecksThePlatformsTenant) {
   constexpr const char* kAcme = "11111111-1111-4111-8111-111111111111";
   constexpr const char* kGlobex = "22222222-2222-4222-8222-222222222222";

@@ -98,7 +98,7 @@ AwsClient::~AwsClient() = default;
 Result<std::unique_ptr<AwsClient>> AwsClient::create(AwsClientSettings settings, const Logger* logger,
                                                      AwsClientHooks hooks) {
   if (settings.retry.max_attempts < 1) {
-    return fail(Error::make(ErrorKind::kInternal, "aws_config_invalid", "retry max_attempts must be at least 1"));
+    return fail(Error::make(ErrorKind::kInvalidInput, "invalid_config", "retry max_attempts must be at least 1"));
   }
   auto http = HttpClient::create(settings.http);
   if (!http) return fail(http.error());

@@ -1,28 +1,10 @@
-#include <charconv>
-
 #include "shoppulse/aws/aws_client.h"
 #include "shoppulse/aws/ca_bundle.h"
 
 namespace shoppulse::aws {
-namespace {
-
-Result<long long> positive_integer(const EnvLookup& env, std::string_view variable, long long max) {
-  const auto text = env(variable);
-  if (!text) return 0LL;  // unset: caller keeps its default
-  long long value = 0;
-  const char* end = text->data() + text->size();
-  const auto [ptr, ec] = std::from_chars(text->data(), end, value);
-  if (ec != std::errc() || ptr != end || value < 1 || value > max) {
-    return fail(Error::make(ErrorKind::kInternal, "aws_config_invalid",
-                            std::string(variable) + " must be an integer between 1 and " + std::to_string(max)));
-  }
-  return value;
-}
-
-}  // namespace
 
 Result<AwsClientSettings> AwsClientSettings::from_env(const ServiceInfo& service, const AwsClientOverrides& overrides,
-                                                      const EnvLookup& env) {
+                                                      const env::Source& env) {
   AwsClientSettings settings;
   settings.service = service;
 
@@ -36,7 +18,7 @@ Result<AwsClientSettings> AwsClientSettings::from_env(const ServiceInfo& service
 
   if (overrides.credentials) {
     if (overrides.credentials->access_key_id.empty() || overrides.credentials->secret_access_key.empty()) {
-      return fail(Error::make(ErrorKind::kInternal, "aws_config_missing",
+      return fail(Error::make(ErrorKind::kInvalidInput, "invalid_config",
                               "AWS credentials need an access key id and a secret access key"));
     }
     settings.credentials = *overrides.credentials;
@@ -55,40 +37,37 @@ Result<AwsClientSettings> AwsClientSettings::from_env(const ServiceInfo& service
   settings.http.ca_bundle = std::move(bundle->path);
   settings.ca_bundle_source = std::move(bundle->source);
 
-  constexpr long long kMaxTimeoutMs = 15 * 60 * 1000;  // a Lambda invocation's upper bound
-  if (overrides.connect_timeout) {
-    settings.http.connect_timeout = *overrides.connect_timeout;
-  } else {
-    auto value = positive_integer(env, "SHOPPULSE_AWS_CONNECT_TIMEOUT_MS", kMaxTimeoutMs);
-    if (!value) return fail(value.error());
-    if (*value > 0) settings.http.connect_timeout = std::chrono::milliseconds(*value);
-  }
-  if (overrides.request_timeout) {
-    settings.http.request_timeout = *overrides.request_timeout;
-  } else {
-    auto value = positive_integer(env, "SHOPPULSE_AWS_TIMEOUT_MS", kMaxTimeoutMs);
-    if (!value) return fail(value.error());
-    if (*value > 0) settings.http.request_timeout = std::chrono::milliseconds(*value);
-  }
+  constexpr std::int64_t kMaxTimeoutMs = 15 * 60 * 1000;  // a Lambda invocation's upper bound
+  auto connect_timeout = env::override_or(overrides.connect_timeout, [&] {
+    return env::read_milliseconds(env, "SHOPPULSE_AWS_CONNECT_TIMEOUT_MS", settings.http.connect_timeout, 1,
+                                  kMaxTimeoutMs);
+  });
+  if (!connect_timeout) return fail(std::move(connect_timeout).error());
+  settings.http.connect_timeout = *connect_timeout;
+  auto request_timeout = env::override_or(overrides.request_timeout, [&] {
+    return env::read_milliseconds(env, "SHOPPULSE_AWS_TIMEOUT_MS", settings.http.request_timeout, 1, kMaxTimeoutMs);
+  });
+  if (!request_timeout) return fail(std::move(request_timeout).error());
+  settings.http.request_timeout = *request_timeout;
 
   if (overrides.retry) {
     settings.retry = *overrides.retry;
   } else {
-    auto attempts = positive_integer(env, "AWS_MAX_ATTEMPTS", 10);
-    if (!attempts) return fail(attempts.error());
-    if (*attempts > 0) settings.retry.max_attempts = static_cast<int>(*attempts);
-    auto base = positive_integer(env, "SHOPPULSE_AWS_RETRY_BASE_MS", 60'000);
-    if (!base) return fail(base.error());
-    if (*base > 0) settings.retry.base_delay = std::chrono::milliseconds(*base);
-    auto cap = positive_integer(env, "SHOPPULSE_AWS_RETRY_MAX_DELAY_MS", 60'000);
-    if (!cap) return fail(cap.error());
-    if (*cap > 0) settings.retry.max_delay = std::chrono::milliseconds(*cap);
+    auto attempts = env::read_int(env, "AWS_MAX_ATTEMPTS", settings.retry.max_attempts, 1, 10);
+    if (!attempts) return fail(std::move(attempts).error());
+    settings.retry.max_attempts = static_cast<int>(*attempts);
+    auto base = env::read_milliseconds(env, "SHOPPULSE_AWS_RETRY_BASE_MS", settings.retry.base_delay, 1, 60'000);
+    if (!base) return fail(std::move(base).error());
+    settings.retry.base_delay = *base;
+    auto cap = env::read_milliseconds(env, "SHOPPULSE_AWS_RETRY_MAX_DELAY_MS", settings.retry.max_delay, 1, 60'000);
+    if (!cap) return fail(std::move(cap).error());
+    settings.retry.max_delay = *cap;
   }
   if (settings.retry.max_attempts < 1) {
-    return fail(Error::make(ErrorKind::kInternal, "aws_config_invalid", "retry max_attempts must be at least 1"));
+    return fail(Error::make(ErrorKind::kInvalidInput, "invalid_config", "retry max_attempts must be at least 1"));
   }
   if (settings.http.connect_timeout.count() <= 0 || settings.http.request_timeout.count() <= 0) {
-    return fail(Error::make(ErrorKind::kInternal, "aws_config_invalid", "AWS HTTP timeouts must be positive"));
+    return fail(Error::make(ErrorKind::kInvalidInput, "invalid_config", "AWS HTTP timeouts must be positive"));
   }
   return settings;
 }

@@ -1,30 +1,25 @@
 #include "shoppulse/aws/credentials.h"
 
 namespace shoppulse::aws {
-namespace {
 
-Error missing(std::string_view variable) {
-  return Error::make(ErrorKind::kInternal, "aws_config_missing", std::string(variable) + " is not set");
-}
-
-}  // namespace
-
-Result<AwsCredentials> credentials_from_env(const EnvLookup& env) {
+// Unset credentials or region are "not configured" (missing_config): the
+// caller decides whether running without AWS is legitimate.
+Result<AwsCredentials> credentials_from_env(const env::Source& env) {
   AwsCredentials credentials;
-  auto access_key = env("AWS_ACCESS_KEY_ID");
-  if (!access_key) return fail(missing("AWS_ACCESS_KEY_ID"));
-  auto secret_key = env("AWS_SECRET_ACCESS_KEY");
-  if (!secret_key) return fail(missing("AWS_SECRET_ACCESS_KEY"));
+  auto access_key = env::require_string(env, "AWS_ACCESS_KEY_ID");
+  if (!access_key) return fail(std::move(access_key).error());
+  auto secret_key = env::require_string(env, "AWS_SECRET_ACCESS_KEY");
+  if (!secret_key) return fail(std::move(secret_key).error());
   credentials.access_key_id = std::move(*access_key);
   credentials.secret_access_key = std::move(*secret_key);
-  credentials.session_token = env("AWS_SESSION_TOKEN").value_or("");
+  credentials.session_token = env::read_string(env, "AWS_SESSION_TOKEN").value_or("");
   return credentials;
 }
 
-Result<std::string> region_from_env(const EnvLookup& env) {
-  if (auto region = env("AWS_REGION")) return std::move(*region);
-  if (auto region = env("AWS_DEFAULT_REGION")) return std::move(*region);
-  return fail(missing("AWS_REGION (or AWS_DEFAULT_REGION)"));
+Result<std::string> region_from_env(const env::Source& env) {
+  if (auto region = env::read_string(env, "AWS_REGION")) return std::move(*region);
+  if (auto region = env::read_string(env, "AWS_DEFAULT_REGION")) return std::move(*region);
+  return fail(env::missing("AWS_REGION (or AWS_DEFAULT_REGION)"));
 }
 
 }  // namespace shoppulse::aws

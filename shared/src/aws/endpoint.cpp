@@ -8,17 +8,14 @@
 namespace shoppulse::aws {
 namespace {
 
-Error invalid_endpoint(std::string_view source, std::string_view why) {
-  return Error::make(ErrorKind::kInternal, "aws_endpoint_invalid",
-                     std::string(source) + " is not a valid endpoint URL: " + std::string(why));
+// Names the problem, never the URL: it is configuration, and may carry a
+// host that should not reach a log line.
+Error invalid_endpoint(std::string_view why) {
+  return Error::make(ErrorKind::kInvalidInput, "invalid_config", "is not a valid endpoint URL: " + std::string(why));
 }
 
 int default_port(std::string_view scheme) {
   return scheme == "https" ? 443 : 80;
-}
-
-bool is_true(std::string_view value) {
-  return ascii::iequals(value, "true");
 }
 
 }  // namespace
@@ -62,54 +59,43 @@ std::string Endpoint::url(std::string_view operation_path, std::string_view quer
 Result<Endpoint> parse_endpoint_url(std::string_view url) {
   Endpoint endpoint;
   const std::size_t scheme_end = url.find("://");
-  if (scheme_end == std::string_view::npos) return fail(invalid_endpoint(url, "missing scheme"));
+  if (scheme_end == std::string_view::npos) return fail(invalid_endpoint("missing scheme"));
   std::string scheme(url.substr(0, scheme_end));
   ascii::to_lower(scheme);
-  if (scheme != "https" && scheme != "http") return fail(invalid_endpoint(url, "scheme must be https or http"));
+  if (scheme != "https" && scheme != "http") return fail(invalid_endpoint("scheme must be https or http"));
   endpoint.scheme = std::move(scheme);
 
   std::string_view rest = url.substr(scheme_end + 3);
   if (rest.find_first_of("?#") != std::string_view::npos) {
-    return fail(invalid_endpoint(url, "query strings and fragments are not allowed"));
+    return fail(invalid_endpoint("query strings and fragments are not allowed"));
   }
   const std::size_t path_start = rest.find('/');
   const std::string_view authority = rest.substr(0, path_start);
   if (path_start != std::string_view::npos) endpoint.base_path = std::string(rest.substr(path_start));
   if (endpoint.base_path == "/") endpoint.base_path.clear();
-  if (authority.find('@') != std::string_view::npos) return fail(invalid_endpoint(url, "user info is not allowed"));
+  if (authority.find('@') != std::string_view::npos) return fail(invalid_endpoint("user info is not allowed"));
 
   const net::Authority split = net::split_authority(authority);
   switch (split.problem) {
     case net::AuthorityProblem::kNone: break;
-    case net::AuthorityProblem::kUnterminatedIpv6: return fail(invalid_endpoint(url, "unterminated IPv6 address"));
-    case net::AuthorityProblem::kTextAfterIpv6:
-      return fail(invalid_endpoint(url, "unexpected text after IPv6 address"));
-    case net::AuthorityProblem::kMissingHost: return fail(invalid_endpoint(url, "missing host"));
-    case net::AuthorityProblem::kBadPort: return fail(invalid_endpoint(url, "port must be 1-65535"));
+    case net::AuthorityProblem::kUnterminatedIpv6: return fail(invalid_endpoint("unterminated IPv6 address"));
+    case net::AuthorityProblem::kTextAfterIpv6: return fail(invalid_endpoint("unexpected text after IPv6 address"));
+    case net::AuthorityProblem::kMissingHost: return fail(invalid_endpoint("missing host"));
+    case net::AuthorityProblem::kBadPort: return fail(invalid_endpoint("port must be 1-65535"));
   }
   endpoint.host = std::string(split.host);
   if (!split.port.empty()) endpoint.port = split.port_number;
   return endpoint;
 }
 
-std::string_view endpoint_source_name(EndpointSource source) noexcept {
-  switch (source) {
-    case EndpointSource::kConstructor: return "constructor";
-    case EndpointSource::kServiceEnv: return "service_env";
-    case EndpointSource::kGlobalEnv: return "global_env";
-    case EndpointSource::kDefault: return "default";
-  }
-  return "default";
-}
-
 Result<ResolvedEndpoint> resolve_endpoint(const ServiceInfo& service, std::string_view region,
-                                          const std::optional<std::string>& constructor_url, const EnvLookup& env) {
+                                          const std::optional<std::string>& constructor_url, const env::Source& env) {
   const auto resolved = [](std::string_view url, std::string_view source_name,
                            EndpointSource source) -> Result<ResolvedEndpoint> {
     auto endpoint = parse_endpoint_url(url);
     if (!endpoint) {
       return fail(Error::make(endpoint.error().kind, endpoint.error().code,
-                              std::string(source_name) + ": " + endpoint.error().message));
+                              std::string(source_name) + " " + endpoint.error().message));
     }
     return ResolvedEndpoint{std::move(*endpoint), source};
   };
@@ -117,21 +103,21 @@ Result<ResolvedEndpoint> resolve_endpoint(const ServiceInfo& service, std::strin
   if (constructor_url && !constructor_url->empty()) {
     return resolved(*constructor_url, "endpoint_url", EndpointSource::kConstructor);
   }
-  const auto ignore = env("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS");
-  if (!ignore || !is_true(*ignore)) {
+  auto ignore = env::read_bool(env, "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", false);
+  if (!ignore) return fail(std::move(ignore).error());
+  if (!*ignore) {
     const std::string service_var = service_endpoint_env_var(service.service_id);
-    if (auto url = env(service_var)) return resolved(*url, service_var, EndpointSource::kServiceEnv);
-    if (auto url = env("AWS_ENDPOINT_URL")) return resolved(*url, "AWS_ENDPOINT_URL", EndpointSource::kGlobalEnv);
+    if (auto url = env.get(service_var)) return resolved(*url, service_var, EndpointSource::kServiceEnv);
+    if (auto url = env.get("AWS_ENDPOINT_URL")) return resolved(*url, "AWS_ENDPOINT_URL", EndpointSource::kGlobalEnv);
   }
   if (region.empty()) {
-    return fail(Error::make(ErrorKind::kInternal, "aws_config_missing", "AWS_REGION is not set"));
+    return fail(env::missing("AWS_REGION"));
   }
   const bool valid_region = std::all_of(region.begin(), region.end(), [](char c) {
     return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
   });
   if (!valid_region) {
-    return fail(Error::make(ErrorKind::kInternal, "aws_config_invalid",
-                            "AWS_REGION must contain only lower-case letters, digits and '-'"));
+    return fail(env::invalid("AWS_REGION", "only lower-case letters, digits and '-'"));
   }
   // China regions live in the aws-cn partition with its own DNS suffix.
   const std::string_view suffix = region.rfind("cn-", 0) == 0 ? "amazonaws.com.cn" : "amazonaws.com";

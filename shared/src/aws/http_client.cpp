@@ -275,7 +275,7 @@ HttpClient::~HttpClient() = default;
 
 Result<std::unique_ptr<HttpClient>> HttpClient::create(HttpClientOptions options) {
   if (options.connect_timeout.count() <= 0 || options.request_timeout.count() <= 0) {
-    return fail(Error::make(ErrorKind::kInternal, "aws_config_invalid", "AWS HTTP timeouts must be positive"));
+    return fail(Error::make(ErrorKind::kInvalidInput, "invalid_config", "AWS HTTP timeouts must be positive"));
   }
   auto impl = std::make_unique<Impl>();
   impl->options = std::move(options);

@@ -10,19 +10,6 @@
 
 namespace shoppulse {
 
-Result<LogLevel> parse_log_level(std::string_view name) {
-  std::string upper(name);
-  ascii::to_upper(upper);
-  if (upper == "TRACE") return LogLevel::kTrace;
-  if (upper == "DEBUG") return LogLevel::kDebug;
-  if (upper == "INFO") return LogLevel::kInfo;
-  if (upper == "WARN" || upper == "WARNING") return LogLevel::kWarn;
-  if (upper == "ERROR") return LogLevel::kError;
-  if (upper == "FATAL") return LogLevel::kFatal;
-  return fail(Error::make(ErrorKind::kInvalidInput, "invalid_log_level",
-                          "AWS_LAMBDA_LOG_LEVEL must be one of TRACE, DEBUG, INFO, WARN, ERROR, FATAL"));
-}
-
 std::string_view log_level_name(LogLevel level) noexcept {
   switch (level) {
     case LogLevel::kTrace: return "TRACE";

@@ -9,6 +9,7 @@
 
 #include "connect.h"
 #include "connection.h"
+#include "shoppulse/core/backoff.h"
 
 namespace shoppulse::db {
 namespace {
@@ -28,15 +29,11 @@ bool is_uuid(std::string_view text) {
   return true;
 }
 
-// Exponential backoff with equal jitter: half of the step is fixed so retries
-// keep spreading out, half random so many sandboxes do not retry in lockstep.
+// Connect retries back off with the project's one jittered backoff.
 milliseconds backoff_for(const RetryPolicy& policy, int retry) {
-  const double step =
-      std::min(static_cast<double>(policy.max_backoff.count()),
-               static_cast<double>(policy.initial_backoff.count()) * std::pow(policy.multiplier, retry));
   thread_local std::mt19937_64 rng{std::random_device{}()};
-  std::uniform_real_distribution<double> jitter(0.0, step / 2.0);
-  return milliseconds(static_cast<long long>(step / 2.0 + jitter(rng)));
+  std::uniform_real_distribution<double> unit(0.0, 1.0);
+  return jittered_backoff(policy.initial_backoff, policy.multiplier, policy.max_backoff, retry, unit(rng));
 }
 
 long long ms_until(Deadline deadline) {

@@ -1,8 +1,7 @@
 #include "shoppulse/db/settings.h"
 
 #include <array>
-#include <charconv>
-#include <cstdlib>
+#include <cstdint>
 
 namespace shoppulse::db {
 namespace {
@@ -14,34 +13,14 @@ Unexpected<Error> invalid(std::string message) {
   return fail(Error::make(ErrorKind::kInvalidInput, "invalid_config", std::move(message)));
 }
 
-bool valid_sslmode(std::string_view mode) {
-  for (std::string_view known : kSslModes) {
+}  // namespace
+
+bool is_valid_sslmode(std::string_view mode) noexcept {
+  for (const std::string_view known : kSslModes) {
     if (mode == known) return true;
   }
   return false;
 }
-
-std::optional<std::string> process_env(std::string_view name) {
-  const char* value = std::getenv(std::string(name).c_str());
-  if (value == nullptr) return std::nullopt;
-  return std::string(value);
-}
-
-// Reads an integer variable within [min, max]; nullopt when unset or empty.
-Result<std::optional<long long>> read_bounded(const PoolSettings::EnvLookup& env, std::string_view name, long long min,
-                                              long long max) {
-  const std::optional<std::string> raw = env(name);
-  if (!raw || raw->empty()) return std::optional<long long>();
-  long long value = 0;
-  const auto [end, error] = std::from_chars(raw->data(), raw->data() + raw->size(), value);
-  if (error != std::errc() || end != raw->data() + raw->size() || value < min || value > max) {
-    return invalid(std::string(name) + " must be an integer between " + std::to_string(min) + " and " +
-                   std::to_string(max) + " (got \"" + *raw + "\")");
-  }
-  return std::optional<long long>(value);
-}
-
-}  // namespace
 
 Status PoolSettings::validate() const {
   if (max_size < 1 || max_size > 100) return invalid("pool max_size must be between 1 and 100");
@@ -56,44 +35,48 @@ Status PoolSettings::validate() const {
     return invalid("pool retry backoff must satisfy 0 <= initial_backoff <= max_backoff");
   }
   if (retry.multiplier < 1.0) return invalid("pool retry.multiplier must be >= 1");
-  if (!sslmode.empty() && !valid_sslmode(sslmode)) {
+  if (!sslmode.empty() && !is_valid_sslmode(sslmode)) {
     return invalid("sslmode must be one of disable, allow, prefer, require, verify-ca, verify-full");
   }
   return {};
 }
 
-Result<PoolSettings> PoolSettings::from_env(const Overrides& overrides, const EnvLookup& env) {
+Result<PoolSettings> PoolSettings::from_env(const Overrides& overrides, const env::Source& env) {
   return from_env(overrides, env, PoolSettings{});
 }
 
-Result<PoolSettings> PoolSettings::from_env(const Overrides& overrides, const EnvLookup& env, PoolSettings defaults) {
-  const EnvLookup lookup = env ? env : EnvLookup(process_env);
+// Each field: the override when given, else its variable, else `defaults`.
+Result<PoolSettings> PoolSettings::from_env(const Overrides& overrides, const env::Source& env, PoolSettings defaults) {
   PoolSettings settings = std::move(defaults);
 
-  auto max_size = read_bounded(lookup, "DB_POOL_MAX", 1, 100);
-  if (!max_size) return fail(max_size.error());
-  if (*max_size) settings.max_size = static_cast<std::size_t>(**max_size);
+  auto max_size = env::override_or(overrides.max_size, [&]() -> Result<std::size_t> {
+    auto value = env::read_int(env, "DB_POOL_MAX", static_cast<std::int64_t>(settings.max_size), 1, 100);
+    if (!value) return fail(std::move(value).error());
+    return static_cast<std::size_t>(*value);
+  });
+  if (!max_size) return fail(std::move(max_size).error());
+  settings.max_size = *max_size;
 
-  auto connect_timeout = read_bounded(lookup, "DB_CONNECT_TIMEOUT_MS", 100, 60000);
-  if (!connect_timeout) return fail(connect_timeout.error());
-  if (*connect_timeout) settings.connect_timeout = std::chrono::milliseconds(**connect_timeout);
+  auto connect_timeout = env::override_or(overrides.connect_timeout, [&] {
+    return env::read_milliseconds(env, "DB_CONNECT_TIMEOUT_MS", settings.connect_timeout, 100, 60000);
+  });
+  if (!connect_timeout) return fail(std::move(connect_timeout).error());
+  settings.connect_timeout = *connect_timeout;
 
-  auto statement_timeout = read_bounded(lookup, "DB_STATEMENT_TIMEOUT_MS", 100, 900000);
-  if (!statement_timeout) return fail(statement_timeout.error());
-  if (*statement_timeout) settings.statement_timeout = std::chrono::milliseconds(**statement_timeout);
+  auto statement_timeout = env::override_or(overrides.statement_timeout, [&] {
+    return env::read_milliseconds(env, "DB_STATEMENT_TIMEOUT_MS", settings.statement_timeout, 100, 900000);
+  });
+  if (!statement_timeout) return fail(std::move(statement_timeout).error());
+  settings.statement_timeout = *statement_timeout;
 
-  if (const std::optional<std::string> sslmode = lookup("DB_SSLMODE"); sslmode && !sslmode->empty()) {
-    if (!valid_sslmode(*sslmode)) {
-      return invalid("DB_SSLMODE must be one of disable, allow, prefer, require, verify-ca, verify-full (got \"" +
-                     *sslmode + "\")");
+  if (overrides.sslmode) {
+    settings.sslmode = *overrides.sslmode;
+  } else if (auto sslmode = env::read_string(env, "DB_SSLMODE")) {
+    if (!is_valid_sslmode(*sslmode)) {
+      return fail(env::invalid("DB_SSLMODE", "one of disable, allow, prefer, require, verify-ca, verify-full"));
     }
-    settings.sslmode = *sslmode;
+    settings.sslmode = std::move(*sslmode);
   }
-
-  if (overrides.max_size) settings.max_size = *overrides.max_size;
-  if (overrides.connect_timeout) settings.connect_timeout = *overrides.connect_timeout;
-  if (overrides.statement_timeout) settings.statement_timeout = *overrides.statement_timeout;
-  if (overrides.sslmode) settings.sslmode = *overrides.sslmode;
 
   if (Status valid = settings.validate(); !valid) return fail(valid.error());
   return settings;

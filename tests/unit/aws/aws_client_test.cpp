@@ -299,7 +299,7 @@ TEST_F(AwsClientTest, EndpointWithPathPrefixIsUsedForRoutingAndSigning) {
 TEST_F(AwsClientTest, GlobalEndpointEnvVarReachesBothServices) {
   auto overrides = overrides_for(*fake_);
   overrides.endpoint_url.reset();
-  const auto env = map_env({{"AWS_ENDPOINT_URL", fake_->endpoint_url()}});
+  const auto env = env::MapSource({{"AWS_ENDPOINT_URL", fake_->endpoint_url()}});
   for (const ServiceInfo* service : {&kSecretsManager, &kQuickSight}) {
     auto settings = AwsClientSettings::from_env(*service, overrides, env);
     ASSERT_TRUE(settings.ok());
@@ -308,15 +308,15 @@ TEST_F(AwsClientTest, GlobalEndpointEnvVarReachesBothServices) {
 }
 
 TEST(AwsClientSettings, ReadsLambdaEnvironment) {
-  const auto env = map_env({{"AWS_REGION", "eu-central-1"},
-                            {"AWS_ACCESS_KEY_ID", "AKIDENV"},
-                            {"AWS_SECRET_ACCESS_KEY", "secret"},
-                            {"AWS_SESSION_TOKEN", "token"},
-                            {"AWS_MAX_ATTEMPTS", "5"},
-                            {"SHOPPULSE_AWS_RETRY_BASE_MS", "60"},
-                            {"SHOPPULSE_AWS_RETRY_MAX_DELAY_MS", "700"},
-                            {"SHOPPULSE_AWS_CONNECT_TIMEOUT_MS", "250"},
-                            {"SHOPPULSE_AWS_TIMEOUT_MS", "4000"}});
+  const auto env = env::MapSource({{"AWS_REGION", "eu-central-1"},
+                                   {"AWS_ACCESS_KEY_ID", "AKIDENV"},
+                                   {"AWS_SECRET_ACCESS_KEY", "secret"},
+                                   {"AWS_SESSION_TOKEN", "token"},
+                                   {"AWS_MAX_ATTEMPTS", "5"},
+                                   {"SHOPPULSE_AWS_RETRY_BASE_MS", "60"},
+                                   {"SHOPPULSE_AWS_RETRY_MAX_DELAY_MS", "700"},
+                                   {"SHOPPULSE_AWS_CONNECT_TIMEOUT_MS", "250"},
+                                   {"SHOPPULSE_AWS_TIMEOUT_MS", "4000"}});
   auto settings = AwsClientSettings::from_env(kQuickSight, {}, env);
   ASSERT_TRUE(settings.ok()) << settings.error().message;
   EXPECT_EQ(settings->region, "eu-central-1");
@@ -331,10 +331,10 @@ TEST(AwsClientSettings, ReadsLambdaEnvironment) {
 }
 
 TEST(AwsClientSettings, ConstructorValuesWin) {
-  const auto env = map_env({{"AWS_REGION", "eu-central-1"},
-                            {"AWS_ACCESS_KEY_ID", "AKIDENV"},
-                            {"AWS_SECRET_ACCESS_KEY", "secret"},
-                            {"AWS_MAX_ATTEMPTS", "5"}});
+  const auto env = env::MapSource({{"AWS_REGION", "eu-central-1"},
+                                   {"AWS_ACCESS_KEY_ID", "AKIDENV"},
+                                   {"AWS_SECRET_ACCESS_KEY", "secret"},
+                                   {"AWS_MAX_ATTEMPTS", "5"}});
   AwsClientOverrides overrides;
   overrides.region = "ap-southeast-2";
   overrides.credentials = AwsCredentials{"AKIDCTOR", "s", ""};
@@ -351,14 +351,15 @@ TEST(AwsClientSettings, ConstructorValuesWin) {
 TEST(AwsClientSettings, RegionFallsBackToDefaultRegion) {
   auto settings = AwsClientSettings::from_env(
       kSecretsManager, {},
-      map_env({{"AWS_DEFAULT_REGION", "us-west-2"}, {"AWS_ACCESS_KEY_ID", "a"}, {"AWS_SECRET_ACCESS_KEY", "b"}}));
+      env::MapSource(
+          {{"AWS_DEFAULT_REGION", "us-west-2"}, {"AWS_ACCESS_KEY_ID", "a"}, {"AWS_SECRET_ACCESS_KEY", "b"}}));
   ASSERT_TRUE(settings.ok());
   EXPECT_EQ(settings->region, "us-west-2");
 }
 
 TEST(AwsClientSettings, ErrorsNameTheMissingOrInvalidVariable) {
   const auto message_for = [](std::map<std::string, std::string, std::less<>> values) {
-    auto settings = AwsClientSettings::from_env(kSecretsManager, {}, map_env(std::move(values)));
+    auto settings = AwsClientSettings::from_env(kSecretsManager, {}, env::MapSource(std::move(values)));
     return settings.ok() ? std::string("ok") : settings.error().message;
   };
   EXPECT_NE(message_for({{"AWS_ACCESS_KEY_ID", "a"}, {"AWS_SECRET_ACCESS_KEY", "b"}}).find("AWS_REGION"),

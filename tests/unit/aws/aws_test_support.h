@@ -48,7 +48,7 @@ inline std::string first_rejection(const fakes::FakeAws& fake) {
 
 inline std::unique_ptr<AwsClient> make_client(const ServiceInfo& service, const AwsClientOverrides& overrides,
                                               AwsClientHooks hooks = {}, const Logger* logger = nullptr) {
-  auto settings = AwsClientSettings::from_env(service, overrides, map_env({}));
+  auto settings = AwsClientSettings::from_env(service, overrides, env::MapSource({}));
   if (!settings) return nullptr;
   auto client = AwsClient::create(std::move(*settings), logger, std::move(hooks));
   if (!client) return nullptr;

@@ -51,7 +51,7 @@ TEST(AwsCaBundle, PrecedenceConstructorThenAwsCaBundleThenSslCertFileThenSystem)
   const std::string system = dir.file("system.pem");
   const std::string absent = dir.missing("al2023.crt");
   const std::array<std::string_view, 2> candidates{absent, system};
-  const auto env = map_env({{"AWS_CA_BUNDLE", aws}, {"SSL_CERT_FILE", ssl}});
+  const auto env = env::MapSource({{"AWS_CA_BUNDLE", aws}, {"SSL_CERT_FILE", ssl}});
 
   auto chosen = select_ca_bundle(ctor, env, candidates);
   ASSERT_TRUE(chosen.ok());
@@ -62,10 +62,10 @@ TEST(AwsCaBundle, PrecedenceConstructorThenAwsCaBundleThenSslCertFileThenSystem)
   EXPECT_EQ(chosen->path, aws);
   EXPECT_EQ(chosen->source, "AWS_CA_BUNDLE");
 
-  chosen = select_ca_bundle(std::nullopt, map_env({{"SSL_CERT_FILE", ssl}}), candidates);
+  chosen = select_ca_bundle(std::nullopt, env::MapSource({{"SSL_CERT_FILE", ssl}}), candidates);
   EXPECT_EQ(chosen->path, ssl);
 
-  chosen = select_ca_bundle(std::nullopt, map_env({}), candidates);
+  chosen = select_ca_bundle(std::nullopt, env::MapSource({}), candidates);
   EXPECT_EQ(chosen->path, system);
   EXPECT_EQ(chosen->source, "system");
 }
@@ -75,7 +75,7 @@ TEST(AwsCaBundle, AmazonLinuxBundleWinsOverDebianWhenBothExist) {
   const std::string amazon = dir.file("ca-bundle.crt");
   const std::string debian = dir.file("ca-certificates.crt");
   const std::array<std::string_view, 2> candidates{amazon, debian};
-  EXPECT_EQ(select_ca_bundle(std::nullopt, map_env({}), candidates)->path, amazon);
+  EXPECT_EQ(select_ca_bundle(std::nullopt, env::MapSource({}), candidates)->path, amazon);
   // The real list is in that order too.
   EXPECT_EQ(kSystemCaBundles[0], "/etc/pki/tls/certs/ca-bundle.crt");
   EXPECT_EQ(kSystemCaBundles[1], "/etc/ssl/certs/ca-certificates.crt");
@@ -85,7 +85,7 @@ TEST(AwsCaBundle, NothingFoundFallsBackToOpenSslDefault) {
   TempDir dir;
   const std::string absent = dir.missing("none.crt");
   const std::array<std::string_view, 1> candidates{absent};
-  auto chosen = select_ca_bundle(std::nullopt, map_env({}), candidates);
+  auto chosen = select_ca_bundle(std::nullopt, env::MapSource({}), candidates);
   ASSERT_TRUE(chosen.ok());
   EXPECT_TRUE(chosen->path.empty());
   EXPECT_EQ(chosen->source, "openssl_default");
@@ -93,11 +93,12 @@ TEST(AwsCaBundle, NothingFoundFallsBackToOpenSslDefault) {
 
 TEST(AwsCaBundle, ConfiguredButMissingIsAnErrorNamingTheSetting) {
   TempDir dir;
-  auto result = select_ca_bundle(std::nullopt, map_env({{"AWS_CA_BUNDLE", dir.missing("gone.pem")}}));
+  auto result = select_ca_bundle(std::nullopt, env::MapSource({{"AWS_CA_BUNDLE", dir.missing("gone.pem")}}));
   ASSERT_FALSE(result.ok());
-  EXPECT_EQ(result.error().code, "aws_ca_bundle_missing");
+  EXPECT_EQ(result.error().code, "invalid_config");
+  EXPECT_EQ(result.error().kind, ErrorKind::kInvalidInput);
   EXPECT_NE(result.error().message.find("AWS_CA_BUNDLE"), std::string::npos);
-  EXPECT_FALSE(select_ca_bundle(dir.missing("ctor.pem"), map_env({})).ok());
+  EXPECT_FALSE(select_ca_bundle(dir.missing("ctor.pem"), env::MapSource({})).ok());
 }
 
 class AwsHttpsVerification : public testing::Test {
@@ -145,7 +146,7 @@ TEST_F(AwsHttpsVerification, TrustsTheServerOnlyThroughTheConfiguredBundle) {
 // needs it: the issuer must be found wherever it stands in a large bundle,
 // past blocks that are not certificates, by IP address and by host name.
 TEST_F(AwsHttpsVerification, FindsTheIssuerAmongManyRootsPastOtherBlocks) {
-  auto system = select_ca_bundle(std::nullopt, map_env({}));
+  auto system = select_ca_bundle(std::nullopt, env::MapSource({}));
   ASSERT_TRUE(system.ok());
   std::ifstream system_file(system->path);
   std::stringstream bundle;
@@ -177,7 +178,7 @@ TEST_F(AwsHttpsVerification, ABundleWithoutCertificatesIsATlsError) {
 }
 
 TEST_F(AwsHttpsVerification, SystemBundleDoesNotTrustASelfSignedServer) {
-  auto system = select_ca_bundle(std::nullopt, map_env({}));
+  auto system = select_ca_bundle(std::nullopt, env::MapSource({}));
   ASSERT_TRUE(system.ok());
   auto refused = get_health(system->path);
   ASSERT_FALSE(refused.ok());

@@ -32,7 +32,7 @@ class AwsEndpointResolution : public testing::TestWithParam<ResolutionCase> {};
 
 TEST_P(AwsEndpointResolution, PicksTheRightSource) {
   const auto& c = GetParam();
-  auto resolved = resolve_endpoint(kSecretsManager, "eu-west-1", c.constructor_url, map_env(c.env));
+  auto resolved = resolve_endpoint(kSecretsManager, "eu-west-1", c.constructor_url, env::MapSource(c.env));
   ASSERT_TRUE(resolved.ok()) << resolved.error().message;
   EXPECT_EQ(resolved->source, c.source);
   EXPECT_EQ(resolved->endpoint.url("/", ""), c.url);
@@ -78,24 +78,24 @@ INSTANTIATE_TEST_SUITE_P(
     [](const testing::TestParamInfo<ResolutionCase>& case_info) { return case_info.param.name; });
 
 TEST(AwsEndpoint, QuickSightDefaultAndChinaPartition) {
-  auto qs = resolve_endpoint(kQuickSight, "us-east-1", std::nullopt, map_env({}));
+  auto qs = resolve_endpoint(kQuickSight, "us-east-1", std::nullopt, env::MapSource({}));
   ASSERT_TRUE(qs.ok());
   EXPECT_EQ(qs->endpoint.url("/accounts/123456789012/embed-url/anonymous-user", ""),
             "https://quicksight.us-east-1.amazonaws.com/accounts/123456789012/embed-url/anonymous-user");
-  auto cn = resolve_endpoint(kSecretsManager, "cn-north-1", std::nullopt, map_env({}));
+  auto cn = resolve_endpoint(kSecretsManager, "cn-north-1", std::nullopt, env::MapSource({}));
   ASSERT_TRUE(cn.ok());
   EXPECT_EQ(cn->endpoint.host, "secretsmanager.cn-north-1.amazonaws.com.cn");
 }
 
 TEST(AwsEndpoint, DefaultNeedsAValidRegion) {
-  EXPECT_EQ(resolve_endpoint(kSecretsManager, "", std::nullopt, map_env({})).error().code, "aws_config_missing");
-  EXPECT_FALSE(resolve_endpoint(kSecretsManager, "evil.com/x", std::nullopt, map_env({})).ok());
+  EXPECT_EQ(resolve_endpoint(kSecretsManager, "", std::nullopt, env::MapSource({})).error().code, "missing_config");
+  EXPECT_FALSE(resolve_endpoint(kSecretsManager, "evil.com/x", std::nullopt, env::MapSource({})).ok());
   // An override does not need the region to build a host name.
-  EXPECT_TRUE(resolve_endpoint(kSecretsManager, "", std::string("http://127.0.0.1:9"), map_env({})).ok());
+  EXPECT_TRUE(resolve_endpoint(kSecretsManager, "", std::string("http://127.0.0.1:9"), env::MapSource({})).ok());
 }
 
 TEST(AwsEndpoint, InvalidOverrideNamesTheVariable) {
-  auto bad = resolve_endpoint(kSecretsManager, "us-east-1", std::nullopt, map_env({{kService, "ftp://x"}}));
+  auto bad = resolve_endpoint(kSecretsManager, "us-east-1", std::nullopt, env::MapSource({{kService, "ftp://x"}}));
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(bad.error().message.find(kService), std::string::npos);
 }

@@ -10,7 +10,7 @@
 #include <sstream>
 
 #include "aws_test_support.h"
-#include "shoppulse/aws/secret_cache.h"
+#include "shoppulse/db_secret/secret_cache.h"
 
 namespace shoppulse::aws {
 namespace {
@@ -18,6 +18,8 @@ namespace {
 using fakes::FakeFailure;
 using fakes::FakeService;
 using namespace testing_support;
+// The cache (db_secret/) over the AWS client and fakes these tests set up.
+using namespace shoppulse::db_secret;
 
 const std::string kPassword = "Pa55-w0rd-that-must-not-leak";
 const std::string kRotatedPassword = "R0tated-pa55-that-must-not-leak";
@@ -70,7 +72,7 @@ TEST(AwsLogRedaction, NoSecretsInLogsOnSuccessOrFailure) {
     cache_overrides.secret_id = kSecretId;
     cache_overrides.min_forced_refresh_interval = std::chrono::milliseconds(0);
     cache_overrides.failure_backoff = std::chrono::milliseconds(0);
-    auto cache = make_db_secret_cache(&logger, cache_overrides, overrides_for(fake), map_env({}));
+    auto cache = make_db_secret_cache(&logger, cache_overrides, overrides_for(fake), env::MapSource({}));
     ASSERT_TRUE(cache.ok());
     ASSERT_EQ((*cache)->get()->password, kPassword);
     fake.put_secret(kSecretId, secret_with(kRotatedPassword));
@@ -86,7 +88,7 @@ TEST(AwsLogRedaction, NoSecretsInLogsOnSuccessOrFailure) {
 
     // Nothing cached and the secret does not exist: an error.
     cache_overrides.secret_id = "missing";
-    auto empty = make_db_secret_cache(&logger, cache_overrides, overrides_for(fake), map_env({}));
+    auto empty = make_db_secret_cache(&logger, cache_overrides, overrides_for(fake), env::MapSource({}));
     ASSERT_TRUE(empty.ok());
     EXPECT_FALSE((*empty)->get().ok());
   }

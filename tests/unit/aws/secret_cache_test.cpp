@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "aws_test_support.h"
-#include "shoppulse/aws/secret_cache.h"
+#include "shoppulse/db_secret/secret_cache.h"
 
 namespace shoppulse::aws {
 namespace {
@@ -17,6 +17,8 @@ namespace {
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 using namespace testing_support;
+// The cache (db_secret/) over the AWS client and fakes these tests set up.
+using namespace shoppulse::db_secret;
 
 const std::string kFullSecret =
     R"({"engine":"postgres","host":"db.cluster-abc.eu-west-1.rds.amazonaws.com","port":5432,)"
@@ -125,15 +127,15 @@ INSTANTIATE_TEST_SUITE_P(
     [](const testing::TestParamInfo<InvalidSecretCase>& case_info) { return case_info.param.name; });
 
 TEST(AwsSecretCacheSettings, ReadsTheEnvironment) {
-  auto settings = SecretCacheSettings::from_env({}, map_env({{"RDS_SECRET_ARN", "arn:aws:secretsmanager:x"},
-                                                             {"RDS_PROXY_ENDPOINT", "proxy.example"},
-                                                             {"RDS_PORT", "6432"},
-                                                             {"RDS_DATABASE", "analytics"},
-                                                             {"DB_SSLMODE", "require"},
-                                                             {"DB_SSLROOTCERT", "/opt/ca.pem"},
-                                                             {"SECRET_TTL_SECONDS", "60"},
-                                                             {"SECRET_MIN_FORCED_REFRESH_SECONDS", "2"},
-                                                             {"SECRET_REFRESH_BACKOFF_SECONDS", "7"}}));
+  auto settings = SecretCacheSettings::from_env({}, env::MapSource({{"RDS_SECRET_ARN", "arn:aws:secretsmanager:x"},
+                                                                    {"RDS_PROXY_ENDPOINT", "proxy.example"},
+                                                                    {"RDS_PORT", "6432"},
+                                                                    {"RDS_DATABASE", "analytics"},
+                                                                    {"DB_SSLMODE", "require"},
+                                                                    {"DB_SSLROOTCERT", "/opt/ca.pem"},
+                                                                    {"SECRET_TTL_SECONDS", "60"},
+                                                                    {"SECRET_MIN_FORCED_REFRESH_SECONDS", "2"},
+                                                                    {"SECRET_REFRESH_BACKOFF_SECONDS", "7"}}));
   ASSERT_TRUE(settings.ok()) << settings.error().message;
   EXPECT_EQ(settings->secret_id, "arn:aws:secretsmanager:x");
   EXPECT_EQ(settings->db.host, "proxy.example");
@@ -147,7 +149,7 @@ TEST(AwsSecretCacheSettings, ReadsTheEnvironment) {
 }
 
 TEST(AwsSecretCacheSettings, DefaultsAndConstructorValues) {
-  auto defaults = SecretCacheSettings::from_env({}, map_env({{"RDS_SECRET_ARN", "s"}}));
+  auto defaults = SecretCacheSettings::from_env({}, env::MapSource({{"RDS_SECRET_ARN", "s"}}));
   ASSERT_TRUE(defaults.ok());
   EXPECT_EQ(defaults->ttl, seconds(300));
   EXPECT_EQ(defaults->db.sslmode, "verify-full");
@@ -160,7 +162,7 @@ TEST(AwsSecretCacheSettings, DefaultsAndConstructorValues) {
   overrides.port = 7000;
   auto settings = SecretCacheSettings::from_env(
       overrides,
-      map_env(
+      env::MapSource(
           {{"RDS_SECRET_ARN", "env"}, {"SECRET_TTL_SECONDS", "60"}, {"DB_SSLMODE", "disable"}, {"RDS_PORT", "6432"}}));
   ASSERT_TRUE(settings.ok());
   EXPECT_EQ(settings->secret_id, "ctor-secret");
@@ -171,7 +173,7 @@ TEST(AwsSecretCacheSettings, DefaultsAndConstructorValues) {
 
 TEST(AwsSecretCacheSettings, ErrorsNameTheVariable) {
   const auto message_for = [](std::map<std::string, std::string, std::less<>> values) {
-    auto settings = SecretCacheSettings::from_env({}, map_env(std::move(values)));
+    auto settings = SecretCacheSettings::from_env({}, env::MapSource(std::move(values)));
     return settings.ok() ? std::string("ok") : settings.error().message;
   };
   EXPECT_NE(message_for({}).find("RDS_SECRET_ARN"), std::string::npos);
@@ -440,7 +442,7 @@ class AwsSecretCacheWithFake : public testing::Test {
 };
 
 TEST_F(AwsSecretCacheWithFake, ProductionWiringFetchesOnceAndPicksUpRotation) {
-  auto cache = make_db_secret_cache(nullptr, cache_overrides(), overrides_for(*fake_), map_env({}));
+  auto cache = make_db_secret_cache(nullptr, cache_overrides(), overrides_for(*fake_), env::MapSource({}));
   ASSERT_TRUE(cache.ok()) << cache.error().message;
   for (int i = 0; i < 20; ++i) ASSERT_TRUE((*cache)->get().ok()) << first_rejection(*fake_);
   EXPECT_EQ(fake_->request_count(fakes::FakeService::kSecretsManager), 1u);
@@ -456,19 +458,19 @@ TEST_F(AwsSecretCacheWithFake, ProductionWiringFetchesOnceAndPicksUpRotation) {
 }
 
 TEST_F(AwsSecretCacheWithFake, ProviderFromEnvironmentReportsMissingConfiguration) {
-  auto provider = make_credentials_provider(nullptr, {}, overrides_for(*fake_), map_env({}));
+  auto provider = make_credentials_provider(nullptr, {}, overrides_for(*fake_), env::MapSource({}));
   ASSERT_FALSE(provider.ok());
   EXPECT_NE(provider.error().message.find("RDS_SECRET_ARN"), std::string::npos);
 
   auto from_env = make_credentials_provider(
       nullptr, {}, {},
-      map_env({{"RDS_SECRET_ARN", "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db-AbCdEf"},
-               {"AWS_REGION", fake_->options().region},
-               {"AWS_ACCESS_KEY_ID", fake_->options().access_key_id},
-               {"AWS_SECRET_ACCESS_KEY", fake_->options().secret_access_key},
-               {"AWS_SESSION_TOKEN", fake_->options().session_token},
-               {"AWS_ENDPOINT_URL_SECRETS_MANAGER", fake_->endpoint_url()},
-               {"RDS_PROXY_ENDPOINT", "proxy.example"}}));
+      env::MapSource({{"RDS_SECRET_ARN", "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db-AbCdEf"},
+                      {"AWS_REGION", fake_->options().region},
+                      {"AWS_ACCESS_KEY_ID", fake_->options().access_key_id},
+                      {"AWS_SECRET_ACCESS_KEY", fake_->options().secret_access_key},
+                      {"AWS_SESSION_TOKEN", fake_->options().session_token},
+                      {"AWS_ENDPOINT_URL_SECRETS_MANAGER", fake_->endpoint_url()},
+                      {"RDS_PROXY_ENDPOINT", "proxy.example"}}));
   ASSERT_TRUE(from_env.ok()) << from_env.error().message;
   auto credentials = (*from_env)(false);
   ASSERT_TRUE(credentials.ok()) << credentials.error().message;

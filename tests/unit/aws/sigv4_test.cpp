@@ -5,7 +5,7 @@
 
 #include <chrono>
 
-#include "shoppulse/aws/crypto.h"
+#include "shoppulse/crypto/crypto.h"
 #include "shoppulse/aws/sigv4.h"
 #include "shoppulse/core/ascii.h"
 

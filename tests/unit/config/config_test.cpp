@@ -7,19 +7,9 @@
 namespace shoppulse::config {
 namespace {
 
-using Values = std::map<std::string, std::string>;
+using Values = std::map<std::string, std::string, std::less<>>;
 
-class MapEnv final : public EnvSource {
- public:
-  explicit MapEnv(std::map<std::string, std::string> values) : values_(std::move(values)) {}
-  std::optional<std::string> get(const std::string& name) const override {
-    const auto it = values_.find(name);
-    return it == values_.end() ? std::nullopt : std::optional<std::string>(it->second);
-  }
-
- private:
-  std::map<std::string, std::string> values_;
-};
+using MapEnv = env::MapSource;
 
 TEST(Config, DefaultsWhenNothingIsSet) {
   auto config = Config::from_env(MapEnv(Values{}));
@@ -39,7 +29,6 @@ TEST(Config, ReadsEveryVariable) {
                                                {"SHOPPULSE_DIAGNOSTIC_ACTIONS", "1"}}));
   ASSERT_TRUE(config.ok()) << config.error().message;
   EXPECT_EQ(config->log_level, LogLevel::kDebug);
-  EXPECT_EQ(config->log_format, "Text");
   EXPECT_EQ(config->metrics_namespace, "Acme/Api");
   EXPECT_FALSE(config->metrics_enabled);
   EXPECT_EQ(config->cors_allow_origins, (std::vector<std::string>{"https://a.example", "http://localhost:3000"}));
@@ -52,12 +41,9 @@ TEST(Config, LogFormatAndLevelAreCaseInsensitive) {
   for (const char* json : {"json", "JSON", "Json"}) {
     auto config = Config::from_env(MapEnv(Values{{"AWS_LAMBDA_LOG_FORMAT", json}, {"AWS_LAMBDA_LOG_LEVEL", "warn"}}));
     ASSERT_TRUE(config.ok()) << json;
-    EXPECT_EQ(config->log_format, "JSON");
     EXPECT_EQ(config->log_level, LogLevel::kWarn);
   }
-  auto text = Config::from_env(MapEnv(Values{{"AWS_LAMBDA_LOG_FORMAT", "TEXT"}}));
-  ASSERT_TRUE(text.ok());
-  EXPECT_EQ(text->log_format, "Text");
+  EXPECT_TRUE(Config::from_env(MapEnv(Values{{"AWS_LAMBDA_LOG_FORMAT", "TEXT"}})).ok());
 }
 
 TEST(Config, InvalidValuesNameTheVariableNotTheValue) {

@@ -46,15 +46,6 @@ std::vector<nlohmann::json> lines_of(const std::string& text) {
   return lines;
 }
 
-TEST(LogLevel, ParsesLambdaNamesCaseInsensitively) {
-  EXPECT_EQ(*parse_log_level("debug"), LogLevel::kDebug);
-  EXPECT_EQ(*parse_log_level("WARN"), LogLevel::kWarn);
-  EXPECT_EQ(*parse_log_level("Fatal"), LogLevel::kFatal);
-  auto bad = parse_log_level("LOUD");
-  ASSERT_FALSE(bad.ok());
-  EXPECT_NE(bad.error().message.find("AWS_LAMBDA_LOG_LEVEL"), std::string::npos);
-}
-
 TEST(Logger, WritesOneJsonObjectPerLineWithContext) {
   CapturedFd out;
   Logger logger(LogLevel::kInfo, out.write_fd());

@@ -12,12 +12,8 @@ namespace {
 
 using std::chrono::milliseconds;
 
-PoolSettings::EnvLookup env_of(std::map<std::string, std::string> values) {
-  return [values = std::move(values)](std::string_view name) -> std::optional<std::string> {
-    auto it = values.find(std::string(name));
-    if (it == values.end()) return std::nullopt;
-    return it->second;
-  };
+env::MapSource env_of(std::map<std::string, std::string, std::less<>> values) {
+  return env::MapSource(std::move(values));
 }
 
 TEST(DbSettings, DefaultsWhenNothingIsSet) {

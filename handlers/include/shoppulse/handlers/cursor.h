@@ -9,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-#include "shoppulse/aws/crypto.h"
+#include "shoppulse/crypto/crypto.h"
 #include "shoppulse/core/result.h"
 
 namespace shoppulse::handlers {
@@ -36,7 +36,7 @@ class CursorCodec {
  private:
   static constexpr std::size_t kMacBytes = 16;
   [[nodiscard]] std::array<char, kMacBytes> mac(std::string_view payload) const noexcept;
-  aws::crypto::HmacSha256Key key_;
+  crypto::HmacSha256Key key_;
 };
 
 }  // namespace shoppulse::handlers

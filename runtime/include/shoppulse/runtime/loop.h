@@ -6,6 +6,7 @@
 #include <chrono>
 #include <memory_resource>
 
+#include "shoppulse/core/env.h"
 #include "shoppulse/core/log.h"
 #include "shoppulse/core/result.h"
 #include "shoppulse/runtime/client.h"
@@ -32,9 +33,9 @@ struct RetryPolicy {
 
   // From SHOPPULSE_RUNTIME_NEXT_MAX_ATTEMPTS / SHOPPULSE_RUNTIME_NEXT_BACKOFF_MS,
   // falling back to the defaults above.
-  static Result<RetryPolicy> from_env();
-  // Backoff before retry number `attempt` (1-based), with full jitter in
-  // [backoff/2, backoff] so many sandboxes do not retry in lockstep.
+  static Result<RetryPolicy> from_env(const env::Source& env = env::process());
+  // Backoff before retry number `attempt` (1-based): the project's one
+  // jittered backoff (core/backoff.h), in [ceiling/2, ceiling].
   [[nodiscard]] std::chrono::milliseconds backoff_for(int attempt, double jitter01) const;
 };
 

@@ -21,7 +21,7 @@
 
 #include "shoppulse/aws/credentials.h"
 #include "shoppulse/aws/endpoint.h"
-#include "shoppulse/aws/env.h"
+#include "shoppulse/core/env.h"
 #include "shoppulse/aws/http_client.h"
 #include "shoppulse/aws/http_types.h"
 #include "shoppulse/aws/retry.h"
@@ -59,7 +59,7 @@ struct AwsClientSettings {
   //   SHOPPULSE_AWS_CONNECT_TIMEOUT_MS, SHOPPULSE_AWS_TIMEOUT_MS.
   // Errors name the missing or invalid variable, never its value.
   static Result<AwsClientSettings> from_env(const ServiceInfo& service, const AwsClientOverrides& overrides = {},
-                                            const EnvLookup& env = process_env());
+                                            const env::Source& env = env::process());
 };
 
 // Seams for tests and benchmarks; unset members use the real clock, sleep and RNG.

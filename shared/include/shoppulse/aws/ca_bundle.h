@@ -15,7 +15,7 @@
 #include <string>
 #include <string_view>
 
-#include "shoppulse/aws/env.h"
+#include "shoppulse/core/env.h"
 #include "shoppulse/core/result.h"
 
 namespace shoppulse::aws {
@@ -30,7 +30,7 @@ struct CaBundle {
   std::string source;  // "constructor", "AWS_CA_BUNDLE", "SSL_CERT_FILE", "system", "openssl_default"
 };
 
-Result<CaBundle> select_ca_bundle(const std::optional<std::string>& constructor_path, const EnvLookup& env,
+Result<CaBundle> select_ca_bundle(const std::optional<std::string>& constructor_path, const env::Source& env,
                                   std::span<const std::string_view> system_candidates = kSystemCaBundles);
 
 }  // namespace shoppulse::aws

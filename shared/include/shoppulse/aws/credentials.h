@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "shoppulse/aws/env.h"
+#include "shoppulse/core/env.h"
 #include "shoppulse/core/result.h"
 
 namespace shoppulse::aws {
@@ -17,9 +17,9 @@ struct AwsCredentials {
 
 // AWS_ACCESS_KEY_ID + AWS_SECRET_ACCESS_KEY (+ optional AWS_SESSION_TOKEN).
 // The error names the missing variable.
-Result<AwsCredentials> credentials_from_env(const EnvLookup& env);
+Result<AwsCredentials> credentials_from_env(const env::Source& env);
 
 // AWS_REGION, falling back to AWS_DEFAULT_REGION.
-Result<std::string> region_from_env(const EnvLookup& env);
+Result<std::string> region_from_env(const env::Source& env);
 
 }  // namespace shoppulse::aws

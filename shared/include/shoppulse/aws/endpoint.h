@@ -12,7 +12,7 @@
 #include <string>
 #include <string_view>
 
-#include "shoppulse/aws/env.h"
+#include "shoppulse/core/env.h"
 #include "shoppulse/core/result.h"
 
 namespace shoppulse::aws {
@@ -51,7 +51,6 @@ struct Endpoint {
 Result<Endpoint> parse_endpoint_url(std::string_view url);
 
 enum class EndpointSource { kConstructor, kServiceEnv, kGlobalEnv, kDefault };
-std::string_view endpoint_source_name(EndpointSource source) noexcept;
 
 struct ResolvedEndpoint {
   Endpoint endpoint;
@@ -59,6 +58,6 @@ struct ResolvedEndpoint {
 };
 
 Result<ResolvedEndpoint> resolve_endpoint(const ServiceInfo& service, std::string_view region,
-                                          const std::optional<std::string>& constructor_url, const EnvLookup& env);
+                                          const std::optional<std::string>& constructor_url, const env::Source& env);
 
 }  // namespace shoppulse::aws

@@ -13,7 +13,7 @@
 #include <string_view>
 
 #include "shoppulse/aws/credentials.h"
-#include "shoppulse/aws/crypto.h"
+#include "shoppulse/crypto/crypto.h"
 #include "shoppulse/aws/http_types.h"
 #include "shoppulse/core/result.h"
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "shoppulse/config/env.h"
+#include "shoppulse/core/env.h"
 #include "shoppulse/core/log.h"
 #include "shoppulse/core/result.h"
 
@@ -14,13 +14,11 @@ namespace shoppulse::config {
 
 struct Config {
   LogLevel log_level = LogLevel::kInfo;             // AWS_LAMBDA_LOG_LEVEL
-  std::string log_format = "JSON";                  // AWS_LAMBDA_LOG_FORMAT (JSON or Text; lines are JSON either way)
   std::string metrics_namespace = "ShopPulse/Api";  // METRICS_NAMESPACE
   bool metrics_enabled = true;                      // METRICS_ENABLED
   std::vector<std::string> cors_allow_origins;      // CORS_ALLOW_ORIGINS (comma-separated; "*" allowed)
   bool diagnostic_actions = false;                  // SHOPPULSE_DIAGNOSTIC_ACTIONS
   bool shutdown_extension_enabled = true;           // SHUTDOWN_EXTENSION_ENABLED (register for SIGTERM)
-  std::string function_name;                        // AWS_LAMBDA_FUNCTION_NAME (informational)
   std::string database_url;                         // DATABASE_URL (local/dev; wins over the secret)
   std::string rds_secret_arn;                       // RDS_SECRET_ARN
   std::string quicksight_account_id;                // QUICKSIGHT_ACCOUNT_ID (else from the function ARN)
@@ -43,7 +41,7 @@ struct Config {
   // AWS_LAMBDA_MAX_CONCURRENCY, else it capped by SHOPPULSE_MAX_WORKERS.
   [[nodiscard]] int workers() const noexcept;
 
-  static Result<Config> from_env(const EnvSource& env);
+  static Result<Config> from_env(const env::Source& env = env::process());
 };
 
 }  // namespace shoppulse::config

@@ -21,8 +21,7 @@ namespace shoppulse {
 
 enum class LogLevel { kTrace = 0, kDebug, kInfo, kWarn, kError, kFatal };
 
-// Lambda's AWS_LAMBDA_LOG_LEVEL names (TRACE..FATAL), case-insensitive.
-Result<LogLevel> parse_log_level(std::string_view name);
+// Lambda's AWS_LAMBDA_LOG_LEVEL names (TRACE..FATAL); config reads them.
 std::string_view log_level_name(LogLevel level) noexcept;
 
 // Per-invocation fields stamped on every line written while an invocation

@@ -5,14 +5,17 @@
 
 #include <chrono>
 #include <cstddef>
-#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
 
+#include "shoppulse/core/env.h"
 #include "shoppulse/core/result.h"
 
 namespace shoppulse::db {
+
+// libpq's sslmode values (disable ... verify-full).
+bool is_valid_sslmode(std::string_view mode) noexcept;
 
 // Connection attempts only; a statement is never retried by this policy.
 // Backoff before retry n (0-based) is min(cap, initial * multiplier^n) with
@@ -52,9 +55,6 @@ struct PoolSettings {
     std::optional<std::chrono::milliseconds> statement_timeout;
     std::optional<std::string> sslmode;
   };
-  // Returns the value of an environment variable, nullopt when unset.
-  using EnvLookup = std::function<std::optional<std::string>(std::string_view name)>;
-
   // Reads DB_POOL_MAX (1..100), DB_CONNECT_TIMEOUT_MS (100..60000),
   // DB_STATEMENT_TIMEOUT_MS (100..900000) and DB_SSLMODE (disable, allow,
   // prefer, require, verify-ca, verify-full). An empty variable counts as unset.
@@ -62,8 +62,8 @@ struct PoolSettings {
   // `defaults` is what an unset variable leaves (the caller's defaults, e.g.
   // bootstrap's pool size per concurrency), below both the environment and
   // the overrides.
-  static Result<PoolSettings> from_env(const Overrides& overrides = {}, const EnvLookup& env = {});
-  static Result<PoolSettings> from_env(const Overrides& overrides, const EnvLookup& env, PoolSettings defaults);
+  static Result<PoolSettings> from_env(const Overrides& overrides = {}, const env::Source& env = env::process());
+  static Result<PoolSettings> from_env(const Overrides& overrides, const env::Source& env, PoolSettings defaults);
 };
 
 }  // namespace shoppulse::db

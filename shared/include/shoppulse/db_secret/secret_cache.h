@@ -23,14 +23,14 @@
 #include <string>
 
 #include "shoppulse/aws/aws_client.h"
-#include "shoppulse/aws/db_secret.h"
-#include "shoppulse/aws/env.h"
+#include "shoppulse/db_secret/rds_secret.h"
+#include "shoppulse/core/env.h"
 #include "shoppulse/aws/secrets_manager.h"
 #include "shoppulse/core/log.h"
 #include "shoppulse/core/result.h"
 #include "shoppulse/db/credentials.h"
 
-namespace shoppulse::aws {
+namespace shoppulse::db_secret {
 
 struct SecretCacheOverrides {
   std::optional<std::string> secret_id;
@@ -57,13 +57,13 @@ struct SecretCacheSettings {
   // caching), SECRET_MIN_FORCED_REFRESH_SECONDS (default 5),
   // SECRET_REFRESH_BACKOFF_SECONDS (default 10).
   static Result<SecretCacheSettings> from_env(const SecretCacheOverrides& overrides = {},
-                                              const EnvLookup& env = process_env());
+                                              const env::Source& env = env::process());
 };
 
 // Returns the secret string for an id. The production fetcher calls
 // Secrets Manager; tests pass lambdas.
 using SecretFetcher = std::function<Result<std::string>(const std::string& secret_id)>;
-SecretFetcher secrets_manager_fetcher(std::shared_ptr<SecretsManagerClient> client);
+SecretFetcher secrets_manager_fetcher(std::shared_ptr<aws::SecretsManagerClient> client);
 
 using SteadyClock = std::function<std::chrono::steady_clock::time_point()>;
 
@@ -115,11 +115,11 @@ db::CredentialsProvider make_credentials_provider(std::shared_ptr<DbSecretCache>
 // what the connection pool takes.
 Result<std::shared_ptr<DbSecretCache>> make_db_secret_cache(const Logger* logger,
                                                             const SecretCacheOverrides& cache_overrides = {},
-                                                            const AwsClientOverrides& aws_overrides = {},
-                                                            const EnvLookup& env = process_env());
+                                                            const aws::AwsClientOverrides& aws_overrides = {},
+                                                            const env::Source& env = env::process());
 Result<db::CredentialsProvider> make_credentials_provider(const Logger* logger,
                                                           const SecretCacheOverrides& cache_overrides = {},
-                                                          const AwsClientOverrides& aws_overrides = {},
-                                                          const EnvLookup& env = process_env());
+                                                          const aws::AwsClientOverrides& aws_overrides = {},
+                                                          const env::Source& env = env::process());
 
-}  // namespace shoppulse::aws
+}  // namespace shoppulse::db_secret

@@ -1,4 +1,4 @@
-#include "shoppulse/aws/crypto.h"
+#include "shoppulse/crypto/crypto.h"
 
 // SHA256_Init/Update/Final are deprecated in OpenSSL 3 in favour of EVP, but
 // remain its public API over the same assembly implementations. Through EVP a
@@ -11,7 +11,7 @@
 
 #include <cstring>
 
-namespace shoppulse::aws::crypto {
+namespace shoppulse::crypto {
 namespace {
 
 constexpr std::size_t kBlock = SHA256_CBLOCK;  // 64
@@ -104,4 +104,4 @@ std::string hex_encode(const unsigned char* data, std::size_t size) {
   return out;
 }
 
-}  // namespace shoppulse::aws::crypto
+}  // namespace shoppulse::crypto

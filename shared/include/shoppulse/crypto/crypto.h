@@ -12,7 +12,7 @@
 
 #include "shoppulse/core/result.h"
 
-namespace shoppulse::aws::crypto {
+namespace shoppulse::crypto {
 
 using Sha256Digest = std::array<unsigned char, 32>;
 
@@ -48,4 +48,4 @@ inline std::string_view as_bytes(const Sha256Digest& digest) {
   return {reinterpret_cast<const char*>(digest.data()), digest.size()};
 }
 
-}  // namespace shoppulse::aws::crypto
+}  // namespace shoppulse::crypto

@@ -1,6 +1,6 @@
-#include "shoppulse/aws/secret_cache.h"
+#include "shoppulse/db_secret/secret_cache.h"
 
-namespace shoppulse::aws {
+namespace shoppulse::db_secret {
 namespace {
 
 long long to_ms(std::chrono::steady_clock::duration duration) {
@@ -9,7 +9,7 @@ long long to_ms(std::chrono::steady_clock::duration duration) {
 
 }  // namespace
 
-SecretFetcher secrets_manager_fetcher(std::shared_ptr<SecretsManagerClient> client) {
+SecretFetcher secrets_manager_fetcher(std::shared_ptr<aws::SecretsManagerClient> client) {
   return [client = std::move(client)](const std::string& secret_id) -> Result<std::string> {
     auto value = client->get_secret_value(secret_id);
     if (!value) return fail(value.error());
@@ -109,26 +109,26 @@ db::CredentialsProvider make_credentials_provider(std::shared_ptr<DbSecretCache>
 
 Result<std::shared_ptr<DbSecretCache>> make_db_secret_cache(const Logger* logger,
                                                             const SecretCacheOverrides& cache_overrides,
-                                                            const AwsClientOverrides& aws_overrides,
-                                                            const EnvLookup& env) {
+                                                            const aws::AwsClientOverrides& aws_overrides,
+                                                            const env::Source& env) {
   auto cache_settings = SecretCacheSettings::from_env(cache_overrides, env);
   if (!cache_settings) return fail(cache_settings.error());
-  auto aws_settings = AwsClientSettings::from_env(kSecretsManager, aws_overrides, env);
+  auto aws_settings = aws::AwsClientSettings::from_env(aws::kSecretsManager, aws_overrides, env);
   if (!aws_settings) return fail(aws_settings.error());
-  auto client = AwsClient::create(std::move(*aws_settings), logger);
+  auto client = aws::AwsClient::create(std::move(*aws_settings), logger);
   if (!client) return fail(client.error());
-  auto secrets = std::make_shared<SecretsManagerClient>(std::shared_ptr<AwsClient>(std::move(*client)));
+  auto secrets = std::make_shared<aws::SecretsManagerClient>(std::shared_ptr<aws::AwsClient>(std::move(*client)));
   return std::make_shared<DbSecretCache>(std::move(*cache_settings), secrets_manager_fetcher(std::move(secrets)),
                                          logger);
 }
 
 Result<db::CredentialsProvider> make_credentials_provider(const Logger* logger,
                                                           const SecretCacheOverrides& cache_overrides,
-                                                          const AwsClientOverrides& aws_overrides,
-                                                          const EnvLookup& env) {
+                                                          const aws::AwsClientOverrides& aws_overrides,
+                                                          const env::Source& env) {
   auto cache = make_db_secret_cache(logger, cache_overrides, aws_overrides, env);
   if (!cache) return fail(cache.error());
   return make_credentials_provider(std::move(*cache));
 }
 
-}  // namespace shoppulse::aws
+}  // namespace shoppulse::db_secret

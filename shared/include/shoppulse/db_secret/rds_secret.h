@@ -10,7 +10,7 @@
 #include "shoppulse/core/result.h"
 #include "shoppulse/db/credentials.h"
 
-namespace shoppulse::aws {
+namespace shoppulse::db_secret {
 
 struct DbSecretOptions {
   // Win over the secret's own fields (the secret names the cluster; Lambda
@@ -26,7 +26,4 @@ struct DbSecretOptions {
 // host and dbname must come from the secret or the options.
 Result<db::DbCredentials> parse_rds_secret(std::string_view secret_json, const DbSecretOptions& options);
 
-// libpq's sslmode values.
-bool is_valid_sslmode(std::string_view mode) noexcept;
-
-}  // namespace shoppulse::aws
+}  // namespace shoppulse::db_secret

@@ -1,11 +1,11 @@
-#include "shoppulse/aws/db_secret.h"
+#include "shoppulse/db_secret/rds_secret.h"
 
 #include <array>
 #include <charconv>
 
 #include <nlohmann/json.hpp>
 
-namespace shoppulse::aws {
+namespace shoppulse::db_secret {
 namespace {
 
 Error field_error(std::string_view field, std::string_view problem) {
@@ -50,15 +50,6 @@ Result<int> port_field(const nlohmann::json& secret) {
 }
 
 }  // namespace
-
-bool is_valid_sslmode(std::string_view mode) noexcept {
-  static constexpr std::array<std::string_view, 6> kModes{"disable", "allow",     "prefer",
-                                                          "require", "verify-ca", "verify-full"};
-  for (const std::string_view candidate : kModes) {
-    if (mode == candidate) return true;
-  }
-  return false;
-}
 
 Result<db::DbCredentials> parse_rds_secret(std::string_view secret_json, const DbSecretOptions& options) {
   const nlohmann::json secret = nlohmann::json::parse(secret_json, nullptr, /*allow_exceptions=*/false);
@@ -109,4 +100,4 @@ Result<db::DbCredentials> parse_rds_secret(std::string_view secret_json, const D
   return credentials;
 }
 
-}  // namespace shoppulse::aws
+}  // namespace shoppulse::db_secret
