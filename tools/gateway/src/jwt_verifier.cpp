@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "crypto_handles.h"
+#include "shoppulse/core/ascii.h"
 #include "shoppulse/core/codec.h"
 #include "shoppulse/gateway/http_types.h"
 
@@ -64,8 +65,8 @@ std::optional<nlohmann::json> decode_with(const std::string& token, const std::s
 std::optional<std::string> bearer_token(std::string_view authorization) {
   while (!authorization.empty() && authorization.front() == ' ') authorization.remove_prefix(1);
   while (!authorization.empty() && authorization.back() == ' ') authorization.remove_suffix(1);
-  if (equals_ignore_case(authorization, "bearer")) return std::nullopt;  // the scheme without a token
-  if (authorization.size() > 7 && equals_ignore_case(authorization.substr(0, 7), "bearer ")) {
+  if (ascii::iequals(authorization, "bearer")) return std::nullopt;  // the scheme without a token
+  if (authorization.size() > 7 && ascii::iequals(authorization.substr(0, 7), "bearer ")) {
     authorization.remove_prefix(7);
     while (!authorization.empty() && authorization.front() == ' ') authorization.remove_prefix(1);
   }
