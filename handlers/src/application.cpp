@@ -19,12 +19,6 @@ void set_action_route(std::string_view action, std::pmr::string& route) {
 
 }  // namespace
 
-std::chrono::milliseconds InvocationContext::remaining() const {
-  if (deadline_epoch_ms <= 0) return std::chrono::hours(24);
-  const long long left = deadline_epoch_ms - now_epoch_ms();
-  return std::chrono::milliseconds(std::max(0LL, left));
-}
-
 Application::Application(AppSettings settings, Dependencies dependencies, const Logger& logger)
     : settings_(std::move(settings)),
       dependencies_(std::move(dependencies)),
