@@ -82,32 +82,18 @@ class Application {
                           std::pmr::memory_resource& memory = *std::pmr::get_default_resource());
 
  private:
-  enum class RouteId {
-    kHealth,
-    kListUsers,
-    kCreateUser,
-    kGetUser,
-    kUpdateUser,
-    kDeleteUser,
-    kListAudit,
-    kGetAudit,
-    kEmbed
-  };
-
   void handle_api(json::Value event, EventKind kind, const InvocationContext& context,
                   std::pmr::memory_resource& memory, InvocationResult& result);
   void handle_direct(json::Value event, const InvocationContext& context, InvocationResult& result);
   ApiResponse route(ApiRequest& request, const InvocationContext& context, std::pmr::memory_resource& memory,
                     RequestStats& stats, InvocationResult& result);
-  HandlerResult dispatch(RouteId id, const RequestContext& context);
-  ApiResponse health(const InvocationContext& context, std::pmr::memory_resource& memory);
+  HandlerResult health(const RequestContext& context);
 
   AppSettings settings_;
   Dependencies dependencies_;
   const Logger& logger_;
   TenantIsolation tenant_isolation_;
-  Router router_;
-  std::vector<RouteId> route_ids_;  // by router index
+  Router router_;  // each route's handler calls one of the handlers below
   CursorCodec cursors_;
   DbAccess db_;
   UsersHandler users_;
