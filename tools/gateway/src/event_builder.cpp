@@ -88,7 +88,7 @@ void set_body(json& event, const HttpRequest& request, bool null_when_empty) {
   }
 }
 
-std::string header_or(const HttpRequest& request, std::string_view name, std::string fallback) {
+std::string header_or(const HttpRequest& request, std::string_view name, const std::string& fallback) {
   const std::string* value = request.header(name);
   return value != nullptr ? *value : fallback;
 }

@@ -10,7 +10,7 @@ namespace shoppulse::gateway {
 namespace {
 
 // API Gateway's payload limit.
-constexpr std::size_t kMaxPayloadBytes = 10 * 1024 * 1024;
+constexpr std::size_t kMaxPayloadBytes = std::size_t{10} * 1024 * 1024;
 
 bool pseudo_header(const std::string& name) {
   // cpp-httplib adds these to every request; no client sent them.

@@ -10,7 +10,7 @@
 namespace shoppulse::gateway {
 namespace {
 
-constexpr std::size_t kMaxTokenBytes = 16 * 1024;
+constexpr std::size_t kMaxTokenBytes = std::size_t{16} * 1024;
 
 Error unauthorized(std::string reason) {
   return Error::make(ErrorKind::kUnauthorized, "unauthorized", std::move(reason));

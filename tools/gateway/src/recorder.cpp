@@ -165,7 +165,7 @@ Result<RecordedCase> Recorder::record(const json& event, const emulator::Invocat
 
   std::lock_guard lock(mutex_);
   char number[8];
-  std::snprintf(number, sizeof number, "%04d", next_number_ % 10000);
+  (void)std::snprintf(number, sizeof number, "%04d", next_number_ % 10000);
   ++next_number_;
   const std::string stem = std::string(number) + "-" + slug(method, path);
   RecordedCase out{options_.dir / (stem + ".json"), options_.dir / (stem + ".expected.json"), masks};
