@@ -88,16 +88,9 @@ void parse_raw_query(std::string_view raw, ApiRequest& request) {
     ascii::append_percent_decoded(out, text, true);
     return request.keep(out);
   };
-  while (!raw.empty()) {
-    const auto amp = raw.find('&');
-    const std::string_view pair = raw.substr(0, amp);
-    raw = amp == std::string_view::npos ? std::string_view() : raw.substr(amp + 1);
-    if (pair.empty()) continue;
-    const auto eq = pair.find('=');
-    const std::string_view key = decoded(pair.substr(0, eq));
-    const std::string_view value = eq == std::string_view::npos ? std::string_view() : decoded(pair.substr(eq + 1));
-    request.query.push_back({key, value});
-  }
+  ascii::for_each_query_pair(raw, [&](std::string_view key, std::string_view value) {
+    request.query.push_back({decoded(key), decoded(value)});
+  });
 }
 
 std::string_view strip_stage(std::string_view path, std::string_view stage) {

@@ -19,12 +19,6 @@ void set_action_route(std::string_view action, std::pmr::string& route) {
 
 }  // namespace
 
-std::chrono::milliseconds InvocationContext::remaining() const {
-  if (deadline_epoch_ms <= 0) return std::chrono::hours(24);
-  const long long left = deadline_epoch_ms - now_epoch_ms();
-  return std::chrono::milliseconds(std::max(0LL, left));
-}
-
 Application::Application(AppSettings settings, Dependencies dependencies, const Logger& logger)
     : settings_(std::move(settings)),
       dependencies_(std::move(dependencies)),
@@ -34,19 +28,17 @@ Application::Application(AppSettings settings, Dependencies dependencies, const 
       users_(db_, cursors_),
       audit_logs_(db_, cursors_),
       quicksight_(db_, dependencies_.quicksight, dependencies_.quicksight_settings, logger_) {
-  const auto add = [this](const char* method, const char* path, RouteId id) {
-    router_.add(method, path);
-    route_ids_.push_back(id);
-  };
-  add("GET", "/health", RouteId::kHealth);
-  add("GET", "/users", RouteId::kListUsers);
-  add("POST", "/users", RouteId::kCreateUser);
-  add("GET", "/users/{id}", RouteId::kGetUser);
-  add("PATCH", "/users/{id}", RouteId::kUpdateUser);
-  add("DELETE", "/users/{id}", RouteId::kDeleteUser);
-  add("GET", "/audit-logs", RouteId::kListAudit);
-  add("GET", "/audit-logs/{id}", RouteId::kGetAudit);
-  add("POST", "/quicksight/embed-url", RouteId::kEmbed);
+  using enum RouteAccess;
+  router_.add("GET", "/health", kPublic, [this](const RequestContext& c) { return health(c); });
+  router_.add("GET", "/users", kTenant, [this](const RequestContext& c) { return users_.list(c); });
+  router_.add("POST", "/users", kTenant, [this](const RequestContext& c) { return users_.create(c); });
+  router_.add("GET", "/users/{id}", kTenant, [this](const RequestContext& c) { return users_.get(c); });
+  router_.add("PATCH", "/users/{id}", kTenant, [this](const RequestContext& c) { return users_.update(c); });
+  router_.add("DELETE", "/users/{id}", kTenant, [this](const RequestContext& c) { return users_.remove(c); });
+  router_.add("GET", "/audit-logs", kTenant, [this](const RequestContext& c) { return audit_logs_.list(c); });
+  router_.add("GET", "/audit-logs/{id}", kTenant, [this](const RequestContext& c) { return audit_logs_.get(c); });
+  router_.add("POST", "/quicksight/embed-url", kTenant,
+              [this](const RequestContext& c) { return quicksight_.embed_url(c); });
 }
 
 InvocationResult Application::handle(std::string_view payload, const InvocationContext& context,
@@ -132,8 +124,18 @@ ApiResponse Application::route(ApiRequest& request, const InvocationContext& con
   result.route = match.route_name;
   LogContext* const log = LogScope::current();
   if (log != nullptr) log->route = match.route_name;
-  const RouteId id = route_ids_[match.route_index];
-  if (id == RouteId::kHealth) return health(context, memory);
+  const Route& target = *match.route;
+  const auto respond = [&](HandlerResult handled) {
+    if (!handled) return to_response(handled.error(), request.request_id, &memory);
+    return std::move(handled).value();
+  };
+  const auto remaining = context.remaining();
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::max(remaining - settings_.deadline_margin, std::chrono::milliseconds(0));
+  if (target.access == RouteAccess::kPublic) {
+    const Caller anonymous{};
+    return respond(target.handler(RequestContext{request, match, anonymous, context, deadline, memory, stats}));
+  }
 
   auto caller = caller_from_claims(request);
   if (!caller) return to_response(ApiError(caller.error()), request.request_id, &memory);
@@ -158,36 +160,19 @@ ApiResponse Application::route(ApiRequest& request, const InvocationContext& con
                        request.request_id, &memory);
   }
 
-  const auto remaining = context.remaining();
   if (remaining <= settings_.deadline_margin) {
     return to_response(
         ApiError(Error::make(ErrorKind::kTimeout, "timeout", "Not enough time left to serve the request")),
         request.request_id, &memory);
   }
-  const RequestContext request_context{
-      request, match, *caller, context, std::chrono::steady_clock::now() + (remaining - settings_.deadline_margin),
-      memory,  stats};
-  HandlerResult handled = dispatch(id, request_context);
-  if (!handled) return to_response(handled.error(), request.request_id, &memory);
-  return std::move(handled).value();
+  return respond(target.handler(RequestContext{request, match, *caller, context, deadline, memory, stats}));
 }
 
-HandlerResult Application::dispatch(RouteId id, const RequestContext& context) {
-  switch (id) {
-    case RouteId::kListUsers: return users_.list(context);
-    case RouteId::kCreateUser: return users_.create(context);
-    case RouteId::kGetUser: return users_.get(context);
-    case RouteId::kUpdateUser: return users_.update(context);
-    case RouteId::kDeleteUser: return users_.remove(context);
-    case RouteId::kListAudit: return audit_logs_.list(context);
-    case RouteId::kGetAudit: return audit_logs_.get(context);
-    case RouteId::kEmbed: return quicksight_.embed_url(context);
-    case RouteId::kHealth: break;
-  }
-  return fail(ApiError(Error::make(ErrorKind::kInternal, "internal_error", "An internal error occurred")));
-}
-
-ApiResponse Application::health(const InvocationContext& context, std::pmr::memory_resource& memory) {
+// Public: no caller, no tenant. Its own database budget (50 ms..2 s of what
+// is left), so a nearly spent invocation still reports the database.
+HandlerResult Application::health(const RequestContext& request_context) {
+  const InvocationContext& context = request_context.invocation;
+  std::pmr::memory_resource& memory = request_context.memory;
   // Keys in sorted order, as the body has always been rendered.
   const auto render = [&](int status, std::string_view database, std::optional<double> latency_ms) {
     ApiResponse response = json_response(status, &memory);

@@ -70,6 +70,11 @@ Result<CursorPosition> CursorCodec::decode(std::string_view cursor, std::string_
   auto payload = base64url_decode(cursor.substr(0, dot));
   auto tag = base64url_decode(cursor.substr(dot + 1));
   if (!payload || !tag || tag->size() != kMacBytes) return fail(invalid_cursor());
+  // Only the canonical spelling: base64 decoding ignores the unused low bits
+  // of a last character, so without this a changed cursor could still pass.
+  if (base64url_encode(*payload) != cursor.substr(0, dot) || base64url_encode(*tag) != cursor.substr(dot + 1)) {
+    return fail(invalid_cursor());
+  }
   const auto expected = mac(*payload);
   if (CRYPTO_memcmp(expected.data(), tag->data(), kMacBytes) != 0) {
     return fail(invalid_cursor());

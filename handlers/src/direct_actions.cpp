@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "shoppulse/core/log.h"
-#include "shoppulse/handlers/application.h"
+#include "shoppulse/handlers/invocation_context.h"
 
 namespace shoppulse::handlers {
 namespace {

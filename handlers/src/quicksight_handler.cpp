@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "shoppulse/aws/uri.h"
-#include "shoppulse/handlers/application.h"
+#include "shoppulse/handlers/invocation_context.h"
 #include "shoppulse/handlers/validation.h"
 
 namespace shoppulse::handlers {

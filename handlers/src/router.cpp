@@ -33,13 +33,12 @@ Router::Segments Router::split(std::string_view path) noexcept {
   return segments;
 }
 
-std::size_t Router::add(std::string method, std::string path_template) {
-  Route route{std::move(method), std::move(path_template), {}, {}};
+void Router::add(std::string method, std::string path_template, RouteAccess access, RouteHandler handler) {
+  Route route{std::move(method), std::move(path_template), access, std::move(handler), {}, {}};
   route.name = route.method + " " + route.path_template;
   const Segments segments = split(route.path_template);
   for (std::size_t i = 0; i < segments.count; ++i) route.segments.emplace_back(segments.items[i]);
   routes_.push_back(std::move(route));
-  return routes_.size() - 1;
 }
 
 bool Router::match_segments(const Route& route, const Segments& segments, RouteMatch* match) noexcept {
@@ -65,13 +64,12 @@ bool Router::match_segments(const Route& route, const Segments& segments, RouteM
 RouteMatch Router::match(std::string_view method, std::string_view path) const {
   RouteMatch result;
   const Segments segments = split(path);
-  for (std::size_t i = 0; i < routes_.size(); ++i) {
-    const Route& route = routes_[i];
+  for (const Route& route : routes_) {
     RouteMatch candidate;
     if (!match_segments(route, segments, &candidate)) continue;
     if (route.method == method) {
       candidate.kind = RouteMatch::Kind::kFound;
-      candidate.route_index = i;
+      candidate.route = &route;
       candidate.route_name = route.name;
       return candidate;
     }

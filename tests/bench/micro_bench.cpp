@@ -94,7 +94,8 @@ void BM_Route(benchmark::State& state) {
                                                         {"GET", "/audit-logs"},
                                                         {"GET", "/audit-logs/{id}"},
                                                         {"POST", "/quicksight/embed-url"}}) {
-    router.add(method, path);
+    router.add(method, path, RouteAccess::kTenant,
+               [](const RequestContext&) -> HandlerResult { return ApiResponse(); });
   }
   for (auto _ : state) {
     auto match = router.match("GET", "/users/a1000000-0000-4000-8000-000000000002");

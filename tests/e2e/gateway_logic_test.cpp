@@ -12,6 +12,7 @@
 #include <fstream>
 
 #include "golden.h"
+#include "shoppulse/core/ascii.h"
 #include "shoppulse/core/codec.h"
 #include "shoppulse/core/log.h"
 #include "shoppulse/gateway/api_routes.h"
@@ -326,9 +327,9 @@ TEST(gateway_logic, rest_responses_merge_headers_and_decode_base64) {
   int both = 0;
   int cookies = 0;
   for (const auto& [name, value] : mapped->headers) {
-    both += equals_ignore_case(name, "x-both") ? 1 : 0;
+    both += ascii::iequals(name, "x-both") ? 1 : 0;
     cookies += name == "Set-Cookie" ? 1 : 0;
-    EXPECT_FALSE(equals_ignore_case(name, "content-length"));  // the transport sets it
+    EXPECT_FALSE(ascii::iequals(name, "content-length"));  // the transport sets it
   }
   EXPECT_EQ(both, 2);
   EXPECT_EQ(cookies, 2);

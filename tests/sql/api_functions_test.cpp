@@ -1,4 +1,4 @@
-// The api.* functions (sql/migrations/0009) the handlers call: they keep the
+// The api.* functions (sql/migrations/0009, 0010) the handlers call: they keep the
 // schema's promises (row-level security, append-only audit, a write with its
 // audit row or nothing), refuse writes where they read, and PostgreSQL runs
 // their statements with cached plans that use the right index.
@@ -42,8 +42,8 @@ TEST(SqlApiFunctions, ReadsSeeOnlyTheTenantSetForTheTransaction) {
 
 TEST(SqlApiFunctions, ReadFunctionsCannotWrite) {
   TestDatabase db;
-  for (const char* function :
-       {"list_users", "get_user", "list_audit_logs", "get_audit_log", "embed_policy", "email_masked", "actor_id"}) {
+  for (const char* function : {"list_users", "get_user", "list_audit_logs", "get_audit_log", "embed_policy",
+                               "email_masked", "actor_id", "user_audit_fields", "user_audit_details"}) {
     EXPECT_EQ(db.exec("SELECT provolatile FROM pg_proc WHERE oid = ('api.' || $1)::regproc", {function}).value(), "s")
         << function << " must be STABLE: PostgreSQL then refuses any write inside it";
   }
@@ -74,16 +74,50 @@ TEST(SqlApiFunctions, CreateWritesTheUserAndItsAuditRowTogether) {
   const std::string id = created.value(0, 0);
   acme.exec("COMMIT");
   const SqlOutcome audit = db.exec(
-      "SELECT actor_sub, actor_role, resource_id, request_id, host(source_ip), details->'after'->>'email', "
-      "actor_user_id IS NOT NULL FROM audit_logs WHERE action = 'user.created' AND resource_id = $1",
+      "SELECT actor_sub, actor_role, resource_type, request_id, host(source_ip), details::text, "
+      "actor_user_id::text FROM audit_logs WHERE action = 'user.created' AND resource_id = $1",
       {id});
   ASSERT_EQ(audit.rows.size(), 1U);
   EXPECT_EQ(audit.value(0, 0), kAcmeAdminSub);
   EXPECT_EQ(audit.value(0, 1), "admin");
+  EXPECT_EQ(audit.value(0, 2), "user");
   EXPECT_EQ(audit.value(0, 3), "req-1");
   EXPECT_EQ(audit.value(0, 4), "203.0.113.9");
-  EXPECT_EQ(audit.value(0, 5), "new.one@acme.example");
-  EXPECT_EQ(audit.value(0, 6), "t");
+  EXPECT_EQ(audit.value(0, 5),
+            R"({"after": {"name": "New One", "role": "viewer", "email": "new.one@acme.example", "status": "active"}})");
+  EXPECT_EQ(audit.value(0, 6), "a1000000-0000-4000-8000-000000000001");  // the caller's own user
+}
+
+TEST(SqlApiFunctions, EmptyRequestIdAndSourceIpAreStoredAsNull) {
+  TestDatabase db;
+  PgSession acme = app_session(db, kAcme);
+  acme.exec("SELECT api.audit_embed($1, 'no-such-user', 'viewer', 'sales-overview', '', '', 'dashboard', 60)", {kAcme});
+  acme.exec("COMMIT");
+  const SqlOutcome audit = db.exec(
+      "SELECT request_id IS NULL, source_ip IS NULL, actor_user_id IS NULL, resource_type, resource_id, "
+      "details::text FROM audit_logs WHERE action = 'quicksight.embed_url.generated' AND actor_sub = 'no-such-user'");
+  ASSERT_EQ(audit.rows.size(), 1U);
+  EXPECT_EQ(audit.value(0, 0), "t");
+  EXPECT_EQ(audit.value(0, 1), "t");
+  EXPECT_EQ(audit.value(0, 2), "t") << "a caller without a user row has no actor_user_id";
+  EXPECT_EQ(audit.value(0, 3), "dashboard");
+  EXPECT_EQ(audit.value(0, 4), "sales-overview");
+  EXPECT_EQ(audit.value(0, 5), R"({"experience": "dashboard", "sessionLifetimeMinutes": 60})");
+}
+
+TEST(SqlApiFunctions, OnlyWriteAuditInsertsAuditRows) {
+  TestDatabase db;
+  // One way to write an audit row: every other api function calls it.
+  EXPECT_EQ(db.exec("SELECT string_agg(p.proname, ',' ORDER BY p.proname) FROM pg_proc p "
+                    "JOIN pg_namespace n ON n.oid = p.pronamespace "
+                    "WHERE n.nspname = 'api' AND p.prosrc ~* 'insert\\s+into\\s+(public\\.)?audit_logs'")
+                .value(),
+            "write_audit");
+  EXPECT_EQ(db.exec("SELECT string_agg(p.proname, ',' ORDER BY p.proname) FROM pg_proc p "
+                    "JOIN pg_namespace n ON n.oid = p.pronamespace "
+                    "WHERE n.nspname = 'api' AND p.prosrc LIKE '%api.write_audit(%'")
+                .value(),
+            "audit_embed,create_user,delete_user,update_user");
 }
 
 TEST(SqlApiFunctions, AFailedWriteLeavesNoAuditRow) {
@@ -145,9 +179,12 @@ TEST(SqlApiFunctions, DeleteRefusesTheCallerItself) {
                 {kAcme, kAcmeAdminSub, kAcmeViewer});
   EXPECT_EQ(other.value(0, 1), "t");
   acme.exec("COMMIT");
-  EXPECT_EQ(db.exec("SELECT count(*) FROM audit_logs WHERE action = 'user.deleted' AND resource_id = $1", {kAcmeViewer})
-                .value(),
-            "1");
+  const SqlOutcome audit =
+      db.exec("SELECT details::text FROM audit_logs WHERE action = 'user.deleted' AND resource_id = $1", {kAcmeViewer});
+  ASSERT_EQ(audit.rows.size(), 1U);
+  EXPECT_EQ(
+      audit.value(),
+      R"({"before": {"name": "Vera Viewer", "role": "viewer", "email": "viewer@acme.example", "status": "active"}})");
 }
 
 TEST(SqlApiFunctions, KeysetPagesNeitherOverlapNorSkip) {

@@ -15,12 +15,6 @@ bool is_space(char c) noexcept {
   return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
-std::string lower(std::string_view text) {
-  std::string out(text);
-  ascii::to_lower(out);
-  return out;
-}
-
 // Trims both ends and collapses every whitespace run (including folded
 // multi-line values) to a single space, quoted or not, as the suite expects.
 std::string normalize_header_value(std::string_view value) {
@@ -110,13 +104,9 @@ std::string canonical_uri(std::string_view path, bool normalize) {
 
 std::string canonical_query_string(std::string_view query) {
   std::vector<std::pair<std::string, std::string>> params;
-  for (const std::string_view piece : split(query, '&')) {
-    if (piece.empty()) continue;
-    const std::size_t equals = piece.find('=');
-    const std::string_view key = piece.substr(0, equals);
-    const std::string_view value = equals == std::string_view::npos ? std::string_view() : piece.substr(equals + 1);
-    params.emplace_back(uri_encode(percent_decode(key)), uri_encode(percent_decode(value)));
-  }
+  ascii::for_each_query_pair(query, [&params](std::string_view key, std::string_view value) {
+    params.emplace_back(uri_encode(ascii::percent_decode(key, false)), uri_encode(ascii::percent_decode(value, false)));
+  });
   std::sort(params.begin(), params.end());
   std::string out;
   for (const auto& [key, value] : params) {
@@ -133,7 +123,7 @@ CanonicalHeaders canonical_headers(const HttpHeaders& headers) {
   std::vector<std::pair<std::string, std::string>> entries;
   entries.reserve(headers.size());
   for (const auto& header : headers) {
-    std::string name = lower(normalize_header_value(header.name));
+    std::string name = ascii::lower(normalize_header_value(header.name));
     if (name.empty() || is_unsigned_header(name)) continue;
     entries.emplace_back(std::move(name), normalize_header_value(header.value));
   }

@@ -1,7 +1,5 @@
 #include "shoppulse/aws/uri.h"
 
-#include "shoppulse/core/ascii.h"
-
 namespace shoppulse::aws {
 namespace {
 
@@ -26,12 +24,6 @@ std::string uri_encode(std::string_view text, bool keep_slash) {
       out.push_back(kDigits[c & 0x0f]);
     }
   }
-  return out;
-}
-
-std::string percent_decode(std::string_view text) {
-  std::string out;
-  ascii::append_percent_decoded(out, text, false);
   return out;
 }
 

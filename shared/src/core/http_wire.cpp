@@ -22,16 +22,10 @@ bool token_char(char c) noexcept {
   return std::strchr("!#$%&'*+-.^_`|~", c) != nullptr && c != '\0';
 }
 
-std::string_view trim(std::string_view text) noexcept {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-  return text;
-}
-
 bool contains_token(std::string_view list, std::string_view token) noexcept {
   while (!list.empty()) {
     const auto comma = list.find(',');
-    if (ascii::iequals(trim(list.substr(0, comma)), token)) return true;
+    if (ascii::iequals(ascii::trim(list.substr(0, comma)), token)) return true;
     if (comma == std::string_view::npos) break;
     list.remove_prefix(comma + 1);
   }
@@ -83,7 +77,7 @@ WireState parse_response_head(std::string_view bytes, ResponseHead& head, std::v
     for (const char c : name) {
       if (!token_char(c)) return WireState::kInvalid;  // also refuses obsolete line folding
     }
-    const std::string_view value = trim(line.substr(colon + 1));
+    const std::string_view value = ascii::trim(line.substr(colon + 1));
     for (const char c : value) {
       const auto u = static_cast<unsigned char>(c);
       if ((u < 0x20 && c != '\t') || u == 0x7F) return WireState::kInvalid;

@@ -45,18 +45,6 @@ DbError deadline_error(std::string_view what) {
   return error;
 }
 
-// BEGIN and the per-transaction settings (the connection's tenant setup:
-// tenant for row-level security and a statement timeout, both local to the
-// transaction so nothing leaks into the next use of the connection).
-std::vector<Statement> transaction_setup(detail::PooledConnection& connection, const TxOptions& options,
-                                         milliseconds statement_timeout) {
-  std::vector<Statement> setup;
-  setup.push_back(Statement{options.read_only ? "BEGIN READ ONLY" : "BEGIN", {}});
-  // BEGIN READ ONLY already makes the transaction read-only.
-  setup.push_back(connection.tenant_setup(options.tenant_id, statement_timeout, false));
-  return setup;
-}
-
 }  // namespace
 
 milliseconds effective_statement_timeout(const TxOptions& options, const PoolSettings& settings,
@@ -307,59 +295,6 @@ DbResult<void> Pool::run_tenant_statements(const TenantTx& tx, std::span<const S
     }
     return fail(std::move(error));
   }
-}
-
-Status Pool::run_transaction(const TxOptions& options, const std::function<Status(Transaction&)>& body) {
-  if (!options.tenant_id.empty() && !is_uuid(options.tenant_id)) {
-    return fail(make_db_error(ErrorKind::kInvalidInput, kCodeInvalidTenant, "tenant id is not a UUID"));
-  }
-  const Deadline deadline = default_deadline(options);
-  if (Clock::now() >= deadline) return fail(deadline_error("the transaction started"));
-  TxOptions resolved = options;
-  resolved.deadline = deadline;
-  DbResult<Lease> lease = acquire(deadline);
-  if (!lease) return fail(std::move(lease).error());
-  detail::PooledConnection& connection = *lease->connection_;
-
-  Transaction tx(
-      connection,
-      transaction_setup(connection, resolved, effective_statement_timeout(resolved, settings_, Clock::now())), deadline,
-      options.read_only);
-  const auto roll_back = [&] {
-    if (!tx.sent_ || !connection.can_send() || !connection.in_transaction()) return;
-    if (!connection.simple("ROLLBACK", std::max(deadline, Clock::now() + settings_.ping_timeout))) lease->discard();
-  };
-
-  Status outcome;
-  try {
-    outcome = body(tx);
-  } catch (...) {
-    roll_back();
-    throw;
-  }
-  if (outcome.ok() && tx.failed_) {
-    // fn ignored a failed query: the transaction is aborted and cannot commit.
-    roll_back();
-    return fail(*tx.failed_);
-  }
-  if (!outcome.ok()) {
-    roll_back();
-    return outcome;
-  }
-  if (!tx.sent_) return {};  // no query ran: nothing to commit
-  DbResult<void> committed = connection.simple("COMMIT", deadline);
-  if (!committed) {
-    DbError error = std::move(committed).error();
-    if (error.connection_lost && !options.read_only) {
-      error.outcome_unknown = true;
-      if (error.kind != ErrorKind::kTimeout) error.code = std::string(kCodeOutcomeUnknown);
-      error.message =
-          "connection lost during COMMIT; the transaction may or may not have committed (" + error.message + ")";
-    }
-    roll_back();
-    return fail(std::move(error));
-  }
-  return {};
 }
 
 }  // namespace shoppulse::db

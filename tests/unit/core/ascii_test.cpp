@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "shoppulse/core/unique_fd.h"
 
@@ -47,6 +49,41 @@ TEST(Ascii, CaseHelpersTouchOnlyAsciiLetters) {
   EXPECT_EQ(text, "mixed-case_09\xc3\x89");
   ascii::to_upper(text);
   EXPECT_EQ(text, "MIXED-CASE_09\xc3\x89");
+}
+
+TEST(Ascii, LowerCopiesAndTouchesOnlyAsciiLetters) {
+  EXPECT_EQ(ascii::lower("X-Amz-Date"), "x-amz-date");
+  EXPECT_EQ(ascii::lower("ABC\xc3\x89z09"), "abc\xc3\x89z09");
+  EXPECT_EQ(ascii::lower(""), "");
+}
+
+TEST(Ascii, TrimRemovesOnlySpacesAndTabsAtTheEnds) {
+  EXPECT_EQ(ascii::trim(" \t gzip , br\t "), "gzip , br");
+  EXPECT_EQ(ascii::trim("\r\nx\r\n"), "\r\nx\r\n");  // CR and LF are not HTTP's optional whitespace
+  EXPECT_EQ(ascii::trim(" \t "), "");
+  EXPECT_EQ(ascii::trim(""), "");
+}
+
+TEST(Ascii, PercentDecodeReturnsTheDecodedCopy) {
+  EXPECT_EQ(ascii::percent_decode("a%20b+c%2", true), "a b c%2");
+  EXPECT_EQ(ascii::percent_decode("a%20b+c%2", false), "a b+c%2");
+}
+
+std::vector<std::pair<std::string, std::string>> query_pairs(std::string_view raw) {
+  std::vector<std::pair<std::string, std::string>> pairs;
+  ascii::for_each_query_pair(
+      raw, [&pairs](std::string_view key, std::string_view value) { pairs.emplace_back(key, value); });
+  return pairs;
+}
+
+TEST(Ascii, QueryPairsComeInOrderStillEncoded) {
+  using Pairs = std::vector<std::pair<std::string, std::string>>;
+  EXPECT_EQ(query_pairs("a=1&b=%20x+y&a=2"), (Pairs{{"a", "1"}, {"b", "%20x+y"}, {"a", "2"}}));
+  // Empty pairs are skipped; a pair without '=' has an empty value; only the
+  // first '=' separates.
+  EXPECT_EQ(query_pairs("&&flag&=v&k==x&"), (Pairs{{"flag", ""}, {"", "v"}, {"k", "=x"}}));
+  EXPECT_TRUE(query_pairs("").empty());
+  EXPECT_TRUE(query_pairs("&").empty());
 }
 
 TEST(UniqueFd, ClosesOnResetAndNotAfterRelease) {

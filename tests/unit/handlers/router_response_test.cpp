@@ -1,20 +1,59 @@
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <tuple>
+
 #include "shoppulse/handlers/api_response.h"
 #include "shoppulse/handlers/router.h"
 
 namespace shoppulse::handlers {
 namespace {
 
+// A handler that answers `status`, so a test can tell which route's handler
+// a match carries.
+RouteHandler answers(int status) {
+  return [status](const RequestContext&) -> HandlerResult { return json_response(status); };
+}
+
 Router make_router() {
   Router router;
-  router.add("GET", "/health");
-  router.add("GET", "/users");
-  router.add("POST", "/users");
-  router.add("GET", "/users/{id}");
-  router.add("PATCH", "/users/{id}");
-  router.add("DELETE", "/users/{id}");
+  router.add("GET", "/health", RouteAccess::kPublic, answers(200));
+  router.add("GET", "/users", RouteAccess::kTenant, answers(201));
+  router.add("POST", "/users", RouteAccess::kTenant, answers(202));
+  router.add("GET", "/users/{id}", RouteAccess::kTenant, answers(203));
+  router.add("PATCH", "/users/{id}", RouteAccess::kTenant, answers(204));
+  router.add("DELETE", "/users/{id}", RouteAccess::kTenant, answers(205));
   return router;
+}
+
+// The status the matched route's own handler answers.
+int handler_status(const RouteMatch& match) {
+  const ApiRequest request;
+  const Caller caller;
+  const InvocationContext invocation;
+  RequestStats stats;
+  const RequestContext context{
+      request, match, caller, invocation, std::chrono::steady_clock::now(), *std::pmr::get_default_resource(), stats};
+  auto handled = match.route->handler(context);
+  return handled ? handled->status : -1;
+}
+
+TEST(Router, EachMatchCarriesItsOwnRoutesHandlerAndAccess) {
+  const Router router = make_router();
+  const std::vector<std::tuple<const char*, const char*, int>> cases = {
+      {"GET", "/health", 200},  {"GET", "/users", 201},      {"POST", "/users", 202},
+      {"GET", "/users/7", 203}, {"PATCH", "/users/7/", 204}, {"DELETE", "/users/7", 205}};
+  for (const auto& [method, path, status] : cases) {
+    const auto match = router.match(method, path);
+    ASSERT_EQ(match.kind, RouteMatch::Kind::kFound) << method << " " << path;
+    ASSERT_NE(match.route, nullptr);
+    EXPECT_EQ(handler_status(match), status) << method << " " << path;
+    EXPECT_EQ(match.route->name, match.route_name);
+  }
+  EXPECT_EQ(router.match("GET", "/health").route->access, RouteAccess::kPublic);
+  EXPECT_EQ(router.match("GET", "/users").route->access, RouteAccess::kTenant);
+  EXPECT_EQ(router.match("PUT", "/users").route, nullptr);  // 405: no route
+  EXPECT_EQ(router.match("GET", "/nope").route, nullptr);   // 404: no route
 }
 
 TEST(Router, MatchesTemplatesAndExtractsParams) {

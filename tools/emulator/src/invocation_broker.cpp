@@ -1,9 +1,9 @@
 #include "invocation_broker.h"
 
 #include <algorithm>
-#include <cctype>
 #include <cstdio>
 
+#include "shoppulse/core/ascii.h"
 #include "shoppulse/emulator/ids.h"
 
 namespace shoppulse::emulator {
@@ -38,15 +38,9 @@ HttpReply too_large() {
                           "Exceeded maximum allowed payload size (" + std::to_string(kMaxResponseBytes) + " bytes).")};
 }
 
-std::string lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return text;
-}
-
 std::string exit_message(const ExitStatus& status) {
   // Lambda formats this with Go's ProcessState: "exit status 1", "signal: killed".
-  return status.exited ? status.describe() : "signal: " + lower(status.describe().substr(8));
+  return status.exited ? status.describe() : "signal: " + ascii::lower(status.describe().substr(8));
 }
 
 }  // namespace

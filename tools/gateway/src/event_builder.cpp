@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "shoppulse/core/ascii.h"
 #include "shoppulse/core/codec.h"
 #include "shoppulse/gateway/claims.h"
 
@@ -32,7 +33,7 @@ std::vector<HeaderGroup> group_headers(const HttpRequest& request) {
   std::vector<HeaderGroup> groups;
   const auto add = [&groups](const std::string& name, const std::string& value) {
     for (auto& group : groups) {
-      if (equals_ignore_case(group.name, name)) {
+      if (ascii::iequals(group.name, name)) {
         group.values.push_back(value);
         return;
       }
@@ -50,21 +51,16 @@ std::vector<HeaderGroup> group_headers(const HttpRequest& request) {
 // Repeated keys keep every value, in order (multiValueQueryStringParameters).
 std::vector<std::pair<std::string, std::vector<std::string>>> parse_query(std::string_view raw) {
   std::vector<std::pair<std::string, std::vector<std::string>>> out;
-  while (!raw.empty()) {
-    const auto amp = raw.find('&');
-    const std::string_view pair = raw.substr(0, amp);
-    raw = amp == std::string_view::npos ? std::string_view() : raw.substr(amp + 1);
-    if (pair.empty()) continue;
-    const auto eq = pair.find('=');
-    std::string key = percent_decode(pair.substr(0, eq), true);
-    std::string value = eq == std::string_view::npos ? std::string() : percent_decode(pair.substr(eq + 1), true);
+  ascii::for_each_query_pair(raw, [&out](std::string_view raw_key, std::string_view raw_value) {
+    std::string key = ascii::percent_decode(raw_key, true);
+    std::string value = ascii::percent_decode(raw_value, true);
     auto it = std::find_if(out.begin(), out.end(), [&key](const auto& entry) { return entry.first == key; });
     if (it == out.end()) {
       out.emplace_back(std::move(key), std::vector<std::string>{std::move(value)});
     } else {
       it->second.push_back(std::move(value));
     }
-  }
+  });
   return out;
 }
 
@@ -92,14 +88,14 @@ void set_body(json& event, const HttpRequest& request, bool null_when_empty) {
   }
 }
 
-std::string header_or(const HttpRequest& request, std::string_view name, std::string fallback) {
+std::string header_or(const HttpRequest& request, std::string_view name, const std::string& fallback) {
   const std::string* value = request.header(name);
   return value != nullptr ? *value : fallback;
 }
 
 json rest_event(const EventInput& input, const EventSettings& settings) {
   const HttpRequest& request = *input.request;
-  const std::string path = percent_decode(request.raw_path(), false);
+  const std::string path = ascii::percent_decode(request.raw_path(), false);
   json headers = json::object();
   json multi_headers = json::object();
   for (const auto& group : group_headers(request)) {
@@ -169,7 +165,7 @@ json http_api_event(const EventInput& input, const EventSettings& settings) {
   json headers = json::object();
   json cookies = json::array();
   for (const auto& group : group_headers(request)) {
-    const std::string name = to_lower(group.name);
+    const std::string name = ascii::lower(group.name);
     if (name == "cookie") {
       // HTTP API moves cookies out of the headers into their own array.
       for (const auto& line : group.values) {
@@ -189,7 +185,7 @@ json http_api_event(const EventInput& input, const EventSettings& settings) {
   const std::string raw_path = request.raw_path();
   const std::int64_t epoch_s = input.epoch_ms / 1000;
   json http = {{"method", request.method},
-               {"path", percent_decode(raw_path, false)},
+               {"path", ascii::percent_decode(raw_path, false)},
                {"protocol", "HTTP/1.1"},
                {"sourceIp", request.source_ip},
                {"userAgent", header_or(request, "User-Agent", "")}};
@@ -226,7 +222,7 @@ std::string_view payload_format_name(PayloadFormat format) noexcept {
 
 bool send_body_as_text(std::string_view body, const std::string* content_type) {
   if (content_type != nullptr) {
-    const std::string type = to_lower(*content_type);
+    const std::string type = ascii::lower(*content_type);
     for (const char* binary : {"application/octet-stream", "application/gzip", "application/zip", "image/", "audio/",
                                "video/", "application/pdf"}) {
       if (type.rfind(binary, 0) == 0) return false;

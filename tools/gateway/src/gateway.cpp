@@ -1,5 +1,6 @@
 #include "shoppulse/gateway/gateway.h"
 
+#include "shoppulse/core/ascii.h"
 #include "shoppulse/core/codec.h"
 #include "shoppulse/emulator/ids.h"
 
@@ -83,7 +84,7 @@ HttpResponse Gateway::finish(HttpResponse response, bool from_gateway, const std
 HttpResponse Gateway::handle(const HttpRequest& request) {
   const auto started = std::chrono::steady_clock::now();
   const std::string request_id = emulator::make_request_id();
-  const std::string path = percent_decode(request.raw_path(), false);
+  const std::string path = ascii::percent_decode(request.raw_path(), false);
   const ApiRoute route = resolve_route(request.method, path);
 
   std::optional<json> claims;

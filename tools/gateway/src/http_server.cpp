@@ -4,11 +4,13 @@
 
 #include <httplib.h>
 
+#include "shoppulse/core/ascii.h"
+
 namespace shoppulse::gateway {
 namespace {
 
 // API Gateway's payload limit.
-constexpr std::size_t kMaxPayloadBytes = 10 * 1024 * 1024;
+constexpr std::size_t kMaxPayloadBytes = std::size_t{10} * 1024 * 1024;
 
 bool pseudo_header(const std::string& name) {
   // cpp-httplib adds these to every request; no client sent them.
@@ -25,8 +27,8 @@ HttpRequest from_httplib(const httplib::Request& req, int port) {
   bool decoded_body = false;
   for (const auto& [name, value] : req.headers) {
     if (pseudo_header(name)) continue;
-    if (equals_ignore_case(name, "Content-Encoding")) {
-      const std::string coding = to_lower(value);
+    if (ascii::iequals(name, "Content-Encoding")) {
+      const std::string coding = ascii::lower(value);
       // cpp-httplib has already inflated these; the function gets plain bytes.
       if (coding == "gzip" || coding == "deflate" || coding == "br") {
         decoded_body = true;
@@ -37,7 +39,7 @@ HttpRequest from_httplib(const httplib::Request& req, int port) {
   }
   if (decoded_body) {
     out.headers.erase(std::remove_if(out.headers.begin(), out.headers.end(),
-                                     [](const auto& h) { return equals_ignore_case(h.first, "Content-Length"); }),
+                                     [](const auto& h) { return ascii::iequals(h.first, "Content-Length"); }),
                       out.headers.end());
     out.headers.emplace_back("Content-Length", std::to_string(out.body.size()));
   }
@@ -50,7 +52,7 @@ void to_httplib(HttpResponse response, httplib::Response& res) {
   res.status = response.status;
   std::string content_type;
   for (auto& [name, value] : response.headers) {
-    if (equals_ignore_case(name, "Content-Type") && content_type.empty()) {
+    if (ascii::iequals(name, "Content-Type") && content_type.empty()) {
       content_type = value;
       continue;
     }

@@ -3,13 +3,14 @@
 #include <algorithm>
 
 #include "crypto_handles.h"
+#include "shoppulse/core/ascii.h"
 #include "shoppulse/core/codec.h"
 #include "shoppulse/gateway/http_types.h"
 
 namespace shoppulse::gateway {
 namespace {
 
-constexpr std::size_t kMaxTokenBytes = 16 * 1024;
+constexpr std::size_t kMaxTokenBytes = std::size_t{16} * 1024;
 
 Error unauthorized(std::string reason) {
   return Error::make(ErrorKind::kUnauthorized, "unauthorized", std::move(reason));
@@ -64,8 +65,8 @@ std::optional<nlohmann::json> decode_with(const std::string& token, const std::s
 std::optional<std::string> bearer_token(std::string_view authorization) {
   while (!authorization.empty() && authorization.front() == ' ') authorization.remove_prefix(1);
   while (!authorization.empty() && authorization.back() == ' ') authorization.remove_suffix(1);
-  if (equals_ignore_case(authorization, "bearer")) return std::nullopt;  // the scheme without a token
-  if (authorization.size() > 7 && equals_ignore_case(authorization.substr(0, 7), "bearer ")) {
+  if (ascii::iequals(authorization, "bearer")) return std::nullopt;  // the scheme without a token
+  if (authorization.size() > 7 && ascii::iequals(authorization.substr(0, 7), "bearer ")) {
     authorization.remove_prefix(7);
     while (!authorization.empty() && authorization.front() == ' ') authorization.remove_prefix(1);
   }

@@ -7,6 +7,7 @@
 #include <regex>
 
 #include "golden.h"
+#include "shoppulse/core/ascii.h"
 #include "shoppulse/gateway/http_types.h"
 
 namespace shoppulse::gateway {
@@ -26,13 +27,13 @@ Status write_text(const fs::path& path, const std::string& text) {
 }
 
 std::string slug(const std::string& method, const std::string& path) {
-  std::string out = to_lower(method);
+  std::string out = ascii::lower(method);
   out.push_back('-');
   bool dash = false;
   for (const char c : path) {
     const auto u = static_cast<unsigned char>(c);
     if (std::isalnum(u) != 0) {
-      out.push_back(static_cast<char>(std::tolower(u)));
+      out.push_back(ascii::to_lower(c));
       dash = false;
     } else if (!dash && out.back() != '-') {
       out.push_back('-');
@@ -112,7 +113,7 @@ json redact_event(json event) {
     auto it = event.find(map);
     if (it == event.end() || !it->is_object()) continue;
     for (auto& [name, value] : it->items()) {
-      if (!equals_ignore_case(name, "authorization")) continue;
+      if (!ascii::iequals(name, "authorization")) continue;
       if (value.is_array()) {
         for (auto& item : value) item = kRedacted;
       } else {
@@ -164,7 +165,7 @@ Result<RecordedCase> Recorder::record(const json& event, const emulator::Invocat
 
   std::lock_guard lock(mutex_);
   char number[8];
-  std::snprintf(number, sizeof number, "%04d", next_number_ % 10000);
+  (void)std::snprintf(number, sizeof number, "%04d", next_number_ % 10000);
   ++next_number_;
   const std::string stem = std::string(number) + "-" + slug(method, path);
   RecordedCase out{options_.dir / (stem + ".json"), options_.dir / (stem + ".expected.json"), masks};

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "shoppulse/core/ascii.h"
 #include "shoppulse/core/codec.h"
 
 namespace shoppulse::gateway {
@@ -28,7 +29,7 @@ bool header_text(const json& value, std::string& out) {
 
 bool hop_by_hop(std::string_view name) {
   for (const char* skip : {"content-length", "transfer-encoding", "connection", "keep-alive"}) {
-    if (equals_ignore_case(name, skip)) return true;
+    if (ascii::iequals(name, skip)) return true;
   }
   return false;
 }
@@ -59,7 +60,7 @@ Status add_single_headers(const json& response, HttpResponse& out, const json* o
     bool overridden = false;
     if (overridden_by != nullptr) {
       for (const auto& [multi_name, multi_value] : overridden_by->items()) {
-        overridden = overridden || equals_ignore_case(multi_name, name);
+        overridden = overridden || ascii::iequals(multi_name, name);
       }
     }
     std::string text;

@@ -5,18 +5,13 @@
 #include <regex>
 
 #include "codec.h"
+#include "shoppulse/core/ascii.h"
 #include "text_diff.h"
 
 namespace shoppulse::replay {
 namespace {
 
 using nlohmann::json;
-
-std::string lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return text;
-}
 
 bool header_compared(const std::string& name, const std::vector<std::string>& extra) {
   auto matches = [&](const std::string& pattern) {
@@ -31,7 +26,7 @@ json filter_headers(const json& headers, const std::vector<std::string>& extra) 
   if (!headers.is_object()) return headers;
   json out = json::object();
   for (const auto& [name, value] : headers.items()) {
-    const std::string key = lower(name);
+    const std::string key = ascii::lower(name);
     if (header_compared(key, extra)) out[key] = value;
   }
   return out;

@@ -10,6 +10,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "shoppulse/core/ascii.h"
+
 namespace shoppulse::replay {
 namespace {
 
@@ -156,9 +158,7 @@ Result<std::unique_ptr<SuiteDatabase>> SuiteDatabase::create(const fs::path& fix
 
   std::string name = "replay_";
   for (const char c : suite_name)
-    name.push_back(std::isalnum(static_cast<unsigned char>(c))
-                       ? static_cast<char>(std::tolower(static_cast<unsigned char>(c)))
-                       : '_');
+    name.push_back(std::isalnum(static_cast<unsigned char>(c)) ? ascii::to_lower(c) : '_');
   name += "_" + std::to_string(::getpid());
 
   const std::string admin = "host=" + host + " port=" + port + " user=postgres dbname=postgres connect_timeout=10";

@@ -4,7 +4,6 @@
 // ({"action": ...}) go to their own dispatcher and never reach the router.
 
 #include <chrono>
-#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -16,26 +15,13 @@
 #include "shoppulse/handlers/cursor.h"
 #include "shoppulse/handlers/db_access.h"
 #include "shoppulse/handlers/http_policies.h"
+#include "shoppulse/handlers/invocation_context.h"
 #include "shoppulse/handlers/quicksight_handler.h"
 #include "shoppulse/handlers/router.h"
 #include "shoppulse/handlers/tenant_isolation.h"
 #include "shoppulse/handlers/users_handler.h"
 
 namespace shoppulse::handlers {
-
-// The invocation as the runtime delivered it. Views: valid for the invocation.
-struct InvocationContext {
-  std::string_view lambda_request_id;
-  std::string_view trace_id;
-  std::string_view function_arn;
-  std::string_view client_context;
-  std::string_view cognito_identity;
-  std::int64_t deadline_epoch_ms = 0;
-  bool cold_start = false;
-  std::string_view platform_tenant_id;  // Lambda-Runtime-Aws-Tenant-Id (tenant-isolation mode), else empty
-
-  [[nodiscard]] std::chrono::milliseconds remaining() const;
-};
 
 // What the runtime posts back, plus what the access log and metrics need.
 // Its strings live in the memory resource it was made with (the invocation's
@@ -96,32 +82,18 @@ class Application {
                           std::pmr::memory_resource& memory = *std::pmr::get_default_resource());
 
  private:
-  enum class RouteId {
-    kHealth,
-    kListUsers,
-    kCreateUser,
-    kGetUser,
-    kUpdateUser,
-    kDeleteUser,
-    kListAudit,
-    kGetAudit,
-    kEmbed
-  };
-
   void handle_api(json::Value event, EventKind kind, const InvocationContext& context,
                   std::pmr::memory_resource& memory, InvocationResult& result);
   void handle_direct(json::Value event, const InvocationContext& context, InvocationResult& result);
   ApiResponse route(ApiRequest& request, const InvocationContext& context, std::pmr::memory_resource& memory,
                     RequestStats& stats, InvocationResult& result);
-  HandlerResult dispatch(RouteId id, const RequestContext& context);
-  ApiResponse health(const InvocationContext& context, std::pmr::memory_resource& memory);
+  HandlerResult health(const RequestContext& context);
 
   AppSettings settings_;
   Dependencies dependencies_;
   const Logger& logger_;
   TenantIsolation tenant_isolation_;
-  Router router_;
-  std::vector<RouteId> route_ids_;  // by router index
+  Router router_;  // each route's handler calls one of the handlers below
   CursorCodec cursors_;
   DbAccess db_;
   UsersHandler users_;

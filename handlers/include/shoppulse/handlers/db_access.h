@@ -24,8 +24,6 @@ class DbAccess {
 
   ApiError map_error(const db::DbError& error) const;
 
-  [[nodiscard]] db::Pool* pool() const noexcept { return pool_; }
-
  private:
   db::Pool* pool_;
   const Logger& logger_;

@@ -12,10 +12,7 @@
 #include "shoppulse/core/log.h"
 #include "shoppulse/core/result.h"
 #include "shoppulse/db/pool.h"
-
-namespace shoppulse::handlers {
-struct InvocationContext;
-}
+#include "shoppulse/handlers/invocation_context.h"
 
 namespace shoppulse::handlers {
 

@@ -12,11 +12,10 @@
 #include "shoppulse/handlers/api_request.h"
 #include "shoppulse/handlers/api_response.h"
 #include "shoppulse/handlers/caller.h"
-#include "shoppulse/handlers/router.h"
+#include "shoppulse/handlers/invocation_context.h"
+#include "shoppulse/handlers/route_match.h"
 
 namespace shoppulse::handlers {
-
-struct InvocationContext;
 
 struct ApiError {
   Error error;

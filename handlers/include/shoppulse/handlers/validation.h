@@ -26,13 +26,6 @@ class FieldErrors {
   std::vector<std::pair<std::string, std::string>> errors_;
 };
 
-// A validation failure: kInvalidInput "validation_failed" whose details are
-// carried next to it (handlers put them into error.details).
-struct ValidationFailure {
-  Error error;
-  nlohmann::json details;
-};
-
 // POST/PATCH bodies: Content-Type must be JSON (415), the body must parse
 // (400 malformed_json) and be an object (400).
 Result<nlohmann::json> parse_json_object_body(const ApiRequest& request);

@@ -10,8 +10,4 @@ namespace shoppulse::aws {
 // Encodes every byte except unreserved characters (and '/' when keep_slash).
 std::string uri_encode(std::string_view text, bool keep_slash = false);
 
-// Decodes %XX sequences; malformed escapes are kept literally. '+' stays '+':
-// AWS query strings are not form-encoded.
-std::string percent_decode(std::string_view text);
-
 }  // namespace shoppulse::aws

@@ -1,7 +1,9 @@
 #pragma once
 // ASCII helpers for protocol text (HTTP header names, methods, media types,
-// hex digits, percent-encoding): locale-free, unlike <cctype>.
+// hex digits, percent-encoding, query strings): locale-free, unlike <cctype>.
+// The one place for these: no other file lowers, trims or decodes on its own.
 
+#include <string>
 #include <string_view>
 
 namespace shoppulse::ascii {
@@ -19,6 +21,13 @@ constexpr bool iequals(std::string_view a, std::string_view b) noexcept {
     if (to_lower(a[i]) != to_lower(b[i])) return false;
   }
   return true;
+}
+
+// Without leading and trailing spaces and tabs (HTTP's optional whitespace).
+constexpr std::string_view trim(std::string_view text) noexcept {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+  return text;
 }
 
 constexpr bool has_lower(std::string_view text) noexcept {
@@ -55,6 +64,28 @@ void append_percent_decoded(String& out, std::string_view text, bool plus_is_spa
   }
 }
 
+// A decoded copy of `text` (see append_percent_decoded).
+inline std::string percent_decode(std::string_view text, bool plus_is_space) {
+  std::string out;
+  append_percent_decoded(out, text, plus_is_space);
+  return out;
+}
+
+// Calls visit(key, value) for each '&'-separated pair of a raw query string,
+// in order, both still percent-encoded: empty pairs are skipped, and a pair
+// without '=' has an empty value. Decoding is the caller's (it owns the memory).
+template <typename Visit>
+void for_each_query_pair(std::string_view raw, Visit&& visit) {
+  while (!raw.empty()) {
+    const auto amp = raw.find('&');
+    const std::string_view pair = raw.substr(0, amp);
+    raw = amp == std::string_view::npos ? std::string_view() : raw.substr(amp + 1);
+    if (pair.empty()) continue;
+    const auto eq = pair.find('=');
+    visit(pair.substr(0, eq), eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1));
+  }
+}
+
 // In place, for any string type with begin()/end().
 template <typename String>
 void to_upper(String& text) noexcept {
@@ -63,6 +94,13 @@ void to_upper(String& text) noexcept {
 template <typename String>
 void to_lower(String& text) noexcept {
   for (char& c : text) c = to_lower(c);
+}
+
+// A lower-case copy.
+inline std::string lower(std::string_view text) {
+  std::string out(text);
+  to_lower(out);
+  return out;
 }
 
 }  // namespace shoppulse::ascii

@@ -14,7 +14,7 @@
 // connection is checked before use (a free local check; plus a ping when it
 // idled longer than validate_after_idle) and silently replaced when dead. A
 // read_only transaction that loses its connection mid-flight is retried once on
-// a fresh connection (BEGIN READ ONLY guarantees it had no effects). A write
+// a fresh connection (transaction_read_only guarantees it had no effects). A write
 // that loses its connection mid-flight is never retried: it fails with
 // outcome_unknown = true.
 
@@ -23,14 +23,12 @@
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
-#include <type_traits>
 #include <vector>
 
 #include "shoppulse/core/log.h"
@@ -74,8 +72,8 @@ struct TxOptions {
   // The invocation's deadline: bounds waiting for a connection, connecting and
   // waiting for results. Default: now + statement timeout + connect timeout.
   std::optional<Deadline> deadline;
-  // The transaction cannot write (BEGIN READ ONLY, or transaction_read_only
-  // for run_tenant_transaction); makes a connection-loss retry safe.
+  // The transaction cannot write (transaction_read_only); makes a
+  // connection-loss retry safe.
   bool read_only = false;
 };
 using TenantTx = TxOptions;
@@ -118,33 +116,6 @@ class Lease {
   std::unique_ptr<detail::PooledConnection> connection_;
 };
 
-// Passed to the function given to Pool::with_transaction. BEGIN and the
-// set_config calls travel with the first query, so a transaction of k queries
-// costs k round trips plus one for COMMIT (none if no query ran).
-class Transaction {
- public:
-  Transaction(const Transaction&) = delete;
-  Transaction& operator=(const Transaction&) = delete;
-  ~Transaction();
-
-  DbResult<QueryResult> query(std::string_view sql, const Params& params = {});
-  // Pipelined in one round trip; statement_index in an error is batch-relative.
-  DbResult<std::vector<QueryResult>> batch(const std::vector<Statement>& statements);
-  [[nodiscard]] Deadline deadline() const noexcept { return deadline_; }
-
- private:
-  friend class Pool;
-  Transaction(detail::PooledConnection& connection, std::vector<Statement> setup, Deadline deadline,
-              bool read_only) noexcept;
-
-  detail::PooledConnection* connection_;
-  std::vector<Statement> setup_;  // not yet sent
-  Deadline deadline_;
-  bool read_only_;
-  bool sent_ = false;              // something reached the server: COMMIT/ROLLBACK needed
-  std::optional<DbError> failed_;  // the transaction is aborted; later queries fail fast
-};
-
 class Pool {
  public:
   // Validates settings; opens no connection (see warm_up). `logger` may be
@@ -175,12 +146,6 @@ class Pool {
   // no container allocated.
   DbResult<QueryResult> run_tenant_transaction(const TenantTx& tx, const Statement& statement);
 
-  // Multi-step logic: fn(Transaction&) -> Result<T> (error type shoppulse::Error).
-  // Commits when fn succeeds; rolls back when fn returns an error or throws
-  // (the exception is rethrown after the rollback).
-  template <typename Fn>
-  auto with_transaction(const TxOptions& options, Fn&& fn) -> std::invoke_result_t<Fn&, Transaction&>;
-
   // One round trip to the server (an empty statement) within `timeout`, for
   // GET /health.
   Status health_check(std::chrono::milliseconds timeout = std::chrono::milliseconds(2000));
@@ -192,7 +157,6 @@ class Pool {
   friend class Lease;
   Pool(PoolSettings settings, CredentialsProvider provider, const Logger* logger);
 
-  Status run_transaction(const TxOptions& options, const std::function<Status(Transaction&)>& body);
   DbResult<void> run_tenant_statements(const TenantTx& tx, std::span<const Statement* const> batch,
                                        std::span<QueryResult> results);
   DbResult<std::unique_ptr<detail::PooledConnection>> open_connection(Deadline deadline);
@@ -210,21 +174,5 @@ class Pool {
   std::vector<std::unique_ptr<detail::PooledConnection>> idle_;
   std::size_t open_ = 0;  // idle + leased + being opened
 };
-
-template <typename Fn>
-auto Pool::with_transaction(const TxOptions& options, Fn&& fn) -> std::invoke_result_t<Fn&, Transaction&> {
-  using R = std::invoke_result_t<Fn&, Transaction&>;
-  static_assert(std::is_constructible_v<R, Unexpected<Error>>,
-                "with_transaction: fn must return shoppulse::Result<T> (error type shoppulse::Error)");
-  std::optional<R> outcome;
-  const Status status = run_transaction(options, [&](Transaction& tx) -> Status {
-    outcome.emplace(fn(tx));
-    if (!outcome->ok()) return fail(Error(outcome->error()));
-    return {};
-  });
-  if (outcome && !outcome->ok()) return std::move(*outcome);
-  if (!status.ok()) return fail(status.error());
-  return std::move(*outcome);
-}
 
 }  // namespace shoppulse::db

@@ -35,9 +35,4 @@ struct HttpResponse {
   void add_header(std::string name, std::string value) { headers.emplace_back(std::move(name), std::move(value)); }
 };
 
-bool equals_ignore_case(std::string_view a, std::string_view b) noexcept;
-std::string to_lower(std::string_view text);
-// %XX decoding; with `plus_is_space` also '+' -> ' ' (query strings).
-std::string percent_decode(std::string_view text, bool plus_is_space);
-
 }  // namespace shoppulse::gateway
