@@ -107,7 +107,7 @@ const std::vector<Row>& rows() {
       {"SSL_CERT_FILE", Needs::kAws, "/etc/ssl/certs/ca-certificates.crt", "/no/such/cert-file.pem", ""},
       {"AWS_DEFAULT_REGION", Needs::kAws, "us-west-2", "", "AWS_REGION wins, and Lambda sets it"},
       {"AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", Needs::kAws, "true", "maybe", ""},
-      {"AWS_MAX_ATTEMPTS", Needs::kAws, "5", "x", ""},
+      {"AWS_MAX_ATTEMPTS", Needs::kAws, "5", "lots", ""},
       {"SHOPPULSE_AWS_CONNECT_TIMEOUT_MS", Needs::kAws, "500", "never", ""},
       {"SHOPPULSE_AWS_TIMEOUT_MS", Needs::kAws, "900", "soon", ""},
       {"SHOPPULSE_AWS_RETRY_BASE_MS", Needs::kAws, "50", "60001", ""},
@@ -242,7 +242,7 @@ TEST_F(config_regression, AnInvalidSecretCacheSettingIsInvalidConfigNotInitError
 
 TEST_F(config_regression, AnInvalidAwsSettingFailsInitInsteadOfDisablingTheEmbedRoute) {
   Env env = context(Needs::kAws);
-  env["AWS_MAX_ATTEMPTS"] = "x";
+  env["AWS_MAX_ATTEMPTS"] = "lots";
   const auto result = start_and_invoke(env);
   ASSERT_EQ(result.outcome, Outcome::kInitError);
   EXPECT_EQ(result.error_type, "Runtime.InvalidConfig") << result.body;
