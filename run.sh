@@ -28,6 +28,8 @@ set -Eeuo pipefail
 readonly CALLER_DIR=$PWD
 cd "$(dirname "$0")"
 readonly REPO=$PWD
+# shellcheck source=scripts/lib.sh
+. "$REPO/scripts/lib.sh"
 
 # An absolute path for a directory argument given relative to the caller's cwd.
 abs_dir() { (cd "$CALLER_DIR" && mkdir -p "$1" && cd "$1" && pwd); }
@@ -66,13 +68,6 @@ log() { echo "run.sh: $*" >&2; }
 die() { log "error: $*"; exit 1; }
 # set -e exits must never be silent.
 trap 'log "error: \"$BASH_COMMAND\" failed (exit $?) at line $LINENO"' ERR
-
-free_port() {
-  python3 -c 'import socket
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])'
-}
 
 build_all() {
   scripts/install-deps.sh all
@@ -238,7 +233,7 @@ cleanup() {
   [[ -n $gateway_pid ]] && log "stopping"
   stop_pid "$gateway_pid"
   stop_pid "$fake_aws_pid"
-  if [[ $pg_started -eq 1 ]]; then scripts/dev-postgres.sh stop "$PG_DIR" >/dev/null; fi
+  if [[ $pg_started -eq 1 ]]; then scripts/pg.sh stop "$PG_DIR" >/dev/null; fi
   rm -f "$RUN_DIR/pids"
 }
 trap cleanup EXIT
@@ -246,11 +241,11 @@ trap 'exit 130' INT TERM
 
 # PostgreSQL: kept in $PG_DIR between runs; another ./run.sh may already be using it.
 if [[ $reset -eq 1 ]]; then
-  scripts/dev-postgres.sh status "$PG_DIR" >/dev/null && die "--reset: the database is in use by another ./run.sh"
-  scripts/dev-postgres.sh reset "$PG_DIR"
+  scripts/pg.sh status "$PG_DIR" >/dev/null && die "--reset: the database is in use by another ./run.sh"
+  scripts/pg.sh reset "$PG_DIR"
 fi
-if ! scripts/dev-postgres.sh status "$PG_DIR" >/dev/null; then pg_started=1; fi
-scripts/dev-postgres.sh start "$PG_DIR" >&2
+if ! scripts/pg.sh status "$PG_DIR" >/dev/null; then pg_started=1; fi
+scripts/pg.sh serve "$PG_DIR" >&2
 DATABASE_URL=$(sed -n 's/^DATABASE_URL=//p' "$PG_DIR/env")
 export DATABASE_URL
 

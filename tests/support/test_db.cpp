@@ -96,7 +96,7 @@ TestPostgres::TestPostgres() {
   if (dir == nullptr || *dir == '\0') {
     throw std::runtime_error(
         "SHOPPULSE_TEST_PG_DIR is not set: run this test through ctest (it needs the `postgres` fixture), "
-        "or start one with tests/support/pg.sh start DIR and export SHOPPULSE_TEST_PG_DIR=DIR");
+        "or start one with scripts/pg.sh start DIR and export SHOPPULSE_TEST_PG_DIR=DIR");
   }
   dir_ = dir;
   std::ifstream port_file(dir_ + "/port");
@@ -118,7 +118,7 @@ std::string TestPostgres::app_conninfo(std::string_view dbname) const {
 }
 
 std::string TestPostgres::pg_sh_path() {
-  return std::string(SHOPPULSE_SOURCE_DIR) + "/tests/support/pg.sh";
+  return std::string(SHOPPULSE_SOURCE_DIR) + "/scripts/pg.sh";
 }
 
 void TestPostgres::restart() const {

@@ -1,5 +1,5 @@
 #pragma once
-// Access to the throwaway PostgreSQL cluster started by tests/support/pg.sh
+// Access to the throwaway PostgreSQL cluster started by scripts/pg.sh
 // (the ctest fixture `postgres`). Each test gets its own database cloned from
 // shoppulse_template (migrated + seeded), so tests never share state.
 //
@@ -36,7 +36,7 @@ class TestPostgres {
   // The Lambda's login role (member of shoppulse_app) with its password.
   [[nodiscard]] std::string app_conninfo(std::string_view dbname) const;
 
-  // tests/support/pg.sh restart|status DIR; restart throws on failure.
+  // scripts/pg.sh restart|status DIR; restart throws on failure.
   void restart() const;
   [[nodiscard]] bool running() const;
   [[nodiscard]] static std::string pg_sh_path();

@@ -28,7 +28,7 @@ struct SuiteConfig {
 
 Result<SuiteConfig> load_suite_config(const std::filesystem::path& dir);
 
-// KEY=VALUE lines as written by tests/support/pg.sh (blank lines and '#'
+// KEY=VALUE lines as written by scripts/pg.sh (blank lines and '#'
 // comments ignored).
 Result<std::map<std::string, std::string>> read_env_file(const std::filesystem::path& file);
 
