@@ -60,7 +60,7 @@ done
 readonly BOOTSTRAP=$bin_dir/bootstrap/bootstrap
 readonly GATEWAY=$bin_dir/tools/gateway/local_gateway
 readonly DEV_TOKEN=$bin_dir/tools/gateway/dev_token
-readonly FAKE_AWS=$bin_dir/tests/fakes/fake_aws
+readonly FAKE_AWS=$bin_dir/tools/fakes/fake_aws
 readonly RUN_DIR=$state_dir/run
 readonly PG_DIR=$state_dir/postgres
 
