@@ -162,6 +162,10 @@ PgSession& TestDatabase::superuser() {
   return *superuser_;
 }
 
+long TestDatabase::users_in_tenant(std::string_view tenant_id) {
+  return std::stol(exec("SELECT count(*) FROM users WHERE tenant_id = $1", {std::string(tenant_id)}).value());
+}
+
 SqlOutcome TestDatabase::exec(std::string_view sql) {
   return superuser().exec(sql);
 }

@@ -107,6 +107,11 @@ class TestDatabase {
   [[nodiscard]] std::string superuser_conninfo() const { return server_.superuser_conninfo(name()); }
   [[nodiscard]] std::string app_conninfo() const { return server_.app_conninfo(name()); }
 
+  // How many users the tenant has, counted as superuser (row-level security
+  // does not apply): tests derive expected counts from the seed with it
+  // instead of hard-coding them.
+  [[nodiscard]] long users_in_tenant(std::string_view tenant_id);
+
   // Superuser statement(s) in this database; throws on error.
   SqlOutcome exec(std::string_view sql);
   SqlOutcome exec(std::string_view sql, const std::vector<std::optional<std::string>>& params);
