@@ -126,7 +126,8 @@ bool print_token(gateway::TokenSpec& spec, std::int64_t ttl) {
   return true;
 }
 
-int issue(const std::vector<std::string>& args) {
+// The flags of `issue`; `seeded` accepts the ones that are not about one user.
+struct IssueFlags {
   std::string key_file;
   std::string alg = "RS256";
   std::string sub;
@@ -137,76 +138,71 @@ int issue(const std::vector<std::string>& args) {
   std::string audience = gateway::kDevAudience;
   std::int64_t ttl = kDefaultTtlSeconds;
   std::vector<std::pair<std::string, std::string>> extra;
+
+  [[nodiscard]] bool names_a_user() const {
+    return alg != "RS256" || !sub.empty() || !tenant.empty() || !role.empty() || !email.empty() || !extra.empty();
+  }
+};
+
+bool parse_flags(const std::vector<std::string>& args, IssueFlags& flags) {
   for (std::size_t i = 0; i < args.size(); ++i) {
-    if (i + 1 >= args.size()) return usage();
+    if (i + 1 >= args.size()) return false;
     const std::string& flag = args[i];
     const std::string& value = args[++i];
     if (flag == "--key") {
-      key_file = value;
+      flags.key_file = value;
     } else if (flag == "--alg") {
-      alg = value;
+      flags.alg = value;
     } else if (flag == "--sub") {
-      sub = value;
+      flags.sub = value;
     } else if (flag == "--tenant") {
-      tenant = value;
+      flags.tenant = value;
     } else if (flag == "--role") {
-      role = value;
+      flags.role = value;
     } else if (flag == "--email") {
-      email = value;
+      flags.email = value;
     } else if (flag == "--issuer") {
-      issuer = value;
+      flags.issuer = value;
     } else if (flag == "--audience") {
-      audience = value;
+      flags.audience = value;
     } else if (flag == "--ttl") {
-      if (!parse_ttl(value, ttl)) return usage();
+      if (!parse_ttl(value, flags.ttl)) return false;
     } else if (flag == "--claim") {
       const auto eq = value.find('=');
-      if (eq == std::string::npos || eq == 0) return usage();
-      extra.emplace_back(value.substr(0, eq), value.substr(eq + 1));
+      if (eq == std::string::npos || eq == 0) return false;
+      flags.extra.emplace_back(value.substr(0, eq), value.substr(eq + 1));
     } else {
-      return usage();
+      return false;
     }
   }
-  if (key_file.empty() || sub.empty()) return usage();
+  return !flags.key_file.empty();
+}
+
+int issue(const std::vector<std::string>& args) {
+  IssueFlags flags;
+  if (!parse_flags(args, flags) || flags.sub.empty()) return usage();
   gateway::TokenSpec spec;
-  spec.alg = alg;
-  if (!load_key(key_file, spec)) return 1;
-  spec.claims = gateway::cognito_id_claims(sub, tenant, role, email, issuer, audience);
-  if (tenant.empty()) spec.claims.erase("custom:tenant_id");
-  if (role.empty()) spec.claims.erase("custom:role");
-  if (email.empty()) spec.claims.erase("email");
-  for (const auto& [name, value] : extra) spec.claims[name] = value;
-  return print_token(spec, ttl) ? 0 : 1;
+  spec.alg = flags.alg;
+  if (!load_key(flags.key_file, spec)) return 1;
+  spec.claims =
+      gateway::cognito_id_claims(flags.sub, flags.tenant, flags.role, flags.email, flags.issuer, flags.audience);
+  if (flags.tenant.empty()) spec.claims.erase("custom:tenant_id");
+  if (flags.role.empty()) spec.claims.erase("custom:role");
+  if (flags.email.empty()) spec.claims.erase("email");
+  for (const auto& [name, value] : flags.extra) spec.claims[name] = value;
+  return print_token(spec, flags.ttl) ? 0 : 1;
 }
 
 int seeded(const std::vector<std::string>& args) {
-  std::string key_file;
-  std::string issuer = gateway::kDevIssuer;
-  std::string audience = gateway::kDevAudience;
-  std::int64_t ttl = kDefaultTtlSeconds;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    if (i + 1 >= args.size()) return usage();
-    const std::string& flag = args[i];
-    const std::string& value = args[++i];
-    if (flag == "--key") {
-      key_file = value;
-    } else if (flag == "--issuer") {
-      issuer = value;
-    } else if (flag == "--audience") {
-      audience = value;
-    } else if (flag == "--ttl") {
-      if (!parse_ttl(value, ttl)) return usage();
-    } else {
-      return usage();
-    }
-  }
-  if (key_file.empty()) return usage();
+  IssueFlags flags;
+  if (!parse_flags(args, flags) || flags.names_a_user()) return usage();
   gateway::TokenSpec spec;
-  if (!load_key(key_file, spec)) return 1;
+  if (!load_key(flags.key_file, spec)) return 1;
   for (const gateway::SeededUser& user : gateway::kSeededUsers) {
-    spec.claims = gateway::cognito_id_claims(user.sub, user.tenant_id, user.role, user.email, issuer, audience);
+    spec.claims =
+        gateway::cognito_id_claims(user.sub, user.tenant_id, user.role, user.email, flags.issuer, flags.audience);
     std::cout << "export " << user.variable << "_TOKEN=";
-    if (!print_token(spec, ttl)) return 1;
+    if (!print_token(spec, flags.ttl)) return 1;
   }
   return 0;
 }
