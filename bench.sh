@@ -135,12 +135,12 @@ fi
 
 PG_DIR=$(mktemp -d /tmp/sp-bench-pg.XXXXXX)
 cleanup() {
-  "$ROOT/tests/support/pg.sh" stop "$PG_DIR" >/dev/null 2>&1 || true
+  "$ROOT/scripts/pg.sh" stop "$PG_DIR" >/dev/null 2>&1 || true
   rm -rf "$PG_DIR"
 }
 trap cleanup EXIT
 log "starting PostgreSQL in $PG_DIR"
-"$ROOT/tests/support/pg.sh" start "$PG_DIR" >/dev/null
+"$ROOT/scripts/pg.sh" start "$PG_DIR" >/dev/null
 export SHOPPULSE_TEST_PG_DIR=$PG_DIR
 
 rm -rf "$RESULTS"

@@ -11,8 +11,6 @@
 #   ./run.sh --port N         listen on N (default: $PORT, else 3000)
 #   ./run.sh --concurrency N  sandboxes = bootstrap processes (default 2)
 #   ./run.sh --verbose        bootstrap logs at INFO (default WARN)
-#   ./run.sh --smoke          self-check: start, probe /health and authenticated routes,
-#                             Ctrl-C, verify nothing it started is left running
 #   ./run.sh --no-build       use the binaries already built
 #   ./run.sh --bin-dir DIR    binaries from build tree DIR (default build/release; implies --no-build)
 #   ./run.sh --state-dir DIR  local state (default .local: database, dev keys, tokens)
@@ -33,14 +31,13 @@ readonly REPO=$PWD
 abs_dir() { (cd "$CALLER_DIR" && mkdir -p "$1" && cd "$1" && pwd); }
 
 # --- arguments ---------------------------------------------------------------
-reset=0 smoke=0 build=1 verbose=0 http_api=0
+reset=0 build=1 verbose=0 http_api=0
 port=${PORT:-} record_dir="" concurrency=2
 bin_dir=$REPO/build/release
 state_dir=$REPO/.local
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --reset) reset=1 ;;
-    --smoke|--check) smoke=1 ;;
     --no-build) build=0 ;;
     --verbose) verbose=1 ;;
     --http-api) http_api=1 ;;
@@ -58,7 +55,7 @@ done
 readonly BOOTSTRAP=$bin_dir/bootstrap/bootstrap
 readonly GATEWAY=$bin_dir/tools/gateway/local_gateway
 readonly DEV_TOKEN=$bin_dir/tools/gateway/dev_token
-readonly FAKE_AWS=$bin_dir/tests/fakes/fake_aws
+readonly FAKE_AWS=$bin_dir/tools/fakes/fake_aws
 readonly RUN_DIR=$state_dir/run
 readonly PG_DIR=$state_dir/postgres
 
@@ -66,13 +63,6 @@ log() { echo "run.sh: $*" >&2; }
 die() { log "error: $*"; exit 1; }
 # set -e exits must never be silent.
 trap 'log "error: \"$BASH_COMMAND\" failed (exit $?) at line $LINENO"' ERR
-
-free_port() {
-  python3 -c 'import socket
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])'
-}
 
 build_all() {
   scripts/install-deps.sh all
@@ -94,135 +84,6 @@ stop_pid() {
   wait "$pid" 2>/dev/null || true
 }
 
-# --- seeded users the dev tokens are for (sql/README.md) ----------------------
-readonly ACME=11111111-1111-4111-8111-111111111111
-readonly GLOBEX=22222222-2222-4222-8222-222222222222
-readonly TOKEN_USERS=(
-  "ACME_ADMIN    dev-acme-admin      $ACME   admin   admin@acme.example"
-  "ACME_ANALYST  dev-acme-analyst    $ACME   analyst analyst@acme.example"
-  "ACME_VIEWER   dev-acme-viewer     $ACME   viewer  viewer@acme.example"
-  "GLOBEX_ADMIN  dev-globex-admin    $GLOBEX admin   admin@globex.example"
-  "GLOBEX_ANALYST dev-globex-analyst $GLOBEX analyst analyst@globex.example"
-  "GLOBEX_VIEWER dev-globex-viewer   $GLOBEX viewer  viewer@globex.example"
-)
-readonly DEV_ISSUER=https://cognito-idp.local.shoppulse.dev/local-dev-pool
-readonly DEV_AUDIENCE=shoppulse-local-dev
-
-# --- smoke: run ourselves like a user would, probe, Ctrl-C, look for leftovers -
-smoke_child=""
-smoke_cleanup() {
-  if [[ -n $smoke_child ]] && kill -0 "$smoke_child" 2>/dev/null; then
-    kill -INT -- "-$smoke_child" 2>/dev/null || true
-    sleep 5
-    kill -KILL -- "-$smoke_child" 2>/dev/null || true
-  fi
-}
-
-smoke_fail() {
-  log "SMOKE FAILED: $*"
-  [[ -f ${smoke_log:-} ]] && { echo "---- run.sh output ----" >&2; tail -n 60 "$smoke_log" >&2; }
-  exit 1
-}
-
-# $1 expected HTTP status, $2 description, rest: curl arguments
-probe() {
-  local want=$1 what=$2 got
-  shift 2
-  got=$(curl -s -o "$RUN_DIR/smoke-body" -w '%{http_code}' --max-time 30 "$@") || got=000
-  [[ $got == "$want" ]] || smoke_fail "$what: HTTP $got, want $want: $(head -c 300 "$RUN_DIR/smoke-body" 2>/dev/null)"
-  log "smoke: ok   $what -> $got"
-}
-
-run_smoke() {
-  [[ $build -eq 1 ]] && build_all
-  mkdir -p "$RUN_DIR"
-  local smoke_port=${port:-$(free_port)}
-  smoke_log=$RUN_DIR/smoke.log
-  rm -f "$smoke_log"  # a previous run's "ready" line must not count
-  local args=(--no-build --bin-dir "$bin_dir" --state-dir "$state_dir" --port "$smoke_port")
-  [[ $reset -eq 1 ]] && args+=(--reset)
-  [[ $http_api -eq 1 ]] && args+=(--http-api)
-  trap smoke_cleanup EXIT
-  # Job control gives the child its own process group and keeps SIGINT
-  # deliverable to it, exactly like a foreground ./run.sh in a terminal.
-  set -m
-  "$REPO/run.sh" "${args[@]}" >"$smoke_log" 2>&1 &
-  smoke_child=$!
-  set +m
-  local i
-  for ((i = 0; i < 600; i++)); do
-    grep -q '^ShopPulse API ready' "$smoke_log" 2>/dev/null && break
-    if ! kill -0 "$smoke_child" 2>/dev/null; then
-      local early=0
-      wait "$smoke_child" || early=$?
-      smoke_child=""
-      smoke_fail "run.sh exited with status $early before it was ready"
-    fi
-    sleep 0.5
-  done
-  grep -q '^ShopPulse API ready' "$smoke_log" || smoke_fail "not ready after 300 s"
-
-  # The tokens run.sh printed (also in tokens.env), used as a developer would.
-  # shellcheck disable=SC1091
-  . "$state_dir/tokens.env"
-  local base=http://127.0.0.1:$smoke_port
-  probe 200 "GET /health" "$base/health"
-  grep -q '"database":"ok"' "$RUN_DIR/smoke-body" || smoke_fail "health does not report the database: $(cat "$RUN_DIR/smoke-body")"
-  probe 401 "GET /users without a token" "$base/users"
-  probe 200 "GET /users as Acme admin" -H "Authorization: Bearer $ACME_ADMIN_TOKEN" "$base/users"
-  probe 404 "GET /users/{Globex user} as Acme admin" -H "Authorization: Bearer $ACME_ADMIN_TOKEN" \
-    "$base/users/b2000000-0000-4000-8000-000000000001"
-  if grep -q 'QuickSight: local stand-in' "$smoke_log"; then
-    probe 200 "POST /quicksight/embed-url as Acme analyst" -H "Authorization: Bearer $ACME_ANALYST_TOKEN" \
-      -H 'Content-Type: application/json' -d '{"dashboardId":"sales-overview"}' "$base/quicksight/embed-url"
-  fi
-
-  # Everything it started: its own pids file plus the sandboxes the gateway announced.
-  local pids=() name pid
-  while read -r name pid; do pids+=("$name:$pid"); done <"$RUN_DIR/pids"
-  for pid in $(python3 -c 'import json, sys
-for line in open(sys.argv[1], errors="replace"):
-    try:
-        doc = json.loads(line)
-    except ValueError:
-        continue
-    if isinstance(doc, dict) and doc.get("message") == "listening":
-        print(" ".join(str(p) for p in doc.get("sandboxPids", [])))' "$smoke_log"); do
-    pids+=("bootstrap:$pid")
-  done
-  [[ ${#pids[@]} -ge 3 ]] || smoke_fail "expected gateway, sandbox and helper pids, got: ${pids[*]}"
-
-  log "smoke: Ctrl-C (SIGINT to run.sh's process group)"
-  kill -INT -- "-$smoke_child"
-  local rc=0
-  for ((i = 0; i < 600; i++)); do
-    kill -0 "$smoke_child" 2>/dev/null || break
-    sleep 0.1
-  done
-  kill -0 "$smoke_child" 2>/dev/null && smoke_fail "run.sh still running 60 s after SIGINT"
-  wait "$smoke_child" || rc=$?
-  smoke_child=""
-  [[ $rc -eq 0 || $rc -eq 130 ]] || smoke_fail "run.sh exited with $rc after SIGINT"
-  # A process may still be on its way out (postgres removes its pid file,
-  # which pg_ctl waits for, just before it exits); allow it 10 s.
-  local entry left=()
-  for entry in "${pids[@]}"; do
-    for ((i = 0; i < 100; i++)); do
-      kill -0 "${entry#*:}" 2>/dev/null || break
-      sleep 0.1
-    done
-    kill -0 "${entry#*:}" 2>/dev/null && left+=("$entry")
-  done
-  [[ ${#left[@]} -eq 0 ]] || smoke_fail "still running after Ctrl-C: ${left[*]}"
-  log "smoke: stopped cleanly (${pids[*]})"
-  log "smoke: PASS"
-}
-
-if [[ $smoke -eq 1 ]]; then
-  run_smoke
-  exit 0
-fi
-
 # --- serve -------------------------------------------------------------------
 [[ $build -eq 1 ]] && build_all
 for binary in "$BOOTSTRAP" "$GATEWAY" "$DEV_TOKEN" "$FAKE_AWS"; do
@@ -238,7 +99,7 @@ cleanup() {
   [[ -n $gateway_pid ]] && log "stopping"
   stop_pid "$gateway_pid"
   stop_pid "$fake_aws_pid"
-  if [[ $pg_started -eq 1 ]]; then scripts/dev-postgres.sh stop "$PG_DIR" >/dev/null; fi
+  if [[ $pg_started -eq 1 ]]; then scripts/pg.sh stop "$PG_DIR" >/dev/null; fi
   rm -f "$RUN_DIR/pids"
 }
 trap cleanup EXIT
@@ -246,11 +107,11 @@ trap 'exit 130' INT TERM
 
 # PostgreSQL: kept in $PG_DIR between runs; another ./run.sh may already be using it.
 if [[ $reset -eq 1 ]]; then
-  scripts/dev-postgres.sh status "$PG_DIR" >/dev/null && die "--reset: the database is in use by another ./run.sh"
-  scripts/dev-postgres.sh reset "$PG_DIR"
+  scripts/pg.sh status "$PG_DIR" >/dev/null && die "--reset: the database is in use by another ./run.sh"
+  scripts/pg.sh reset "$PG_DIR"
 fi
-if ! scripts/dev-postgres.sh status "$PG_DIR" >/dev/null; then pg_started=1; fi
-scripts/dev-postgres.sh start "$PG_DIR" >&2
+if ! scripts/pg.sh status "$PG_DIR" >/dev/null; then pg_started=1; fi
+scripts/pg.sh serve "$PG_DIR" >&2
 DATABASE_URL=$(sed -n 's/^DATABASE_URL=//p' "$PG_DIR/env")
 export DATABASE_URL
 
@@ -269,8 +130,6 @@ gateway_args=(--bootstrap "$BOOTSTRAP" --port "$port" --concurrency "$concurrenc
 if [[ -n ${SHOPPULSE_JWKS_FILE:-} ]]; then gateway_args+=(--jwks "$SHOPPULSE_JWKS_FILE"); fi
 if [[ -n ${SHOPPULSE_JWT_ISSUER:-} ]]; then gateway_args+=(--issuer "$SHOPPULSE_JWT_ISSUER"); fi
 if [[ -n ${SHOPPULSE_JWT_AUDIENCE:-} ]]; then gateway_args+=(--audience "$SHOPPULSE_JWT_AUDIENCE"); fi
-token_issuer=${SHOPPULSE_JWT_ISSUER:-$DEV_ISSUER}
-token_audience=${SHOPPULSE_JWT_AUDIENCE:-$DEV_AUDIENCE}
 
 # QuickSight: real AWS when credentials are given and no endpoint override;
 # otherwise fake_aws, whose credentials we hand to bootstrap.
@@ -312,13 +171,10 @@ fi
 
 # Tokens for the seeded users (12 h), also in tokens.env for `source`.
 tokens_file=$state_dir/tokens.env
-(umask 077 && : >"$tokens_file.tmp")
-for entry in "${TOKEN_USERS[@]}"; do
-  read -r var sub tenant role email <<<"$entry"
-  token=$("$DEV_TOKEN" issue --key "$JWT_KEY" --sub "$sub" --tenant "$tenant" --role "$role" --email "$email" \
-    --issuer "$token_issuer" --audience "$token_audience" --ttl 12h)
-  echo "export ${var}_TOKEN=$token" >>"$tokens_file.tmp"
-done
+token_args=(seeded --key "$JWT_KEY" --ttl 12h)
+if [[ -n ${SHOPPULSE_JWT_ISSUER:-} ]]; then token_args+=(--issuer "$SHOPPULSE_JWT_ISSUER"); fi
+if [[ -n ${SHOPPULSE_JWT_AUDIENCE:-} ]]; then token_args+=(--audience "$SHOPPULSE_JWT_AUDIENCE"); fi
+(umask 077 && "$DEV_TOKEN" "${token_args[@]}" >"$tokens_file.tmp")
 mv "$tokens_file.tmp" "$tokens_file"
 
 "$GATEWAY" "${gateway_args[@]}" &

@@ -28,7 +28,7 @@ build_dir=build/$preset
 pg_dir=$PWD/$build_dir/test-postgres
 tsan_pg_dir=$PWD/build/tsan/test-postgres
 # The ctest fixture stops PostgreSQL; this catches an interrupted run too.
-trap 'tests/support/pg.sh stop "$pg_dir" >/dev/null 2>&1 || true; tests/support/pg.sh stop "$tsan_pg_dir" >/dev/null 2>&1 || true' EXIT
+trap 'scripts/pg.sh stop "$pg_dir" >/dev/null 2>&1 || true; scripts/pg.sh stop "$tsan_pg_dir" >/dev/null 2>&1 || true' EXIT
 
 export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/shoppulse-ccache}
 cmake --preset "$preset" >/dev/null
@@ -50,14 +50,14 @@ if [[ $filtered -eq 0 && $status -eq 0 ]]; then
   echo "== ThreadSanitizer (preset tsan)"
   cmake --preset tsan >/dev/null
   cmake --build --preset tsan -j "$(nproc)"
-  tests/support/pg.sh start "$tsan_pg_dir" >/dev/null
+  scripts/pg.sh start "$tsan_pg_dir" >/dev/null
   # tests/tsan.supp: the harness's uninstrumented HTTP library only (see there).
   export TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=0:exitcode=66:second_deadlock_stack=1:suppressions=$PWD/tests/tsan.supp}
   for test_binary in tests/reliability/reliability_concurrency_test tests/unit/core/core_unit_test \
     tests/unit/aws/aws_secret_cache_test; do
     SHOPPULSE_TEST_PG_DIR=$tsan_pg_dir "build/tsan/$test_binary" --gtest_brief=1 || status=$?
   done
-  tests/support/pg.sh stop "$tsan_pg_dir" >/dev/null
+  scripts/pg.sh stop "$tsan_pg_dir" >/dev/null
 fi
 if [[ $long -eq 1 && $status -eq 0 ]]; then
   # libFuzzer targets (clang): 60 s each from the committed corpus.

@@ -25,6 +25,7 @@
 #include <benchmark/benchmark.h>
 #include <nlohmann/json.hpp>
 
+#include "run_benchmarks.h"
 #include "shoppulse/emulator/runtime_emulator.h"
 #include "shoppulse/fakes/fake_aws.h"
 #include "shoppulse/fakes/test_tls.h"
@@ -337,12 +338,7 @@ int sandbox_bench_main(const char* name, int argc, char** argv, Register registe
     (void)std::fprintf(stderr, "%s: %s\n", name, e.what());
     return 1;
   }
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  benchmark::RunSpecifiedBenchmarks();
-  stop_sandboxes();
-  benchmark::Shutdown();
-  return 0;
+  return run_benchmarks(argc, argv, stop_sandboxes);
 }
 
 inline bool check_invocation(benchmark::State& state, const emulator::InvocationResult& result) {

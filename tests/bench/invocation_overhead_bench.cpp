@@ -20,6 +20,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "run_benchmarks.h"
 #include "sandbox.h"
 #include "shoppulse/runtime/api_requests.h"
 #include "udp_listener.h"
@@ -159,4 +160,6 @@ BENCHMARK(BM_Tracing_Sampled)->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 
-BENCHMARK_MAIN();
+int main(int argc, char** argv) {
+  return shoppulse::bench::run_benchmarks(argc, argv);
+}

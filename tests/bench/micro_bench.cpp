@@ -30,6 +30,7 @@
 #include "shoppulse/handlers/api_request.h"
 #include "shoppulse/handlers/api_response.h"
 #include "shoppulse/handlers/router.h"
+#include "run_benchmarks.h"
 
 namespace {
 
@@ -256,4 +257,6 @@ BENCHMARK(BM_SecretCache_Hit)->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 
-BENCHMARK_MAIN();
+int main(int argc, char** argv) {
+  return shoppulse::bench::run_benchmarks(argc, argv);
+}

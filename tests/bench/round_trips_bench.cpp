@@ -140,9 +140,5 @@ int main(int argc, char** argv) {
     (void)std::fprintf(stderr, "round_trips_bench: %s\n", e.what());
     return 1;
   }
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  benchmark::RunSpecifiedBenchmarks();
-  benchmark::Shutdown();
-  return 0;
+  return shoppulse::bench::run_benchmarks(argc, argv);
 }

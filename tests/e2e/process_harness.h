@@ -196,7 +196,7 @@ class GatewayProcess {
   int port_ = 0;
 };
 
-// tests/fakes' fake_aws executable with a state file, as run.sh uses it.
+// tools/fakes' fake_aws executable with a state file, as run.sh uses it.
 class FakeAwsProcess {
  public:
   static constexpr const char* kAccessKey = "AKIDE2ELOCALGATEWAY1";

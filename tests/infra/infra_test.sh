@@ -15,14 +15,8 @@ readonly ROOT=$(cd "$HERE/../.." && pwd)
 readonly INFRA=$ROOT/infra
 readonly PLUGIN_DIR=${SHOPPULSE_TF_PLUGIN_DIR:-/opt/tf-plugins}
 
-fail() {
-  echo "FAIL: $*" >&2
-  exit 1
-}
-skip() {
-  echo "SKIP: $*"
-  exit 77
-}
+# shellcheck source=scripts/lib.sh
+. "$ROOT/scripts/lib.sh"
 
 command -v terraform >/dev/null 2>&1 || skip "terraform is not installed"
 [[ -d $PLUGIN_DIR/registry.terraform.io/hashicorp/aws ]] \

@@ -18,26 +18,13 @@ readonly ROOT=$(cd "$HERE/../.." && pwd)
 readonly ZIP_NAME=shoppulse-api.zip
 readonly BUDGET=$((4 * 1024 * 1024))
 
-fail() {
-  echo "FAIL: $*" >&2
-  exit 1
-}
-skip() {
-  echo "SKIP: $*"
-  exit 77
-}
+# shellcheck source=scripts/lib.sh
+. "$ROOT/scripts/lib.sh"
 ok() { echo "ok: $*"; }
 
 need_zip() {
   ZIP=$1/$ZIP_NAME
   [[ -f $ZIP ]] || fail "$ZIP missing (the package.build fixture failed?)"
-}
-
-free_port() {
-  python3 -c 'import socket
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])'
 }
 
 # ---------------------------------------------------------------------------

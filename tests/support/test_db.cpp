@@ -5,8 +5,6 @@
 #include <array>
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
-#include <iostream>
 #include <random>
 #include <stdexcept>
 
@@ -17,26 +15,6 @@ struct PgResultDeleter {
   void operator()(PGresult* result) const noexcept { PQclear(result); }
 };
 using PgResultPtr = std::unique_ptr<PGresult, PgResultDeleter>;
-
-std::string conninfo_value(std::string_view value) {
-  std::string quoted = "'";
-  for (char c : value) {
-    if (c == '\'' || c == '\\') quoted += '\\';
-    quoted += c;
-  }
-  quoted += '\'';
-  return quoted;
-}
-
-std::string quote_ident(std::string_view name) {
-  std::string quoted = "\"";
-  for (char c : name) {
-    if (c == '"') quoted += '"';
-    quoted += c;
-  }
-  quoted += '"';
-  return quoted;
-}
 
 std::string random_suffix() {
   static constexpr std::string_view kHex = "0123456789abcdef";
@@ -96,29 +74,19 @@ TestPostgres::TestPostgres() {
   if (dir == nullptr || *dir == '\0') {
     throw std::runtime_error(
         "SHOPPULSE_TEST_PG_DIR is not set: run this test through ctest (it needs the `postgres` fixture), "
-        "or start one with tests/support/pg.sh start DIR and export SHOPPULSE_TEST_PG_DIR=DIR");
+        "or start one with scripts/pg.sh start DIR and export SHOPPULSE_TEST_PG_DIR=DIR");
   }
   dir_ = dir;
-  std::ifstream port_file(dir_ + "/port");
-  if (!(port_file >> port_) || port_ <= 0) {
-    throw std::runtime_error("no running test PostgreSQL in " + dir_ + " (missing " + dir_ +
-                             "/port): did the postgres.start fixture fail?");
+  auto cluster = pg_fixture::Cluster::from_dir(dir_);
+  if (!cluster) {
+    throw std::runtime_error("no running test PostgreSQL in " + dir_ + " (" + cluster.error().message +
+                             "): did the postgres.start fixture fail?");
   }
-}
-
-std::string TestPostgres::superuser_conninfo(std::string_view dbname) const {
-  return "host=" + host_ + " port=" + std::to_string(port_) + " user=postgres dbname=" + conninfo_value(dbname) +
-         " connect_timeout=10 application_name=shoppulse-test";
-}
-
-std::string TestPostgres::app_conninfo(std::string_view dbname) const {
-  return "host=" + host_ + " port=" + std::to_string(port_) + " user=" + std::string(kAppLoginRole) +
-         " password=" + conninfo_value(kAppLoginPassword) + " dbname=" + conninfo_value(dbname) +
-         " connect_timeout=10 application_name=shoppulse-test";
+  cluster_ = std::move(*cluster);
 }
 
 std::string TestPostgres::pg_sh_path() {
-  return std::string(SHOPPULSE_SOURCE_DIR) + "/tests/support/pg.sh";
+  return std::string(SHOPPULSE_SOURCE_DIR) + "/scripts/pg.sh";
 }
 
 void TestPostgres::restart() const {
@@ -179,30 +147,23 @@ SqlOutcome PgSession::exec(std::string_view sql, const std::vector<std::optional
   return throw_unless_ok(run(sql, params), sql);
 }
 
-TestDatabase::TestDatabase(DbTemplate source) : name_("t_" + random_suffix()) {
-  const std::string template_name =
-      source == DbTemplate::kSeeded ? std::string(kTemplateDatabase) : std::string("template0");
-  PgSession admin(server_.superuser_conninfo("postgres"));
-  admin.exec("CREATE DATABASE " + quote_ident(name_) + " TEMPLATE " + quote_ident(template_name));
+TestDatabase::TestDatabase(DbTemplate source) {
+  auto clone = pg_fixture::ClonedDatabase::create(server_.cluster(), "t_" + random_suffix(), source);
+  if (!clone) throw std::runtime_error("cannot create a test database: " + clone.error().message);
+  clone_ = std::move(*clone);
 }
 
-TestDatabase::~TestDatabase() {
-  superuser_.reset();
-  try {
-    PgSession admin(server_.superuser_conninfo("postgres"));
-    // FORCE terminates connections a test (or a pool under test) left open.
-    const SqlOutcome dropped = admin.run("DROP DATABASE IF EXISTS " + quote_ident(name_) + " WITH (FORCE)");
-    if (!dropped.ok) std::cerr << "warning: could not drop test database " << name_ << ": " << dropped.error << '\n';
-  } catch (const std::exception& e) {
-    std::cerr << "warning: could not drop test database " << name_ << ": " << e.what() << '\n';
-  }
-}
+TestDatabase::~TestDatabase() = default;
 
 PgSession& TestDatabase::superuser() {
   if (!superuser_ || PQstatus(superuser_->raw()) != CONNECTION_OK) {
     superuser_ = std::make_unique<PgSession>(superuser_conninfo());
   }
   return *superuser_;
+}
+
+long TestDatabase::users_in_tenant(std::string_view tenant_id) {
+  return std::stol(exec("SELECT count(*) FROM users WHERE tenant_id = $1", {std::string(tenant_id)}).value());
 }
 
 SqlOutcome TestDatabase::exec(std::string_view sql) {

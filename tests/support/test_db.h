@@ -1,7 +1,8 @@
 #pragma once
-// Access to the throwaway PostgreSQL cluster started by tests/support/pg.sh
+// Access to the throwaway PostgreSQL cluster started by scripts/pg.sh
 // (the ctest fixture `postgres`). Each test gets its own database cloned from
-// shoppulse_template (migrated + seeded), so tests never share state.
+// shoppulse_template (migrated + seeded), so tests never share state; the
+// cloning is tools/pg_fixture's, shared with the replay runner.
 //
 // Failures throw std::runtime_error with a clear message: inside a GoogleTest
 // test body that is reported as a failed test, not a crash.
@@ -14,6 +15,8 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "shoppulse/pg_fixture/cloned_database.h"
 
 namespace shoppulse::test {
 
@@ -28,23 +31,25 @@ class TestPostgres {
   TestPostgres();
 
   [[nodiscard]] const std::string& dir() const noexcept { return dir_; }
-  [[nodiscard]] const std::string& host() const noexcept { return host_; }
-  [[nodiscard]] int port() const noexcept { return port_; }
+  [[nodiscard]] const std::string& host() const noexcept { return cluster_.host; }
+  [[nodiscard]] int port() const noexcept { return cluster_.port; }
+  [[nodiscard]] const pg_fixture::Cluster& cluster() const noexcept { return cluster_; }
 
   // Trusted superuser `postgres` over TCP.
-  [[nodiscard]] std::string superuser_conninfo(std::string_view dbname = "postgres") const;
+  [[nodiscard]] std::string superuser_conninfo(std::string_view dbname = "postgres") const {
+    return cluster_.superuser_conninfo(dbname);
+  }
   // The Lambda's login role (member of shoppulse_app) with its password.
-  [[nodiscard]] std::string app_conninfo(std::string_view dbname) const;
+  [[nodiscard]] std::string app_conninfo(std::string_view dbname) const { return cluster_.app_conninfo(dbname); }
 
-  // tests/support/pg.sh restart|status DIR; restart throws on failure.
+  // scripts/pg.sh restart|status DIR; restart throws on failure.
   void restart() const;
   [[nodiscard]] bool running() const;
   [[nodiscard]] static std::string pg_sh_path();
 
  private:
   std::string dir_;
-  std::string host_ = "127.0.0.1";
-  int port_ = 0;
+  pg_fixture::Cluster cluster_;
 };
 
 struct PgConnDeleter {
@@ -85,25 +90,27 @@ class PgSession {
   PgConnPtr conn_;
 };
 
-enum class DbTemplate {
-  kSeeded,  // clone of shoppulse_template: all migrations + the dev seed
-  kEmpty,   // template0: nothing, for migration tests
-};
+using DbTemplate = pg_fixture::Source;
 
 // A uniquely named database for one test; dropped (WITH (FORCE)) on destruction.
 class TestDatabase {
  public:
-  explicit TestDatabase(DbTemplate source = DbTemplate::kSeeded);
+  explicit TestDatabase(DbTemplate source = DbTemplate::kSeededTemplate);
   ~TestDatabase();
   TestDatabase(const TestDatabase&) = delete;
   TestDatabase& operator=(const TestDatabase&) = delete;
   TestDatabase(TestDatabase&&) = delete;
   TestDatabase& operator=(TestDatabase&&) = delete;
 
-  [[nodiscard]] const std::string& name() const noexcept { return name_; }
+  [[nodiscard]] const std::string& name() const noexcept { return clone_->name(); }
   [[nodiscard]] const TestPostgres& server() const noexcept { return server_; }
-  [[nodiscard]] std::string superuser_conninfo() const { return server_.superuser_conninfo(name_); }
-  [[nodiscard]] std::string app_conninfo() const { return server_.app_conninfo(name_); }
+  [[nodiscard]] std::string superuser_conninfo() const { return server_.superuser_conninfo(name()); }
+  [[nodiscard]] std::string app_conninfo() const { return server_.app_conninfo(name()); }
+
+  // How many users the tenant has, counted as superuser (row-level security
+  // does not apply): tests derive expected counts from the seed with it
+  // instead of hard-coding them.
+  [[nodiscard]] long users_in_tenant(std::string_view tenant_id);
 
   // Superuser statement(s) in this database; throws on error.
   SqlOutcome exec(std::string_view sql);
@@ -113,8 +120,8 @@ class TestDatabase {
   PgSession& superuser();
 
   TestPostgres server_;
-  std::string name_;
-  std::unique_ptr<PgSession> superuser_;
+  std::unique_ptr<pg_fixture::ClonedDatabase> clone_;
+  std::unique_ptr<PgSession> superuser_;  // after clone_: closed before the clone is dropped
 };
 
 // Runs a shell command, returning its exit status and combined stdout+stderr.

@@ -16,7 +16,7 @@
 //   alloc_bench [--invocations N] [--warmup N] [--out FILE.json] [--route NAME --trace FILE]
 // --trace writes the call stack of each allocation of NAME's measured
 // invocations to FILE (addresses; resolve them with addr2line).
-// Needs SHOPPULSE_TEST_PG_DIR (tests/support/pg.sh).
+// Needs SHOPPULSE_TEST_PG_DIR (scripts/pg.sh).
 
 #include <arpa/inet.h>
 #include <fcntl.h>

@@ -346,7 +346,7 @@ TEST_F(AwsFakeEndpoints, ControlApiAndStateFile) {
 }
 
 TEST(AwsFakeExecutable, ServesFromAStateFileUntilTerminated) {
-  const std::string binary = std::string(SHOPPULSE_BINARY_DIR) + "/tests/fakes/fake_aws";
+  const std::string binary = std::string(SHOPPULSE_BINARY_DIR) + "/tools/fakes/fake_aws";
   char state_path[] = "/tmp/shoppulse-fake-state-XXXXXX";
   const int state_fd = ::mkstemp(state_path);
   ASSERT_GE(state_fd, 0);

@@ -7,6 +7,9 @@
 //                   [--audience AUD] [--ttl 12h|30m|3600|-1h] [--claim k=v]...
 //       prints a signed token (RS256: FILE is the private key; HS256: FILE
 //       holds the shared secret). A negative --ttl gives an expired token.
+//   dev_token seeded --key FILE [--issuer ISS] [--audience AUD] [--ttl 12h]
+//       prints `export ACME_ADMIN_TOKEN=...` lines (RS256), one per seeded
+//       user (gateway::kSeededUsers): what ./run.sh writes to tokens.env.
 
 #include <sys/stat.h>
 
@@ -25,10 +28,14 @@ namespace {
 
 using namespace shoppulse;
 
+// As long as a working day, like the tokens ./run.sh prints.
+constexpr std::int64_t kDefaultTtlSeconds = std::int64_t{12} * 3600;
+
 int usage() {
   std::cerr << "usage: dev_token keygen --out FILE\n"
                "       dev_token issue --key FILE [--alg RS256|HS256] --sub SUB [--tenant UUID] [--role R]\n"
-               "                       [--email E] [--issuer ISS] [--audience AUD] [--ttl 12h] [--claim k=v]...\n";
+               "                       [--email E] [--issuer ISS] [--audience AUD] [--ttl 12h] [--claim k=v]...\n"
+               "       dev_token seeded --key FILE [--issuer ISS] [--audience AUD] [--ttl 12h]\n";
   return 2;
 }
 
@@ -85,7 +92,42 @@ int keygen(const std::vector<std::string>& args) {
   return 0;
 }
 
-int issue(const std::vector<std::string>& args) {
+// Reads the signing key into `spec` (and, for RS256, the kid local_gateway
+// derives from the same key, so a regenerated key cleanly invalidates old
+// tokens). Prints why not and returns false on failure.
+bool load_key(const std::string& key_file, gateway::TokenSpec& spec) {
+  if (!read_file(key_file, spec.key)) {
+    std::cerr << "dev_token: cannot read " << key_file << "\n";
+    return false;
+  }
+  if (spec.alg == "HS256") {
+    while (!spec.key.empty() && (spec.key.back() == '\n' || spec.key.back() == '\r')) spec.key.pop_back();
+    return true;
+  }
+  auto public_pem = gateway::public_key_pem(spec.key);
+  if (!public_pem) {
+    std::cerr << "dev_token: " << key_file << ": " << public_pem.error().message << "\n";
+    return false;
+  }
+  spec.kid = gateway::key_id_for(*public_pem);
+  return true;
+}
+
+// Signs `spec` as of now; prints the token, or why not.
+bool print_token(gateway::TokenSpec& spec, std::int64_t ttl) {
+  spec.issued_at = now_epoch_ms() / 1000;
+  spec.ttl_seconds = ttl;
+  auto token = gateway::issue_token(spec);
+  if (!token) {
+    std::cerr << "dev_token: " << token.error().message << "\n";
+    return false;
+  }
+  std::cout << *token << "\n";
+  return true;
+}
+
+// The flags of `issue`; `seeded` accepts the ones that are not about one user.
+struct IssueFlags {
   std::string key_file;
   std::string alg = "RS256";
   std::string sub;
@@ -94,70 +136,74 @@ int issue(const std::vector<std::string>& args) {
   std::string email;
   std::string issuer = gateway::kDevIssuer;
   std::string audience = gateway::kDevAudience;
-  std::int64_t ttl = 12 * 3600;
+  std::int64_t ttl = kDefaultTtlSeconds;
   std::vector<std::pair<std::string, std::string>> extra;
+
+  [[nodiscard]] bool names_a_user() const {
+    return alg != "RS256" || !sub.empty() || !tenant.empty() || !role.empty() || !email.empty() || !extra.empty();
+  }
+};
+
+bool parse_flags(const std::vector<std::string>& args, IssueFlags& flags) {
   for (std::size_t i = 0; i < args.size(); ++i) {
-    if (i + 1 >= args.size()) return usage();
+    if (i + 1 >= args.size()) return false;
     const std::string& flag = args[i];
     const std::string& value = args[++i];
     if (flag == "--key") {
-      key_file = value;
+      flags.key_file = value;
     } else if (flag == "--alg") {
-      alg = value;
+      flags.alg = value;
     } else if (flag == "--sub") {
-      sub = value;
+      flags.sub = value;
     } else if (flag == "--tenant") {
-      tenant = value;
+      flags.tenant = value;
     } else if (flag == "--role") {
-      role = value;
+      flags.role = value;
     } else if (flag == "--email") {
-      email = value;
+      flags.email = value;
     } else if (flag == "--issuer") {
-      issuer = value;
+      flags.issuer = value;
     } else if (flag == "--audience") {
-      audience = value;
+      flags.audience = value;
     } else if (flag == "--ttl") {
-      if (!parse_ttl(value, ttl)) return usage();
+      if (!parse_ttl(value, flags.ttl)) return false;
     } else if (flag == "--claim") {
       const auto eq = value.find('=');
-      if (eq == std::string::npos || eq == 0) return usage();
-      extra.emplace_back(value.substr(0, eq), value.substr(eq + 1));
+      if (eq == std::string::npos || eq == 0) return false;
+      flags.extra.emplace_back(value.substr(0, eq), value.substr(eq + 1));
     } else {
-      return usage();
+      return false;
     }
   }
-  if (key_file.empty() || sub.empty()) return usage();
+  return !flags.key_file.empty();
+}
+
+int issue(const std::vector<std::string>& args) {
+  IssueFlags flags;
+  if (!parse_flags(args, flags) || flags.sub.empty()) return usage();
   gateway::TokenSpec spec;
-  spec.alg = alg;
-  if (!read_file(key_file, spec.key)) {
-    std::cerr << "dev_token: cannot read " << key_file << "\n";
-    return 1;
+  spec.alg = flags.alg;
+  if (!load_key(flags.key_file, spec)) return 1;
+  spec.claims =
+      gateway::cognito_id_claims(flags.sub, flags.tenant, flags.role, flags.email, flags.issuer, flags.audience);
+  if (flags.tenant.empty()) spec.claims.erase("custom:tenant_id");
+  if (flags.role.empty()) spec.claims.erase("custom:role");
+  if (flags.email.empty()) spec.claims.erase("email");
+  for (const auto& [name, value] : flags.extra) spec.claims[name] = value;
+  return print_token(spec, flags.ttl) ? 0 : 1;
+}
+
+int seeded(const std::vector<std::string>& args) {
+  IssueFlags flags;
+  if (!parse_flags(args, flags) || flags.names_a_user()) return usage();
+  gateway::TokenSpec spec;
+  if (!load_key(flags.key_file, spec)) return 1;
+  for (const gateway::SeededUser& user : gateway::kSeededUsers) {
+    spec.claims =
+        gateway::cognito_id_claims(user.sub, user.tenant_id, user.role, user.email, flags.issuer, flags.audience);
+    std::cout << "export " << user.variable << "_TOKEN=";
+    if (!print_token(spec, flags.ttl)) return 1;
   }
-  if (alg == "HS256") {
-    while (!spec.key.empty() && (spec.key.back() == '\n' || spec.key.back() == '\r')) spec.key.pop_back();
-  } else {
-    // The kid local_gateway derives from the same key, so a regenerated key
-    // cleanly invalidates old tokens.
-    auto public_pem = gateway::public_key_pem(spec.key);
-    if (!public_pem) {
-      std::cerr << "dev_token: " << key_file << ": " << public_pem.error().message << "\n";
-      return 1;
-    }
-    spec.kid = gateway::key_id_for(*public_pem);
-  }
-  spec.claims = gateway::cognito_id_claims(sub, tenant, role, email, issuer, audience);
-  if (tenant.empty()) spec.claims.erase("custom:tenant_id");
-  if (role.empty()) spec.claims.erase("custom:role");
-  if (email.empty()) spec.claims.erase("email");
-  for (const auto& [name, value] : extra) spec.claims[name] = value;
-  spec.issued_at = now_epoch_ms() / 1000;
-  spec.ttl_seconds = ttl;
-  auto token = gateway::issue_token(spec);
-  if (!token) {
-    std::cerr << "dev_token: " << token.error().message << "\n";
-    return 1;
-  }
-  std::cout << *token << "\n";
   return 0;
 }
 
@@ -169,5 +215,6 @@ int main(int argc, char** argv) {
   const std::vector<std::string> args(argv + 2, argv + argc);
   if (command == "keygen") return keygen(args);
   if (command == "issue") return issue(args);
+  if (command == "seeded") return seeded(args);
   return usage();
 }

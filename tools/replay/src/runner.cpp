@@ -1,7 +1,12 @@
 #include "runner.h"
 
+#include <unistd.h>
+
+#include <cctype>
 #include <cstdlib>
 #include <fstream>
+#include <memory>
+#include <optional>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
@@ -9,6 +14,7 @@
 #include "golden.h"
 #include "shoppulse/emulator/runtime_emulator.h"
 #include "shoppulse/fakes/fake_aws.h"
+#include "shoppulse/pg_fixture/cloned_database.h"
 #include "suite.h"
 
 extern char** environ;
@@ -32,16 +38,36 @@ void write_golden(const fs::path& path, const json& golden) {
   out << golden.dump(2) << '\n';
 }
 
-// Variables available to ${...} in suite.json: the fixture's (when the
-// suite needs PostgreSQL), then our own environment.
-std::map<std::string, std::string> substitution_vars(const SuiteDatabase* db, const fakes::FakeAws* aws) {
+// The suite's own database: its name says which suite made it.
+std::string suite_database_name(const std::string& suite) {
+  std::string name = "replay_";
+  for (const char c : suite) {
+    name.push_back(std::isalnum(static_cast<unsigned char>(c))
+                       ? static_cast<char>(std::tolower(static_cast<unsigned char>(c)))
+                       : '_');
+  }
+  return name + "_" + std::to_string(::getpid());
+}
+
+// Variables available to ${...} in suite.json: our own environment, then
+// (when the suite needs PostgreSQL) the fixture's env file and the suite
+// database's DATABASE_URL (the Lambda's login role), PG_HOST, PG_PORT,
+// PG_DATABASE, PG_USER, PG_PASSWORD, then the fake AWS endpoint's.
+std::map<std::string, std::string> substitution_vars(const pg_fixture::Cluster* cluster,
+                                                     const pg_fixture::ClonedDatabase* db, const fakes::FakeAws* aws) {
   std::map<std::string, std::string> vars;
   for (char** e = environ; *e != nullptr; ++e) {
     const std::string entry = *e;
     if (const auto eq = entry.find('='); eq != std::string::npos) vars[entry.substr(0, eq)] = entry.substr(eq + 1);
   }
-  if (db != nullptr) {
-    for (const auto& [k, v] : db->vars()) vars[k] = v;
+  if (cluster != nullptr && db != nullptr) {
+    for (const auto& [k, v] : cluster->env) vars[k] = v;
+    vars["PG_HOST"] = cluster->host;
+    vars["PG_PORT"] = std::to_string(cluster->port);
+    vars["PG_DATABASE"] = db->name();
+    vars["PG_USER"] = cluster->app_user;
+    vars["PG_PASSWORD"] = cluster->app_password;
+    vars["DATABASE_URL"] = cluster->app_url(db->name());
   }
   if (aws != nullptr) {
     vars["FAKE_AWS_URL"] = aws->endpoint_url();
@@ -62,14 +88,21 @@ int run_replay(const ReplayOptions& options, std::ostream& out) {
     return 2;
   }
 
-  std::unique_ptr<SuiteDatabase> database;
+  std::optional<pg_fixture::Cluster> cluster;
+  std::unique_ptr<pg_fixture::ClonedDatabase> database;
   if (config->needs_postgres) {
     const char* fixture = std::getenv("SHOPPULSE_TEST_PG_DIR");
     if (fixture == nullptr || !fs::exists(fs::path(fixture) / "env")) {
       out << "replay: suite " << suite << " needs PostgreSQL; SHOPPULSE_TEST_PG_DIR/env not found: skipped\n";
       return kSkipExitCode;
     }
-    auto created = SuiteDatabase::create(fixture, suite);
+    auto found = pg_fixture::Cluster::from_dir(fixture);
+    if (!found) {
+      out << "replay: " << found.error().message << '\n';
+      return 2;
+    }
+    cluster = std::move(*found);
+    auto created = pg_fixture::ClonedDatabase::create(*cluster, suite_database_name(suite));
     if (!created) {
       out << "replay: " << created.error().message << '\n';
       return 2;
@@ -99,7 +132,7 @@ int run_replay(const ReplayOptions& options, std::ostream& out) {
   emu_options.bootstrap_path = options.bootstrap.string();
   emu_options.forward_logs = options.verbose;
   if (config->timeout_ms) emu_options.timeout_ms = *config->timeout_ms;
-  const auto vars = substitution_vars(database.get(), fake_aws.get());
+  const auto vars = substitution_vars(cluster ? &*cluster : nullptr, database.get(), fake_aws.get());
   for (const auto& [key, value] : config->env) {
     auto expanded = substitute(value, vars);
     if (!expanded) {

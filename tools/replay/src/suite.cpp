@@ -1,12 +1,8 @@
 #include "suite.h"
 
 #include <algorithm>
-#include <cctype>
 #include <fstream>
 #include <sstream>
-
-#include <libpq-fe.h>
-#include <unistd.h>
 
 #include <nlohmann/json.hpp>
 
@@ -23,33 +19,6 @@ Error config_error(const std::string& message) {
 
 bool ends_with(const std::string& text, const std::string& suffix) {
   return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
-struct PgConnCloser {
-  void operator()(PGconn* conn) const noexcept { PQfinish(conn); }
-};
-using PgConn = std::unique_ptr<PGconn, PgConnCloser>;
-
-struct PgResultCloser {
-  void operator()(PGresult* result) const noexcept { PQclear(result); }
-};
-
-Status run_admin_sql(const std::string& conninfo, const std::string& sql) {
-  PgConn conn(PQconnectdb(conninfo.c_str()));
-  if (PQstatus(conn.get()) != CONNECTION_OK) {
-    return fail(config_error(std::string("cannot connect to the test cluster: ") + PQerrorMessage(conn.get())));
-  }
-  std::unique_ptr<PGresult, PgResultCloser> result(PQexec(conn.get(), sql.c_str()));
-  if (PQresultStatus(result.get()) != PGRES_COMMAND_OK) {
-    return fail(config_error(sql + ": " + PQresultErrorMessage(result.get())));
-  }
-  return {};
-}
-
-std::string get_or(const std::map<std::string, std::string>& vars, const std::string& key,
-                   const std::string& fallback) {
-  const auto it = vars.find(key);
-  return it == vars.end() ? fallback : it->second;
 }
 
 }  // namespace
@@ -84,19 +53,6 @@ Result<SuiteConfig> load_suite_config(const fs::path& dir) {
     }
   }
   return config;
-}
-
-Result<std::map<std::string, std::string>> read_env_file(const fs::path& file) {
-  std::ifstream in(file);
-  if (!in) return fail(config_error("cannot read " + file.string()));
-  std::map<std::string, std::string> vars;
-  for (std::string line; std::getline(in, line);) {
-    if (line.empty() || line[0] == '#') continue;
-    const auto eq = line.find('=');
-    if (eq == std::string::npos || eq == 0) continue;
-    vars[line.substr(0, eq)] = line.substr(eq + 1);
-  }
-  return vars;
 }
 
 Result<std::string> substitute(const std::string& value, const std::map<std::string, std::string>& vars) {
@@ -142,44 +98,6 @@ std::vector<fs::path> event_files(const fs::path& dir) {
 
 fs::path golden_path(const fs::path& event) {
   return event.parent_path() / (event.stem().string() + ".expected.json");
-}
-
-Result<std::unique_ptr<SuiteDatabase>> SuiteDatabase::create(const fs::path& fixture_dir,
-                                                             const std::string& suite_name) {
-  auto fixture = read_env_file(fixture_dir / "env");
-  if (!fixture) return fail(fixture.error());
-  auto vars = *fixture;
-  const std::string host = get_or(vars, "PGHOST", "127.0.0.1");
-  const std::string port = get_or(vars, "PGPORT", "");
-  if (port.empty()) return fail(config_error("PGPORT missing from " + (fixture_dir / "env").string()));
-  const std::string user = get_or(vars, "SHOPPULSE_PG_APP_USER", "shoppulse_lambda");
-  const std::string password = get_or(vars, "SHOPPULSE_PG_APP_PASSWORD", "");
-  const std::string templ = get_or(vars, "SHOPPULSE_PG_TEMPLATE_DB", "shoppulse_template");
-
-  std::string name = "replay_";
-  for (const char c : suite_name)
-    name.push_back(std::isalnum(static_cast<unsigned char>(c)) ? ascii::to_lower(c) : '_');
-  name += "_" + std::to_string(::getpid());
-
-  const std::string admin = "host=" + host + " port=" + port + " user=postgres dbname=postgres connect_timeout=10";
-  if (auto created = run_admin_sql(admin, "CREATE DATABASE " + name + " TEMPLATE " + templ); !created) {
-    return fail(created.error());
-  }
-  vars["PG_HOST"] = host;
-  vars["PG_PORT"] = port;
-  vars["PG_DATABASE"] = name;
-  vars["PG_USER"] = user;
-  vars["PG_PASSWORD"] = password;
-  vars["DATABASE_URL"] = "postgresql://" + user + ":" + password + "@" + host + ":" + port + "/" + name;
-  return std::unique_ptr<SuiteDatabase>(new SuiteDatabase(admin, std::move(name), std::move(vars)));
-}
-
-SuiteDatabase::SuiteDatabase(std::string admin_conninfo, std::string name, std::map<std::string, std::string> vars)
-    : admin_conninfo_(std::move(admin_conninfo)), name_(std::move(name)), vars_(std::move(vars)) {}
-
-SuiteDatabase::~SuiteDatabase() {
-  // FORCE: bootstrap may still hold pooled connections if it was killed.
-  (void)run_admin_sql(admin_conninfo_, "DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)");
 }
 
 }  // namespace shoppulse::replay

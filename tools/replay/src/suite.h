@@ -1,11 +1,9 @@
 #pragma once
 // A replay suite folder: optional suite.json ({"env": {...}, "needs_postgres":
-// bool, "timeout_ms": n, "fake_aws": {...}}), ${VAR} substitution in env values, and the
-// per-suite PostgreSQL database for suites that need one.
+// bool, "timeout_ms": n, "fake_aws": {...}}) and ${VAR} substitution in env values.
 
 #include <filesystem>
 #include <map>
-#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -28,10 +26,6 @@ struct SuiteConfig {
 
 Result<SuiteConfig> load_suite_config(const std::filesystem::path& dir);
 
-// KEY=VALUE lines as written by tests/support/pg.sh (blank lines and '#'
-// comments ignored).
-Result<std::map<std::string, std::string>> read_env_file(const std::filesystem::path& file);
-
 // Expands ${NAME} from `vars`; "$$" is a literal '$'. An unknown name is an
 // error rather than an empty string, so a typo cannot silently unset config.
 Result<std::string> substitute(const std::string& value, const std::map<std::string, std::string>& vars);
@@ -40,26 +34,5 @@ Result<std::string> substitute(const std::string& value, const std::map<std::str
 // plus *.raw (payloads sent byte for byte, e.g. not JSON at all).
 std::vector<std::filesystem::path> event_files(const std::filesystem::path& dir);
 std::filesystem::path golden_path(const std::filesystem::path& event);
-
-// A database cloned from the fixture's migrated template for one suite run,
-// dropped on destruction. vars() gives DATABASE_URL (the Lambda's login
-// role), PG_HOST, PG_PORT, PG_DATABASE, PG_USER, PG_PASSWORD plus everything
-// in the fixture's env file.
-class SuiteDatabase {
- public:
-  static Result<std::unique_ptr<SuiteDatabase>> create(const std::filesystem::path& fixture_dir,
-                                                       const std::string& suite_name);
-  SuiteDatabase(const SuiteDatabase&) = delete;
-  SuiteDatabase& operator=(const SuiteDatabase&) = delete;
-  ~SuiteDatabase();
-
-  [[nodiscard]] const std::map<std::string, std::string>& vars() const noexcept { return vars_; }
-
- private:
-  SuiteDatabase(std::string admin_conninfo, std::string name, std::map<std::string, std::string> vars);
-  std::string admin_conninfo_;
-  std::string name_;
-  std::map<std::string, std::string> vars_;
-};
 
 }  // namespace shoppulse::replay

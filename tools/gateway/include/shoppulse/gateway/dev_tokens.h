@@ -3,6 +3,7 @@
 // (sub, custom:tenant_id, custom:role, email, token_use, iss, exp), signed
 // with a dev key the local gateway trusts. Never accepted by a deployed API.
 
+#include <array>
 #include <cstdint>
 #include <string>
 
@@ -25,6 +26,26 @@ struct TokenSpec {
 };
 
 Result<std::string> issue_token(const TokenSpec& spec);
+
+// The seeded users that get dev tokens (sql/seed; see sql/README.md), and the
+// shell variable each token is printed as (`dev_token seeded`).
+struct SeededUser {
+  const char* variable;  // ACME_ADMIN -> ACME_ADMIN_TOKEN
+  const char* sub;
+  const char* tenant_id;
+  const char* role;
+  const char* email;
+};
+inline constexpr const char* kAcmeTenant = "11111111-1111-4111-8111-111111111111";
+inline constexpr const char* kGlobexTenant = "22222222-2222-4222-8222-222222222222";
+inline constexpr std::array<SeededUser, 6> kSeededUsers{{
+    {"ACME_ADMIN", "dev-acme-admin", kAcmeTenant, "admin", "admin@acme.example"},
+    {"ACME_ANALYST", "dev-acme-analyst", kAcmeTenant, "analyst", "analyst@acme.example"},
+    {"ACME_VIEWER", "dev-acme-viewer", kAcmeTenant, "viewer", "viewer@acme.example"},
+    {"GLOBEX_ADMIN", "dev-globex-admin", kGlobexTenant, "admin", "admin@globex.example"},
+    {"GLOBEX_ANALYST", "dev-globex-analyst", kGlobexTenant, "analyst", "analyst@globex.example"},
+    {"GLOBEX_VIEWER", "dev-globex-viewer", kGlobexTenant, "viewer", "viewer@globex.example"},
+}};
 
 // The claims of a Cognito ID token for one user (what the seeded dev users get).
 nlohmann::json cognito_id_claims(const std::string& sub, const std::string& tenant_id, const std::string& role,
