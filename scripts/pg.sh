@@ -124,6 +124,12 @@ remove_temp_socket_dir() {
 
 # Starts on the previous port when it is still free, else on a free one.
 start_server() {
+  # A cluster made by the old scripts/dev-postgres.sh set its port in
+  # postgresql.conf itself; appended last, listen.conf wins over that.
+  if ! grep -q "^include_if_exists = 'listen.conf'" "$DIR/data/postgresql.conf"; then
+    printf "\n# pg.sh: the port and socket directory, rewritten at each start\ninclude_if_exists = 'listen.conf'\n" \
+      >>"$DIR/data/postgresql.conf"
+  fi
   choose_socket_dir
   PORT=
   if [[ -f $DIR/port ]] && port_free "$(cat "$DIR/port")"; then PORT=$(cat "$DIR/port"); fi

@@ -23,6 +23,7 @@
 #include <nlohmann/json.hpp>
 
 #include "shoppulse/emulator/runtime_emulator.h"
+#include "support/readme_config_table.h"
 
 namespace shoppulse::emulator {
 namespace {
@@ -68,7 +69,9 @@ Env context(Needs needs) {
 }
 
 // Free-form values (names, paths, keys, URLs libpq parses when it connects)
-// have no invalid form init could detect; they say why instead.
+// have no invalid form init could detect; they say why instead. Invalid
+// values are words or signed numbers that no log line holds by chance (a
+// timestamp's ".101Z" would hide an echoed "101").
 const std::vector<Row>& rows() {
   static const std::vector<Row> table = {
       {"AWS_LAMBDA_RUNTIME_API", Needs::kDatabaseUrl, "", "", "set by Lambda; the emulator owns it"},
@@ -77,10 +80,10 @@ const std::vector<Row>& rows() {
       {"METRICS_NAMESPACE", Needs::kDatabaseUrl, "Acme/Api", std::string(256, 'n'), ""},
       {"METRICS_ENABLED", Needs::kDatabaseUrl, "false", "perhaps", ""},
       {"CORS_ALLOW_ORIGINS", Needs::kDatabaseUrl, "https://a.example,*", "", "any list of origins"},
-      {"AWS_LAMBDA_MAX_CONCURRENCY", Needs::kDatabaseUrl, "2", "1601", ""},
+      {"AWS_LAMBDA_MAX_CONCURRENCY", Needs::kDatabaseUrl, "2", "-16", ""},
       {"SHOPPULSE_MAX_WORKERS", Needs::kDatabaseUrl, "4", "zero", ""},
       {"SHUTDOWN_EXTENSION_ENABLED", Needs::kDatabaseUrl, "false", "sometimes", ""},
-      {"SHOPPULSE_RUNTIME_NEXT_MAX_ATTEMPTS", Needs::kDatabaseUrl, "3", "101", ""},
+      {"SHOPPULSE_RUNTIME_NEXT_MAX_ATTEMPTS", Needs::kDatabaseUrl, "3", "many", ""},
       {"SHOPPULSE_RUNTIME_NEXT_BACKOFF_MS", Needs::kDatabaseUrl, "20", "-5", ""},
       {"SHOPPULSE_DIAGNOSTIC_ACTIONS", Needs::kDatabaseUrl, "0", "on-ish", ""},
       {"RDS_SECRET_ARN", Needs::kSecret, "arn:aws:secretsmanager:us-east-1:123456789012:secret:other", "",
@@ -92,8 +95,8 @@ const std::vector<Row>& rows() {
        "libpq parses it when it connects; a database down at init is not an init error"},
       {"DB_SSLMODE", Needs::kDatabaseUrl, "require", "sometimes", ""},
       {"DB_SSLROOTCERT", Needs::kSecret, "/etc/ssl/certs/ca-certificates.crt", "", "libpq reads the file"},
-      {"DB_POOL_MAX", Needs::kDatabaseUrl, "3", "101", ""},
-      {"DB_CONNECT_TIMEOUT_MS", Needs::kDatabaseUrl, "150", "99", ""},
+      {"DB_POOL_MAX", Needs::kDatabaseUrl, "3", "plenty", ""},
+      {"DB_CONNECT_TIMEOUT_MS", Needs::kDatabaseUrl, "150", "-99", ""},
       {"DB_STATEMENT_TIMEOUT_MS", Needs::kDatabaseUrl, "2000", "ten", ""},
       {"SECRET_TTL_SECONDS", Needs::kSecret, "60", "abc", ""},
       {"AWS_REGION", Needs::kAws, "eu-west-1", "Evil/Region", ""},
@@ -114,7 +117,7 @@ const std::vector<Row>& rows() {
       {"SHOPPULSE_AWS_RETRY_MAX_DELAY_MS", Needs::kAws, "2000", "1.5", ""},
       {"SECRET_MIN_FORCED_REFRESH_SECONDS", Needs::kSecret, "1", "3601", ""},
       {"SECRET_REFRESH_BACKOFF_SECONDS", Needs::kSecret, "30", "-9999", ""},
-      {"QUICKSIGHT_ACCOUNT_ID", Needs::kDatabaseUrl, "123456789012", "12345", ""},
+      {"QUICKSIGHT_ACCOUNT_ID", Needs::kDatabaseUrl, "123456789012", "acct-12", ""},
       {"CURSOR_SIGNING_KEY", Needs::kDatabaseUrl, "a-random-production-key", "", "any key"},
       {"SHOPPULSE_MIGRATIONS_DIR", Needs::kDatabaseUrl, "/var/task/sql/migrations", "",
        "read by the migrate action, which reports a missing folder"},
@@ -127,20 +130,12 @@ const std::vector<Row>& rows() {
 
 // The variables named in the first column of the README's configuration table.
 std::set<std::string> readme_variables() {
-  std::ifstream in(std::string(SHOPPULSE_SOURCE_DIR) + "/README.md");
-  std::stringstream text;
-  text << in.rdbuf();
-  const std::string readme = text.str();
-  const auto start = readme.find("\n## Configuration\n");
-  const auto end = readme.find("\n## ", start + 1);
-  std::istringstream section(readme.substr(start, end - start));
+  // The section's other table (Terraform settings) names lower-case things.
+  const std::regex variable_name("[A-Z][A-Z0-9_]+");
   std::set<std::string> variables;
-  const std::regex name("`([A-Z][A-Z0-9_]+)`");
-  for (std::string line; std::getline(section, line);) {
-    if (line.rfind("| `", 0) != 0) continue;
-    const std::string first_cell = line.substr(1, line.find('|', 1) - 1);
-    for (std::sregex_iterator it(first_cell.begin(), first_cell.end(), name), last; it != last; ++it) {
-      variables.insert((*it)[1]);
+  for (const auto& row : testing_readme::readme_config_rows(SHOPPULSE_SOURCE_DIR)) {
+    for (const auto& name : row.variables) {
+      if (std::regex_match(name, variable_name)) variables.insert(name);
     }
   }
   return variables;

@@ -5,11 +5,8 @@
 
 #include <gtest/gtest.h>
 
-#include <fstream>
 #include <functional>
 #include <map>
-#include <regex>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -18,32 +15,16 @@
 #include "shoppulse/db/settings.h"
 #include "shoppulse/db_secret/secret_cache.h"
 #include "shoppulse/runtime/loop.h"
+#include "support/readme_config_table.h"
 
 namespace shoppulse {
 namespace {
 
 // variable -> the backticked values of its README "default" cell, in order.
 std::map<std::string, std::vector<std::string>> readme_defaults() {
-  std::ifstream in(std::string(SHOPPULSE_SOURCE_DIR) + "/README.md");
-  std::stringstream text;
-  text << in.rdbuf();
-  const std::string readme = text.str();
-  const auto start = readme.find("\n## Configuration\n");
-  const auto end = readme.find("\n## ", start + 1);
-  std::istringstream section(readme.substr(start, end - start));
   std::map<std::string, std::vector<std::string>> defaults;
-  const std::regex ticked("`([^`]+)`");
-  for (std::string line; std::getline(section, line);) {
-    if (line.rfind("| `", 0) != 0) continue;
-    const auto first_bar = line.find('|', 1);
-    const auto second_bar = line.find('|', first_bar + 1);
-    const std::string names = line.substr(1, first_bar - 1);
-    const std::string cell = line.substr(first_bar + 1, second_bar - first_bar - 1);
-    std::vector<std::string> values;
-    for (std::sregex_iterator it(cell.begin(), cell.end(), ticked), last; it != last; ++it) values.push_back((*it)[1]);
-    for (std::sregex_iterator it(names.begin(), names.end(), ticked), last; it != last; ++it) {
-      defaults[(*it)[1]] = values;
-    }
+  for (const auto& row : testing_readme::readme_config_rows(SHOPPULSE_SOURCE_DIR)) {
+    for (const auto& variable : row.variables) defaults[variable] = row.defaults;
   }
   return defaults;
 }
