@@ -37,7 +37,7 @@ Result<AwsClientSettings> AwsClientSettings::from_env(const ServiceInfo& service
   settings.http.ca_bundle = std::move(bundle->path);
   settings.ca_bundle_source = std::move(bundle->source);
 
-  constexpr std::int64_t kMaxTimeoutMs = 15 * 60 * 1000;  // a Lambda invocation's upper bound
+  constexpr std::int64_t kMaxTimeoutMs = std::int64_t{15} * 60 * 1000;  // a Lambda invocation's upper bound
   auto connect_timeout = env::override_or(overrides.connect_timeout, [&] {
     return env::read_milliseconds(env, "SHOPPULSE_AWS_CONNECT_TIMEOUT_MS", settings.http.connect_timeout, 1,
                                   kMaxTimeoutMs);

@@ -52,7 +52,7 @@ Result<SecretCacheSettings> SecretCacheSettings::from_env(const SecretCacheOverr
     settings.db.sslrootcert = std::move(*root);
   }
 
-  constexpr long long kDay = 24 * 60 * 60;
+  constexpr std::int64_t kDay = std::int64_t{24} * 60 * 60;
   if (auto s = seconds_setting(overrides.ttl, env, "SECRET_TTL_SECONDS", kDay, settings.ttl); !s) {
     return fail(s.error());
   }
