@@ -25,8 +25,8 @@ Result<CaBundle> configured(std::string path, std::string source) {
 Result<CaBundle> select_ca_bundle(const std::optional<std::string>& constructor_path, const env::Source& env,
                                   std::span<const std::string_view> system_candidates) {
   if (constructor_path && !constructor_path->empty()) return configured(*constructor_path, "constructor");
-  if (auto path = env.get("AWS_CA_BUNDLE")) return configured(std::move(*path), "AWS_CA_BUNDLE");
-  if (auto path = env.get("SSL_CERT_FILE")) return configured(std::move(*path), "SSL_CERT_FILE");
+  if (auto path = env::read_string(env, "AWS_CA_BUNDLE")) return configured(std::move(*path), "AWS_CA_BUNDLE");
+  if (auto path = env::read_string(env, "SSL_CERT_FILE")) return configured(std::move(*path), "SSL_CERT_FILE");
   for (const std::string_view candidate : system_candidates) {
     std::string path(candidate);
     if (readable_file(path)) return CaBundle{std::move(path), "system"};

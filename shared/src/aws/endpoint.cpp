@@ -107,8 +107,9 @@ Result<ResolvedEndpoint> resolve_endpoint(const ServiceInfo& service, std::strin
   if (!ignore) return fail(std::move(ignore).error());
   if (!*ignore) {
     const std::string service_var = service_endpoint_env_var(service.service_id);
-    if (auto url = env.get(service_var)) return resolved(*url, service_var, EndpointSource::kServiceEnv);
-    if (auto url = env.get("AWS_ENDPOINT_URL")) return resolved(*url, "AWS_ENDPOINT_URL", EndpointSource::kGlobalEnv);
+    if (auto url = env::read_string(env, service_var)) return resolved(*url, service_var, EndpointSource::kServiceEnv);
+    if (auto url = env::read_string(env, "AWS_ENDPOINT_URL"))
+      return resolved(*url, "AWS_ENDPOINT_URL", EndpointSource::kGlobalEnv);
   }
   if (region.empty()) {
     return fail(env::missing("AWS_REGION"));
