@@ -152,12 +152,14 @@ else
  "quicksight_account_id": "$FAKE_ACCOUNT",
  "dashboards": ["sales-overview", "marketing-performance", "fulfillment-operations", "finance-executive"]}
 JSON
-  rm -f "$RUN_DIR/fake_aws.log"  # the previous run's port must not be read
+  # Truncate now: the previous run's port must not be read, and the
+  # background job below opens the file only after it has forked.
+  : >"$RUN_DIR/fake_aws.log"
   "$FAKE_AWS" --port 0 --state "$RUN_DIR/fake-aws-state.json" >"$RUN_DIR/fake_aws.log" 2>&1 &
   fake_aws_pid=$!
   fake_url=""
   for ((i = 0; i < 100; i++)); do
-    fake_url=$(sed -n 's/^fake_aws listening on //p' "$RUN_DIR/fake_aws.log" 2>/dev/null)
+    fake_url=$(sed -n 's/^fake_aws listening on //p' "$RUN_DIR/fake_aws.log" 2>/dev/null) || fake_url=""
     [[ -n $fake_url ]] && break
     kill -0 "$fake_aws_pid" 2>/dev/null || die "fake_aws did not start: $(cat "$RUN_DIR/fake_aws.log")"
     sleep 0.1

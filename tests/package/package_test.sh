@@ -302,11 +302,12 @@ PY
  "secrets": {"$secret_id": {"engine": "postgres", "host": "$db_host", "port": $PGPORT, "dbname": "$db",
    "username": "$SHOPPULSE_PG_APP_USER", "password": "$SHOPPULSE_PG_APP_PASSWORD"}}}
 JSON
+  : >"$work/fake.log" # exists before the background job opens it
   "$fake_aws" --port 0 --state "$work/fake-state.json" --tls-cert-out "$work/fake-ca.pem" >"$work/fake.log" 2>&1 &
   fake_pid=$!
   local fake_url=""
   for i in $(seq 100); do
-    fake_url=$(sed -n 's/^fake_aws listening on //p' "$work/fake.log")
+    fake_url=$(sed -n 's/^fake_aws listening on //p' "$work/fake.log") || fake_url=""
     [[ -n $fake_url ]] && break
     kill -0 "$fake_pid" 2>/dev/null || { cat "$work/fake.log" >&2; fail "fake_aws did not start"; }
     sleep 0.1
