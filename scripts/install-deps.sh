@@ -12,11 +12,15 @@ build_packages=(
 )
 # libcurl4-openssl-dev: bench.sh builds the baseline commit, whose bootstrap
 # still used libcurl; strace: files a cold start opens (cold_start_bench).
+# chromium: the docs page's headless browser test (tests/e2e docs.browser;
+# playwright-core drives Debian's browser and never downloads one). Node.js
+# and the npm tools come from scripts/install-npm-tools.sh.
 test_packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   postgresql-15 postgresql-client-15
   curl zip unzip ca-certificates python3 binutils strace
   clang libclang-rt-14-dev libcurl4-openssl-dev
+  chromium
 )
 
 case "${1:-all}" in
