@@ -257,7 +257,7 @@ TEST_F(gateway_faults, serves_the_contract_and_docs_without_a_token_and_nothing_
   start({"--openapi", (dir_.path() / "openapi.json").string(), "--docs-dir", docs.string(), "--docs-token-file",
          (dir_.path() / "docs-token").string(), "--env", "CORS_ALLOW_ORIGINS=https://app.example"});
   auto client = gateway_->client();
-  client.set_path_encode(false);  // the paths below go out byte for byte
+  client.set_url_encode(false);  // the paths below go out byte for byte
 
   auto contract = client.Get("/openapi.json");  // no Authorization header
   ASSERT_TRUE(contract);

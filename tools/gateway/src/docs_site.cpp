@@ -1,6 +1,7 @@
 #include "shoppulse/gateway/docs_site.h"
 
 #include <algorithm>
+#include <cctype>
 #include <fstream>
 #include <sstream>
 
@@ -15,7 +16,7 @@ namespace fs = std::filesystem;
 
 constexpr std::string_view kDocsPrefix = "/docs/";
 // A dev token is about 1 KiB; anything far larger is not a token file.
-constexpr std::size_t kMaxTokenBytes = 16 * 1024;
+constexpr std::size_t kMaxTokenBytes = std::size_t{16} * 1024;
 // Longest asset path we look up (swagger-ui-dist's are < 64 characters).
 constexpr std::size_t kMaxAssetPath = 1024;
 
@@ -77,7 +78,9 @@ Result<std::unique_ptr<DocsSite>> DocsSite::load(const DocsSiteOptions& options)
   if (!options.docs_token_file.empty()) {
     auto token = read_file(options.docs_token_file);
     if (!token) return fail(std::move(token).error());
-    const std::string_view trimmed = ascii::trim(*token);
+    std::string_view trimmed = *token;
+    while (!trimmed.empty() && std::isspace(static_cast<unsigned char>(trimmed.back())) != 0) trimmed.remove_suffix(1);
+    while (!trimmed.empty() && std::isspace(static_cast<unsigned char>(trimmed.front())) != 0) trimmed.remove_prefix(1);
     // The message never quotes the file: it holds a credential.
     if (trimmed.size() > kMaxTokenBytes || !token_shaped(trimmed)) {
       return fail(usage_error(options.docs_token_file + " does not hold one token"));
@@ -156,7 +159,7 @@ std::string_view docs_content_type(const fs::path& file) {
   if (ext == ".png") return "image/png";
   if (ext == ".svg") return "image/svg+xml";
   if (ext == ".json" || ext == ".map") return "application/json";
-  if (ext == ".txt" || ext == ".md" || ext == "") return "text/plain; charset=utf-8";
+  if (ext == ".txt" || ext == ".md" || ext.empty()) return "text/plain; charset=utf-8";
   return "application/octet-stream";
 }
 
