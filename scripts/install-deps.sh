@@ -11,11 +11,12 @@ build_packages=(
   libcpp-httplib-dev libjwt-dev
 )
 # libcurl4-openssl-dev: bench.sh builds the baseline commit, whose bootstrap
-# still used libcurl; strace: files a cold start opens (cold_start_bench).
+# still used libcurl; strace: files a cold start opens (cold_start_bench);
+# python3-yaml: tests/infra/check_plan.py reads openapi/openapi.yaml.
 test_packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   postgresql-15 postgresql-client-15
-  curl zip unzip ca-certificates python3 binutils strace
+  curl zip unzip ca-certificates python3 python3-yaml binutils strace
   clang libclang-rt-14-dev libcurl4-openssl-dev
 )
 
