@@ -12,12 +12,14 @@ build_packages=(
 )
 # libcurl4-openssl-dev: bench.sh builds the baseline commit, whose bootstrap
 # still used libcurl; strace: files a cold start opens (cold_start_bench);
-# python3-yaml: tests/infra/check_plan.py reads openapi/openapi.yaml.
+# python3-yaml, python3-jsonschema: tools/openapi/contract.py reads the OpenAPI
+# document and checks exchanges with a JSON Schema 2020-12 validator;
+# tests/infra/check_plan.py reads it too (python3-yaml).
 test_packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   postgresql-15 postgresql-client-15
-  curl zip unzip ca-certificates python3 python3-yaml binutils strace
-  clang libclang-rt-14-dev libcurl4-openssl-dev
+  curl zip unzip ca-certificates python3 binutils strace
+  clang libclang-rt-14-dev libcurl4-openssl-dev python3-yaml python3-jsonschema
 )
 
 case "${1:-all}" in

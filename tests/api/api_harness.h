@@ -6,6 +6,8 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cstdlib>
+#include <fstream>
 #include <map>
 #include <memory>
 #include <optional>
@@ -163,7 +165,9 @@ class ApiHarness : public ::testing::Test {
     handlers::InvocationContext context{
         "lambda-req",        "", "arn:aws:lambda:us-east-1:123456789012:function:api", "", "", deadline_epoch_ms, false,
         call.platform_tenant};
-    const auto result = app_->handle(make_event(call).dump(), context);
+    const nlohmann::json event = make_event(call);
+    const auto result = app_->handle(event.dump(), context);
+    record_exchange(event, result);
     Reply reply;
     EXPECT_TRUE(result.ok) << result.error_message;
     if (!result.ok) return reply;
@@ -180,6 +184,31 @@ class ApiHarness : public ::testing::Test {
     }
     if (!reply.raw_body.empty()) reply.body = nlohmann::json::parse(reply.raw_body, nullptr, false);
     return reply;
+  }
+
+  // With SHOPPULSE_CONTRACT_EXCHANGES_DIR set (the contract tests set it),
+  // every event and the raw response go to <dir>/api.<suite>.<test>.jsonl,
+  // which tools/openapi/contract.py then checks against the OpenAPI document.
+  void record_exchange(const nlohmann::json& event, const handlers::InvocationResult& result) {
+    const char* dir = std::getenv("SHOPPULSE_CONTRACT_EXCHANGES_DIR");
+    if (dir == nullptr || *dir == '\0') return;
+    const auto* test = ::testing::UnitTest::GetInstance()->current_test_info();
+    const std::string source = std::string(test->test_suite_name()) + "." + test->name();
+    std::string file_name = "api." + source + ".jsonl";
+    for (char& c : file_name) {
+      if (c == '/') c = '_';  // parameterised names
+    }
+    nlohmann::json line = {{"source", source}, {"event", event}};
+    if (result.ok) {
+      line["response"] = nlohmann::json::parse(result.payload, nullptr, false);
+    } else {
+      line["functionError"] = std::string(result.error_type);
+    }
+    std::ofstream out(std::string(dir) + "/" + file_name,
+                      exchanges_started_ ? std::ios::binary | std::ios::app : std::ios::binary | std::ios::trunc);
+    exchanges_started_ = true;
+    out << line.dump() << '\n';
+    EXPECT_TRUE(out.good()) << "cannot write the exchange log in " << dir;
   }
 
   Reply get(const std::string& path, const Who& who, std::map<std::string, std::vector<std::string>> query = {}) {
@@ -207,6 +236,7 @@ class ApiHarness : public ::testing::Test {
   std::unique_ptr<Logger> logger_;
   std::unique_ptr<db::Pool> pool_;
   std::unique_ptr<handlers::Application> app_;
+  bool exchanges_started_ = false;
 };
 
 // Asserts the error envelope's shape and returns its code.
