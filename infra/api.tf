@@ -203,30 +203,33 @@ locals {
   #
   # Errors API Gateway answers itself (validator, authorizer, unknown route,
   # throttling, integration failures) keep the contract's ErrorEnvelope
-  # {"error":{"code","message","requestId"}} with a code from its ErrorCode
-  # enum (check_plan.py checks both against the document). Gateway response
-  # templates are not VTL: only $context variables are substituted, nothing
-  # can be escaped or branched on, so:
-  # - message is $context.error.messageString, which API Gateway already
-  #   renders as a quoted, escaped JSON string (no quotes around it here);
-  # - $context.error.validationErrorString (what failed validation) is NOT put
-  #   in the body: it is raw text that holds double quotes (`object has
+  # {"error":{"code","message","requestId","details"?}} with a code from its
+  # ErrorCode enum (check_plan.py validates each against the document).
+  # Gateway response templates are not VTL: only $context variables are
+  # substituted, nothing can be escaped or branched on, so:
+  # - $context.error.messageString is already a quoted, escaped JSON string
+  #   (no quotes around it here);
+  # - $context.error.validationErrorString (the validator's own words) is NOT
+  #   put in the body: it is raw text that holds double quotes (`object has
   #   missing required properties (["email"])`) and would break the JSON. The
-  #   access log has it (validationError);
-  # - no `details`: the contract types it, and nothing here fits safely.
-  # One code per response type, each the function's code for that status.
+  #   access log has it (validationError). A validation failure says what was
+  #   wrong in `details` with the gateway's message ("Invalid request body",
+  #   "Missing required request parameters: [id]"), a string as the
+  #   contract's ErrorDetails allows for gateway answers, and the function's
+  #   message for this code;
+  # - one code per response type, each the contract's code for that status.
   # MISSING_AUTHENTICATION_TOKEN is what API Gateway answers (403 by default)
   # to a path, or a method of a path, that the document lacks: it becomes
   # `404 not_found` like the function's unknown route (a wrong method is 404
   # here, not the function's 405 with Allow: the gateway cannot tell the two
   # apart). DEFAULT_4XX covers the 4XX types not listed (INVALID_API_KEY,
-  # WAF_FILTERED, INVALID_SIGNATURE, EXPIRED_TOKEN), which all default to
-  # 403: `forbidden`. DEFAULT_5XX (integration failure, Lambda refusing or
-  # throttling the invoke, authorizer or API configuration errors) is
-  # `internal_error`, keeping the type's own status (500 or 504).
+  # WAF_FILTERED, INVALID_SIGNATURE, EXPIRED_TOKEN; 403 by default) with the
+  # contract's catch-all `bad_request`. DEFAULT_5XX (the function failing the
+  # invocation: 502; integration failure, authorizer or API configuration
+  # errors) is `internal_error`, keeping the type's own status.
   api_gateway_errors = {
-    BAD_REQUEST_BODY             = { status = "400", code = "validation_failed", message = "$context.error.messageString" }
-    BAD_REQUEST_PARAMETERS       = { status = "400", code = "validation_failed", message = "$context.error.messageString" }
+    BAD_REQUEST_BODY             = { status = "400", code = "validation_failed", message = jsonencode("The request is invalid"), details = "$context.error.messageString" }
+    BAD_REQUEST_PARAMETERS       = { status = "400", code = "validation_failed", message = jsonencode("The request is invalid"), details = "$context.error.messageString" }
     UNAUTHORIZED                 = { status = "401", code = "unauthorized", message = "$context.error.messageString" }
     ACCESS_DENIED                = { status = "403", code = "forbidden", message = "$context.error.messageString" }
     MISSING_AUTHENTICATION_TOKEN = { status = "404", code = "not_found", message = jsonencode("No route for this path") }
@@ -236,7 +239,7 @@ locals {
     THROTTLED                    = { status = "429", code = "throttled", message = "$context.error.messageString" }
     QUOTA_EXCEEDED               = { status = "429", code = "throttled", message = "$context.error.messageString" }
     INTEGRATION_TIMEOUT          = { status = "504", code = "timeout", message = "$context.error.messageString" }
-    DEFAULT_4XX                  = { status = null, code = "forbidden", message = "$context.error.messageString" }
+    DEFAULT_4XX                  = { status = null, code = "bad_request", message = "$context.error.messageString" }
     DEFAULT_5XX                  = { status = null, code = "internal_error", message = "$context.error.messageString" }
   }
 
@@ -259,8 +262,8 @@ locals {
         responseParameters = local.api_gateway_cors_headers
         responseTemplates = {
           "application/json" = format(
-            "{\"error\":{\"code\":%s,\"message\":%s,\"requestId\":\"$context.requestId\"}}",
-            jsonencode(e.code), e.message,
+            "{\"error\":{\"code\":%s,%s\"message\":%s,\"requestId\":\"$context.requestId\"}}",
+            jsonencode(e.code), try(format("\"details\":%s,", e.details), ""), e.message,
           )
         }
       },

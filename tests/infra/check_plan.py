@@ -25,9 +25,10 @@ import re
 import sys
 
 try:
+    import jsonschema
     import yaml
-except ImportError:  # Debian: python3-yaml (scripts/install-deps.sh test)
-    print("check_plan.py needs PyYAML (apt-get install python3-yaml)", file=sys.stderr)
+except ImportError:  # Debian: python3-yaml, python3-jsonschema (scripts/install-deps.sh test)
+    print("check_plan.py needs python3-yaml and python3-jsonschema", file=sys.stderr)
     sys.exit(2)
 
 failures = []
@@ -57,13 +58,14 @@ VALIDATORS = {
     "all": {"validateRequestParameters": True, "validateRequestBody": True},
 }
 # The six gateway responses issue 19 asks for: status (None = the type's own)
-# and error code (None = any code of the contract's ErrorCode enum).
+# and error code (the contract's: bad_request is its code for the gateway's
+# catch-all).
 REQUIRED_GATEWAY_RESPONSES = {
     "BAD_REQUEST_BODY": ("400", "validation_failed"),
     "BAD_REQUEST_PARAMETERS": ("400", "validation_failed"),
     "UNAUTHORIZED": ("401", "unauthorized"),
     "ACCESS_DENIED": ("403", "forbidden"),
-    "DEFAULT_4XX": (None, None),
+    "DEFAULT_4XX": (None, "bad_request"),
     "DEFAULT_5XX": (None, "internal_error"),
 }
 # OpenAPI 3.1 members API Gateway's 3.0 import does not know.
@@ -285,9 +287,14 @@ def check_api(definition, placeholders, contract, plan, resources, variables, is
     for problem in problems:
         check(False, f"request model: {problem}")
 
-    # Gateway responses: the contract's error envelope, its codes, CORS.
+    # Gateway responses: the contract's error envelope (validated against its
+    # ErrorEnvelope schema, with API Gateway's substitutions), its codes, CORS.
     enum = set(contract.get("components", {}).get("schemas", {}).get("ErrorCode", {}).get("enum") or [])
     check(enum, "openapi/openapi.yaml: no components.schemas.ErrorCode enum")
+    check("ErrorEnvelope" in contract.get("components", {}).get("schemas", {}),
+          "openapi/openapi.yaml: no components.schemas.ErrorEnvelope")
+    envelope = jsonschema.Draft202012Validator(
+        {"$ref": "#/components/schemas/ErrorEnvelope", "components": contract.get("components", {})})
     responses = definition.get("x-amazon-apigateway-gateway-responses") or {}
     for kind in REQUIRED_GATEWAY_RESPONSES:
         check(kind in responses, f"gateway response {kind} is missing")
@@ -295,13 +302,21 @@ def check_api(definition, placeholders, contract, plan, resources, variables, is
     for kind, response in responses.items():
         template = (response.get("responseTemplates") or {}).get("application/json")
         try:
-            # messageString is substituted as a quoted JSON string.
-            body = json.loads(template.replace("$context.error.messageString", '"message"'))
+            # messageString is substituted as a quoted JSON string, every
+            # other $context variable as it is.
+            body = json.loads(template.replace("$context.error.messageString", '"Invalid request body"'))
             error = body["error"]
         except (AttributeError, ValueError, KeyError, TypeError):
             check(False, f"gateway response {kind}: application/json template is not the error envelope: {template!r}")
             continue
-        check(set(error) == {"code", "message", "requestId"}, f"gateway response {kind}: keys {sorted(error)}")
+        problems = sorted(e.message for e in envelope.iter_errors(body))
+        check(not problems, f"gateway response {kind}: not the contract's ErrorEnvelope: {problems}")
+        check({"code", "message", "requestId"} <= set(error) <= {"code", "message", "requestId", "details"},
+              f"gateway response {kind}: keys {sorted(error)}")
+        if error.get("code") == "validation_failed":
+            check(isinstance(error.get("details"), str), f"gateway response {kind}: details must say what was wrong")
+        check("$context.error.validationErrorString" not in template,
+              f"gateway response {kind}: validationErrorString is not JSON-escaped, it can break the body")
         check(error.get("code") in enum, f"gateway response {kind}: code {error.get('code')!r} not in the contract's ErrorCode")
         check(isinstance(error.get("message"), str) and error.get("message"), f"gateway response {kind}: message")
         check(error.get("requestId") == "$context.requestId", f"gateway response {kind}: requestId must be $context.requestId")
