@@ -330,7 +330,8 @@ def check_api(definition, placeholders, contract, plan, resources, variables, is
             check(allow_origin == f"'{origins[0]}'", f"gateway response {kind}: CORS origin {allow_origin!r}")
         else:
             check(allow_origin is None, f"gateway response {kind}: CORS origin with {len(origins)} origins configured")
-    return f"{len(body_ops)} operations, {len(models)} models, {len(responses)} gateway responses"
+    return (f"{len(body_ops)} operations, {len(models)} models, {len(responses)} gateway responses, "
+            f"body validation {'on' if body_validation else 'off'}")
 
 
 def main():

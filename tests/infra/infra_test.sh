@@ -4,10 +4,11 @@
 #   infra_test.sh validate   init -plugin-dir + validate
 #   infra_test.sh plan       init + plan -var-file=ci.tfvars -refresh=false, no AWS call,
 #                            twice: as ci.tfvars has it, and with the opt-ins on
-#                            (tenant_isolation_mode=true, X-Ray tracing Active)
-# Each runs on a copy of infra/ (and openapi/, which api.tf reads) in a temp dir: nothing (.terraform/, lock file,
-# state) is written into the tree. Exit 77 (skipped) only when terraform or the
-# provider directory is missing.
+#                            (tenant_isolation_mode=true, X-Ray tracing Active) and
+#                            the gateway's body validation off
+# Each runs on a copy of infra/ (and openapi/, which api.tf reads) in a temp
+# dir: nothing (.terraform/, lock file, state) is written into the tree. Exit 77
+# (skipped) only when terraform or the provider directory is missing.
 set -euo pipefail
 
 readonly HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -94,14 +95,16 @@ PY
         --tenant-isolation="$isolation" --tracing="$tracing" || fail "plan content checks ($name)"
     }
     plan_and_check ci off off
-    # The opt-ins together: tenant isolation and X-Ray tracing.
-    plan_and_check ci-opt-ins on on -var=tenant_isolation_mode=true -var=lambda_tracing_mode=Active -var=api_xray_tracing=true
+    # The opt-ins together: tenant isolation and X-Ray tracing; and the
+    # opt-out of API Gateway's body validation (params-only everywhere).
+    plan_and_check ci-opt-ins on on -var=tenant_isolation_mode=true -var=lambda_tracing_mode=Active -var=api_xray_tracing=true \
+      -var=api_request_body_validation=false
     # The plan was made on the copy; the tree is untouched.
     [[ ! -e $INFRA/.terraform && ! -e $INFRA/.terraform.lock.hcl && ! -e $INFRA/terraform.tfstate ]] \
       || echo "note: $INFRA has .terraform/ or state from a manual run (not from this test)"
     ;;
   *)
-    sed -n '2,9p' "$HERE/$(basename "$0")" >&2
+    sed -n '2,11p' "$HERE/$(basename "$0")" >&2
     exit 2
     ;;
 esac
