@@ -13,8 +13,9 @@ build_packages=(
 # libcurl4-openssl-dev: bench.sh builds the baseline commit, whose bootstrap
 # still used libcurl; strace: files a cold start opens (cold_start_bench);
 # python3-yaml, python3-jsonschema: tools/openapi/contract.py reads the OpenAPI
-# document and checks exchanges with a JSON Schema 2020-12 validator (python3-yaml
-# also converts it to JSON for run.sh's /openapi.json); chromium: the docs
+# document and checks exchanges with a JSON Schema 2020-12 validator;
+# tests/infra/check_plan.py reads it too (python3-yaml), and run.sh converts it
+# to JSON for /openapi.json (scripts/openapi-to-json.py); chromium: the docs
 # page's headless browser test (tests/e2e docs.browser; playwright-core drives
 # Debian's browser and never downloads one). Node.js and the npm tools come
 # from scripts/install-npm-tools.sh.
