@@ -182,21 +182,29 @@ if [[ -n ${SHOPPULSE_JWT_AUDIENCE:-} ]]; then token_args+=(--audience "$SHOPPULS
 (umask 077 && "$DEV_TOKEN" "${token_args[@]}" >"$tokens_file.tmp")
 mv "$tokens_file.tmp" "$tokens_file"
 
-# The contract and its docs page. swagger-ui-dist is a pinned npm package
-# (tools/npm; installing it is a no-op once done). Without it, or with a
-# contract that does not convert, the API is still served, without /docs.
+# The contract: the gateway's routes (its operations, exactly as infra/api.tf
+# builds the REST API from it) and /openapi.json. Its docs page needs
+# swagger-ui-dist, a pinned npm package (tools/npm; installing it is a no-op
+# once done). Without it the API is still served, without /docs; with a
+# contract that does not convert, with the older greedy /{proxy+} routes.
+contract=0
 docs=0
-if ! scripts/install-npm-tools.sh || [[ ! -f $SWAGGER_UI/swagger-ui-bundle.js ]]; then
+if scripts/openapi-to-json.py openapi/openapi.yaml "$RUN_DIR/openapi.json"; then
+  gateway_args+=(--openapi "$RUN_DIR/openapi.json")
+  contract=1
+else
+  log "warning: openapi/openapi.yaml does not convert to JSON; serving /{proxy+} routes, without /openapi.json and /docs"
+fi
+if [[ $contract -eq 0 ]]; then
+  :
+elif ! scripts/install-npm-tools.sh || [[ ! -f $SWAGGER_UI/swagger-ui-bundle.js ]]; then
   log "warning: no swagger-ui-dist (scripts/install-npm-tools.sh failed); serving without /docs"
-elif ! scripts/openapi-to-json.py openapi/openapi.yaml "$RUN_DIR/openapi.json"; then
-  log "warning: openapi/openapi.yaml does not convert to JSON; serving without /docs"
 else
   # The page pre-authorises Acme's admin so "Try it out" works at once. The
   # token goes through a private file, never the command line or a log.
   (umask 077 && sed -n 's/^export ACME_ADMIN_TOKEN=//p' "$tokens_file" >"$RUN_DIR/docs-token")
   [[ -s $RUN_DIR/docs-token ]] || die "no ACME_ADMIN_TOKEN in $tokens_file"
-  gateway_args+=(--openapi "$RUN_DIR/openapi.json" --docs-dir "$SWAGGER_UI"
-    --docs-token-file "$RUN_DIR/docs-token")
+  gateway_args+=(--docs-dir "$SWAGGER_UI" --docs-token-file "$RUN_DIR/docs-token")
   docs=1
 fi
 
@@ -220,8 +228,11 @@ done
 rel_tokens=${tokens_file#"$REPO"/}
 docs_lines="  docs:       (off: see the warning above)"
 if [[ $docs -eq 1 ]]; then
-  docs_lines="  docs:       $base/docs (Swagger UI; \"Try it out\" is signed in as the Acme admin)
-  contract:   $base/openapi.json (openapi/openapi.yaml as JSON; no token needed)"
+  docs_lines="  docs:       $base/docs (Swagger UI; \"Try it out\" is signed in as the Acme admin)"
+fi
+if [[ $contract -eq 1 ]]; then
+  docs_lines+="
+  contract:   $base/openapi.json (openapi/openapi.yaml as JSON; no token needed); its operations are the routes"
 fi
 cat <<BANNER
 

@@ -2,6 +2,8 @@
 // real bootstrap, a database cloned from the seeded template, fake_aws as
 // QuickSight; every route over real HTTP.
 
+#include <algorithm>
+
 #include "process_harness.h"
 #include "shoppulse/core/codec.h"
 #include "test_db.h"
@@ -52,10 +54,19 @@ class gateway_e2e : public ::testing::Test {
     if (method == "PATCH") return client.Patch(path, headers, body.dump(), "application/json");
     return client.Delete(path, headers);
   }
-  static void expect_unauthorized(const httplib::Result& res) {
+  // infra/api.tf's gateway responses, in the contract's error envelope.
+  static void expect_gateway_error(const httplib::Result& res, int status, const std::string& code,
+                                   const std::string& message) {
     ASSERT_TRUE(res);
-    EXPECT_EQ(res->status, 401);
-    EXPECT_EQ(body_json(res), (json{{"message", "Unauthorized"}}));
+    EXPECT_EQ(res->status, status) << res->body;
+    EXPECT_EQ(
+        body_json(res),
+        (json{{"error",
+               {{"code", code}, {"message", message}, {"requestId", res->get_header_value("x-amzn-RequestId")}}}}));
+    EXPECT_EQ(res->get_header_value("Content-Type"), "application/json");
+  }
+  static void expect_unauthorized(const httplib::Result& res) {
+    expect_gateway_error(res, 401, "unauthorized", "Unauthorized");
     EXPECT_EQ(res->get_header_value("x-amzn-ErrorType"), "UnauthorizedException");
   }
 
@@ -244,20 +255,101 @@ TEST_F(gateway_e2e, embed_url_comes_from_the_local_quicksight_stand_in) {
   EXPECT_EQ(forbidden->status, 403);
 }
 
-TEST_F(gateway_e2e, resources_api_gateway_does_not_have_are_403_and_unknown_paths_reach_the_function) {
+TEST_F(gateway_e2e, without_the_contract_resources_api_gateway_lacks_are_404_and_other_paths_reach_the_function) {
   start();
   auto client = gateway_->client();
   for (const auto& [method, path] :
        std::vector<std::pair<std::string, std::string>>{{"GET", "/"}, {"POST", "/health"}}) {
     auto res = method == "GET" ? client.Get(path) : client.Post(path, "{}", "application/json");
-    ASSERT_TRUE(res);
-    EXPECT_EQ(res->status, 403) << method << " " << path;
-    EXPECT_EQ(body_json(res), (json{{"message", "Missing Authentication Token"}}));
+    expect_gateway_error(res, 404, "not_found", "No route for this path");
+    EXPECT_EQ(res->get_header_value("x-amzn-ErrorType"), "MissingAuthenticationTokenException") << path;
   }
   auto unknown = get("/no-such-route", keys_->acme_admin());
   ASSERT_TRUE(unknown);
   EXPECT_EQ(unknown->status, 404);
   EXPECT_EQ(body_json(unknown)["error"]["code"], "not_found");  // the function's envelope
+  EXPECT_FALSE(unknown->has_header("x-amzn-ErrorType"));
+}
+
+// As ./run.sh serves it: the gateway's resources are openapi/openapi.yaml's
+// operations, like the REST API infra/api.tf imports from it.
+TEST_F(gateway_e2e, with_the_contract_only_its_operations_reach_the_function) {
+  const fs::path suite = dir_.path() / "recorded";
+  start({"--openapi", contract_json(dir_.path()).string(), "--record", suite.string()});
+  auto client = gateway_->client();
+  const std::string admin = keys_->acme_admin();
+  std::vector<json> answers;
+
+  // Paths and methods the document lacks: the gateway's 404 (the function
+  // would have said 405 method_not_allowed for the methods).
+  for (const auto& [method, path] :
+       std::vector<std::pair<std::string, std::string>>{{"GET", "/"},
+                                                        {"GET", "/no-such-route"},
+                                                        {"GET", std::string("/users/") + kAcmeAnalystId + "/roles"},
+                                                        {"POST", "/health"},
+                                                        {"PUT", std::string("/users/") + kAcmeAnalystId},
+                                                        {"DELETE", std::string("/audit-logs/") + kAcmeAuditId},
+                                                        {"GET", "/quicksight/embed-url"}}) {
+    httplib::Result res = method == "GET"    ? client.Get(path, bearer(admin))
+                          : method == "POST" ? client.Post(path, bearer(admin), "{}", "application/json")
+                          : method == "PUT"  ? client.Put(path, bearer(admin), "{}", "application/json")
+                                             : client.Delete(path, bearer(admin));
+    expect_gateway_error(res, 404, "not_found", "No route for this path");
+    EXPECT_EQ(res->get_header_value("x-amzn-ErrorType"), "MissingAuthenticationTokenException") << method << path;
+    EXPECT_EQ(res->get_header_value("Access-Control-Allow-Origin"), kOrigin);
+    answers.push_back(gateway_answer(method, path, res));
+  }
+
+  // Public and authorised exactly as the document says.
+  auto health = client.Get("/health");
+  ASSERT_TRUE(health);
+  EXPECT_EQ(health->status, 200) << health->body;
+  auto preflight = client.Options(std::string("/users/") + kAcmeAnalystId,
+                                  {{"Origin", kOrigin}, {"Access-Control-Request-Method", "PATCH"}});
+  ASSERT_TRUE(preflight);
+  EXPECT_LT(preflight->status, 300);
+  for (const char* path : {"/users", "/audit-logs"}) {
+    auto res = client.Get(path);
+    expect_unauthorized(res);
+    answers.push_back(gateway_answer("GET", path, res));
+  }
+  auto no_token_post = client.Post("/quicksight/embed-url", R"({"dashboardId":"sales-overview"})", "application/json");
+  expect_unauthorized(no_token_post);
+  answers.push_back(gateway_answer("POST", "/quicksight/embed-url", no_token_post));
+
+  // The function still routes these events (it reads the path).
+  auto one = get(std::string("/users/") + kAcmeAnalystId, admin);
+  ASSERT_TRUE(one);
+  EXPECT_EQ(one->status, 200) << one->body;
+  EXPECT_EQ(body_json(one)["email"], "analyst@acme.example");
+  auto audit = get(std::string("/audit-logs/") + kAcmeAuditId, admin);
+  ASSERT_TRUE(audit);
+  EXPECT_EQ(audit->status, 200) << audit->body;
+  auto other = get(std::string("/users/") + kGlobexAdminId, admin);
+  ASSERT_TRUE(other);
+  EXPECT_EQ(other->status, 404);
+  EXPECT_EQ(body_json(other)["error"]["code"], "not_found");
+  EXPECT_FALSE(other->has_header("x-amzn-ErrorType"));  // the function's 404, not the gateway's
+
+  const auto exit = gateway_->process().stop();
+  EXPECT_TRUE(exit.success()) << exit.describe();
+  // Only the invocations were recorded; their events carry the template.
+  std::vector<std::string> events;
+  for (const auto& entry : fs::directory_iterator(suite)) {
+    const std::string name = entry.path().filename().string();
+    if (name != "suite.json" && name.find(".expected.json") == std::string::npos) events.push_back(name);
+  }
+  std::sort(events.begin(), events.end());
+  ASSERT_EQ(events.size(), 5U);  // health, preflight, two users, one audit log
+  const json user_event = json::parse(read_file(suite / events[2]));
+  EXPECT_EQ(user_event["resource"], "/users/{id}");
+  EXPECT_EQ(user_event["requestContext"]["resourcePath"], "/users/{id}");
+  EXPECT_EQ(user_event["pathParameters"], (json{{"id", kAcmeAnalystId}}));
+  const json audit_event = json::parse(read_file(suite / events[3]));
+  EXPECT_EQ(audit_event["resource"], "/audit-logs/{id}");
+  EXPECT_EQ(audit_event["pathParameters"], (json{{"id", kAcmeAuditId}}));
+
+  EXPECT_EQ(contract_violations(dir_.path(), answers), "");
 }
 
 TEST_F(gateway_e2e, http_api_mode_serves_the_same_api) {
@@ -281,6 +373,22 @@ TEST_F(gateway_e2e, http_api_mode_serves_the_same_api) {
   auto embed = send("POST", "/quicksight/embed-url", keys_->acme_admin(), {{"dashboardId", "sales-overview"}});
   ASSERT_TRUE(embed);
   EXPECT_EQ(embed->status, 200) << embed->body;
+}
+
+TEST_F(gateway_e2e, http_api_mode_with_the_contract_sends_route_keys_and_path_parameters) {
+  const fs::path suite = dir_.path() / "recorded";
+  start({"--http-api", "--openapi", contract_json(dir_.path()).string(), "--record", suite.string()});
+  auto user = get(std::string("/users/") + kAcmeAnalystId, keys_->acme_admin());
+  ASSERT_TRUE(user);
+  ASSERT_EQ(user->status, 200) << user->body;
+  EXPECT_EQ(body_json(user)["email"], "analyst@acme.example");
+  auto missing = get("/no-such-route", keys_->acme_admin());
+  expect_gateway_error(missing, 404, "not_found", "No route for this path");
+  const auto exit = gateway_->process().stop();
+  EXPECT_TRUE(exit.success()) << exit.describe();
+  const json event = json::parse(read_file(suite / "0001-get-users-a1000000-0000-4000-8000-000000000002.json"));
+  EXPECT_EQ(event["routeKey"], "GET /users/{id}");
+  EXPECT_EQ(event["pathParameters"], (json{{"id", kAcmeAnalystId}}));
 }
 
 TEST_F(gateway_e2e, recorded_requests_replay_green_with_the_replay_tool) {

@@ -2,6 +2,7 @@
 // a fake function (fake_function.cpp) that misbehaves on request; and what
 // it serves itself over real HTTP (/openapi.json, /docs).
 
+#include <algorithm>
 #include <future>
 #include <thread>
 
@@ -33,10 +34,15 @@ class gateway_faults : public ::testing::Test {
     return client.Get(path, bearer(token_, std::move(headers)));
   }
 
-  static void expect_gateway_error(const httplib::Result& res, int status, const std::string& message) {
+  // infra/api.tf's gateway responses: the contract's error envelope, the
+  // request id the event would have carried.
+  static void expect_gateway_error(const httplib::Result& res, int status, const std::string& code,
+                                   const std::string& message) {
     ASSERT_TRUE(res);
     EXPECT_EQ(res->status, status) << res->body;
-    EXPECT_EQ(body_json(res), (json{{"message", message}}));
+    const std::string request_id = res->get_header_value("x-amzn-RequestId");
+    EXPECT_FALSE(request_id.empty());
+    EXPECT_EQ(body_json(res), (json{{"error", {{"code", code}, {"message", message}, {"requestId", request_id}}}}));
     EXPECT_EQ(res->get_header_value("Content-Type"), "application/json");
   }
 
@@ -49,14 +55,14 @@ class gateway_faults : public ::testing::Test {
 TEST_F(gateway_faults, function_error_is_502_internal_server_error) {
   start();
   auto res = get("/fake/error");
-  expect_gateway_error(res, 502, "Internal server error");
+  expect_gateway_error(res, 502, "internal_error", "Internal server error");
   EXPECT_EQ(res->get_header_value("x-amzn-ErrorType"), "InternalServerErrorException");
 }
 
 TEST_F(gateway_faults, malformed_function_responses_are_502) {
   start();
-  expect_gateway_error(get("/fake/malformed"), 502, "Internal server error");
-  expect_gateway_error(get("/fake/bad-shape"), 502, "Internal server error");
+  expect_gateway_error(get("/fake/malformed"), 502, "internal_error", "Internal server error");
+  expect_gateway_error(get("/fake/bad-shape"), 502, "internal_error", "Internal server error");
   // The sandbox is fine afterwards.
   auto ok = get("/fake/echo");
   ASSERT_TRUE(ok);
@@ -68,7 +74,7 @@ TEST_F(gateway_faults, crash_is_502_and_the_next_request_gets_a_new_sandbox) {
   auto first = get("/fake/echo");
   ASSERT_TRUE(first);
   const std::string pid_before = first->get_header_value("X-Sandbox-Pid");
-  expect_gateway_error(get("/fake/crash"), 502, "Internal server error");
+  expect_gateway_error(get("/fake/crash"), 502, "internal_error", "Internal server error");
   auto after = get("/fake/echo");
   ASSERT_TRUE(after);
   EXPECT_EQ(after->status, 200);
@@ -78,7 +84,7 @@ TEST_F(gateway_faults, crash_is_502_and_the_next_request_gets_a_new_sandbox) {
 TEST_F(gateway_faults, integration_timeout_is_504_and_the_sandbox_is_reused_once_free) {
   start({"--integration-timeout-ms", "300", "--function-timeout-ms", "10000"});
   auto slow = get("/fake/slow?ms=1500");
-  expect_gateway_error(slow, 504, "Endpoint request timed out");
+  expect_gateway_error(slow, 504, "timeout", "Endpoint request timed out");
   // One sandbox, still busy with the slow invocation: this request waits for
   // it (and may itself time out); a later one is served by the same process.
   const std::string pid = gateway_->ready_line()["sandboxPids"][0].dump();
@@ -98,7 +104,7 @@ TEST_F(gateway_faults, lambda_timeout_before_the_integration_timeout_is_502) {
   // As deployed: the function times out (15 s) before API Gateway (29 s), so
   // API Gateway sees a function error, not an integration timeout.
   start({"--function-timeout-ms", "300", "--integration-timeout-ms", "20000"});
-  expect_gateway_error(get("/fake/slow?ms=3000"), 502, "Internal server error");
+  expect_gateway_error(get("/fake/slow?ms=3000"), 502, "internal_error", "Internal server error");
   auto after = get("/fake/echo");
   ASSERT_TRUE(after);
   EXPECT_EQ(after->status, 200);  // Lambda replaced the timed-out sandbox
@@ -251,7 +257,10 @@ TEST_F(gateway_faults, serves_the_contract_and_docs_without_a_token_and_nothing_
   fs::create_directories(docs);
   write_file(docs / "swagger-ui-bundle.js", "bundle");
   write_file(dir_.path() / "secret.txt", "outside the docs folder");
-  write_file(dir_.path() / "openapi.json", R"({"openapi":"3.1.0","paths":{}})");
+  // The gateway's routes come from this document too: /users and /fake/echo only.
+  const std::string document =
+      R"({"openapi":"3.1.0","security":[{"CognitoUserPool":[]}],"paths":{"/users":{"get":{}},"/fake/echo":{"get":{}}}})";
+  write_file(dir_.path() / "openapi.json", document);
   const std::string docs_token = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJkb2NzIn0.ZG9jcy10b2tlbg";
   write_file(dir_.path() / "docs-token", docs_token + "\n");
   start({"--openapi", (dir_.path() / "openapi.json").string(), "--docs-dir", docs.string(), "--docs-token-file",
@@ -262,7 +271,7 @@ TEST_F(gateway_faults, serves_the_contract_and_docs_without_a_token_and_nothing_
   auto contract = client.Get("/openapi.json");  // no Authorization header
   ASSERT_TRUE(contract);
   EXPECT_EQ(contract->status, 200);
-  EXPECT_EQ(contract->body, R"({"openapi":"3.1.0","paths":{}})");
+  EXPECT_EQ(contract->body, document);
   EXPECT_EQ(contract->get_header_value("Content-Type"), "application/json");
   EXPECT_EQ(contract->get_header_value("Access-Control-Allow-Origin"), "https://app.example");
   EXPECT_FALSE(contract->get_header_value("x-amzn-RequestId").empty());
@@ -286,13 +295,143 @@ TEST_F(gateway_faults, serves_the_contract_and_docs_without_a_token_and_nothing_
     EXPECT_EQ(escaped->body.find("outside"), std::string::npos) << path;
   }
   // The API itself still needs a token.
-  expect_gateway_error(client.Get("/users"), 401, "Unauthorized");
+  expect_gateway_error(client.Get("/users"), 401, "unauthorized", "Unauthorized");
   EXPECT_EQ(get("/fake/echo")->status, 200);
   // The access log names what was served locally; no line holds the token.
   const std::string output = gateway_->output();
   EXPECT_NE(output.find(R"("served":"openapi")"), std::string::npos) << output;
   EXPECT_NE(output.find(R"("served":"docs")"), std::string::npos) << output;
   EXPECT_EQ(output.find(docs_token), std::string::npos);
+}
+
+// The contract's operations as the gateway's resources (infra/api.tf
+// imports the REST API from the same document).
+constexpr const char* kRoutedContract = R"({
+  "openapi": "3.1.0",
+  "security": [{"CognitoUserPool": []}],
+  "paths": {
+    "/health": {"get": {"security": []}},
+    "/fake/echo/{id}": {"get": {}, "options": {"security": []}},
+    "/fake/error": {"get": {}}
+  }})";
+
+// Event files --record wrote (one per invocation).
+std::vector<std::string> recorded_events(const fs::path& dir) {
+  std::vector<std::string> events;
+  if (!fs::exists(dir)) return events;
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    const std::string name = entry.path().filename().string();
+    if (name != "suite.json" && name.find(".expected.json") == std::string::npos) events.push_back(name);
+  }
+  std::sort(events.begin(), events.end());
+  return events;
+}
+
+TEST_F(gateway_faults, contract_routes_answer_404_themselves_and_name_the_template_in_rest_events) {
+  write_file(dir_.path() / "openapi.json", kRoutedContract);
+  const fs::path recorded = dir_.path() / "recorded";
+  start({"--openapi", (dir_.path() / "openapi.json").string(), "--record", recorded.string(), "--env",
+         "CORS_ALLOW_ORIGINS=https://app.example"});
+  auto client = gateway_->client();
+  std::vector<json> answers;
+
+  // Not in the document: 404 from the gateway, token or not, never the function.
+  for (const auto& [method, path] : std::vector<std::pair<std::string, std::string>>{{"GET", "/"},
+                                                                                     {"GET", "/fake/other"},
+                                                                                     {"GET", "/fake/echo/a/b"},
+                                                                                     {"POST", "/fake/echo/abc"},
+                                                                                     {"DELETE", "/health"},
+                                                                                     {"GET", "/fake/nope"}}) {
+    auto res = method == "GET"    ? client.Get(path, bearer(token_))
+               : method == "POST" ? client.Post(path, bearer(token_), "{}", "application/json")
+                                  : client.Delete(path, bearer(token_));
+    expect_gateway_error(res, 404, "not_found", "No route for this path");
+    EXPECT_EQ(res->get_header_value("x-amzn-ErrorType"), "MissingAuthenticationTokenException");
+    EXPECT_EQ(res->get_header_value("Access-Control-Allow-Origin"), "https://app.example");
+    answers.push_back(gateway_answer(method, path, res));
+  }
+  EXPECT_TRUE(recorded_events(recorded).empty()) << "a 404 route reached the function";
+
+  // Authorised per the document: no token is the gateway's 401.
+  auto no_token = client.Get("/fake/echo/abc");
+  expect_gateway_error(no_token, 401, "unauthorized", "Unauthorized");
+  answers.push_back(gateway_answer("GET", "/fake/echo/abc", no_token, "GET /users/{id}"));
+
+  auto echo = client.Get("/fake/echo/a%2Fb%20c", bearer(token_));
+  ASSERT_TRUE(echo);
+  ASSERT_EQ(echo->status, 200) << echo->body;
+  const json event = body_json(echo);
+  EXPECT_EQ(event["resource"], "/fake/echo/{id}");
+  EXPECT_EQ(event["requestContext"]["resourcePath"], "/fake/echo/{id}");
+  EXPECT_EQ(event["path"], "/fake/echo/a/b c");
+  EXPECT_EQ(event["pathParameters"], (json{{"id", "a/b c"}}));
+  EXPECT_EQ(event["requestContext"]["authorizer"]["claims"]["custom:tenant_id"], kAcme);
+
+  // Public per the document (`security: []`): no token, no authorizer.
+  auto health = client.Get("/health");
+  ASSERT_TRUE(health);
+  ASSERT_EQ(health->status, 200);
+  EXPECT_EQ(body_json(health)["resource"], "/health");
+  EXPECT_TRUE(body_json(health)["pathParameters"].is_null());
+  EXPECT_FALSE(body_json(health)["requestContext"].contains("authorizer"));
+  auto preflight = client.Options("/fake/echo/abc", {{"Origin", "https://app.example"}});
+  ASSERT_TRUE(preflight);
+  EXPECT_EQ(preflight->status, 200);
+  EXPECT_EQ(body_json(preflight)["resource"], "/fake/echo/{id}");
+
+  auto failed = client.Get("/fake/error", bearer(token_));
+  expect_gateway_error(failed, 502, "internal_error", "Internal server error");
+  answers.push_back(gateway_answer("GET", "/fake/error", failed, "GET /users"));
+
+  // Exactly the invocations reached the function; the recorded event names the template.
+  const auto events = recorded_events(recorded);
+  ASSERT_EQ(events.size(), 4U) << gateway_->output();
+  const json first = json::parse(read_file(recorded / events[0]));
+  EXPECT_EQ(first["resource"], "/fake/echo/{id}");
+  EXPECT_EQ(first["pathParameters"], (json{{"id", "a/b c"}}));
+  // The access log says why, and the 404s never had a sandbox.
+  const std::string output = gateway_->output();
+  EXPECT_NE(output.find(R"("gatewayError":"no such resource")"), std::string::npos) << output;
+  EXPECT_NE(output.find(R"("gatewayError":"no such method on /fake/echo/{id}")"), std::string::npos) << output;
+  EXPECT_NE(output.find(R"("operations":4)"), std::string::npos) << output;
+
+  EXPECT_EQ(contract_violations(dir_.path(), answers), "");
+}
+
+TEST_F(gateway_faults, contract_routes_give_http_api_events_the_route_key_and_path_parameters) {
+  write_file(dir_.path() / "openapi.json", kRoutedContract);
+  start({"--http-api", "--openapi", (dir_.path() / "openapi.json").string()});
+  auto client = gateway_->client();
+  auto echo = client.Get("/fake/echo/abc?x=1", bearer(token_));
+  ASSERT_TRUE(echo);
+  ASSERT_EQ(echo->status, 200) << echo->body;
+  const json event = body_json(echo);
+  EXPECT_EQ(event["routeKey"], "GET /fake/echo/{id}");
+  EXPECT_EQ(event["requestContext"]["routeKey"], "GET /fake/echo/{id}");
+  EXPECT_EQ(event["pathParameters"], (json{{"id", "abc"}}));
+  auto health = client.Get("/health");
+  ASSERT_TRUE(health);
+  ASSERT_EQ(health->status, 200);
+  EXPECT_EQ(body_json(health)["routeKey"], "GET /health");
+  EXPECT_FALSE(body_json(health).contains("pathParameters"));
+  expect_gateway_error(client.Get("/fake/other", bearer(token_)), 404, "not_found", "No route for this path");
+}
+
+TEST_F(gateway_faults, gateway_answers_in_proxy_mode_obey_the_contract_too) {
+  start({"--integration-timeout-ms", "300", "--function-timeout-ms", "10000"});
+  auto client = gateway_->client();
+  std::vector<json> answers;
+  answers.push_back(gateway_answer("GET", "/", client.Get("/", bearer(token_))));
+  answers.push_back(gateway_answer("POST", "/health", client.Post("/health", "{}", "application/json")));
+  answers.push_back(gateway_answer("GET", "/users", client.Get("/users")));
+  answers.push_back(gateway_answer("GET", "/fake/error", get("/fake/error"), "GET /users"));
+  answers.push_back(gateway_answer("GET", "/fake/slow", get("/fake/slow?ms=1500"), "GET /users"));
+  EXPECT_EQ(answers[0]["status"], 404);
+  EXPECT_EQ(answers[1]["status"], 404);
+  EXPECT_EQ(answers[2]["status"], 401);
+  EXPECT_EQ(answers[3]["status"], 502);
+  EXPECT_EQ(answers[4]["status"], 504);
+  EXPECT_EQ(contract_violations(dir_.path(), answers), "");
 }
 
 TEST_F(gateway_faults, a_contract_that_is_not_json_stops_the_start) {

@@ -230,7 +230,7 @@ TEST(gateway_logic, claims_are_rendered_as_in_real_api_gateway_events) {
             (json{{"groups", "a,b"}, {"ok", "true"}}));
 }
 
-TEST(gateway_logic, routes_match_the_deployed_resources) {
+TEST(gateway_logic, without_a_contract_routes_are_the_greedy_proxy_resources) {
   EXPECT_EQ(resolve_route("GET", "/health").access, RouteAccess::kPublic);
   EXPECT_EQ(resolve_route("OPTIONS", "/health").access, RouteAccess::kPublic);
   EXPECT_EQ(resolve_route("POST", "/health").access, RouteAccess::kNoMethod);
@@ -238,9 +238,88 @@ TEST(gateway_logic, routes_match_the_deployed_resources) {
   const ApiRoute users = resolve_route("PATCH", "/users/abc");
   EXPECT_EQ(users.access, RouteAccess::kAuthorized);
   EXPECT_EQ(users.resource, "/{proxy+}");
-  EXPECT_EQ(users.proxy, "users/abc");
+  EXPECT_EQ(users.path_parameters, (PathParameters{{"proxy", "users/abc"}}));
   EXPECT_EQ(users.route_key, "ANY /{proxy+}");
   EXPECT_EQ(resolve_route("OPTIONS", "/users").access, RouteAccess::kPublic);
+  EXPECT_EQ(ApiRoutes::proxy().resolve("GET", "/users/a%20b").path_parameters,
+            (PathParameters{{"proxy", "users/a b"}}));
+}
+
+// A contract shaped like openapi/openapi.yaml: a default security
+// requirement, public operations with `security: []`, path-level keys that
+// are not operations.
+json sample_contract() {
+  return json::parse(R"({
+    "openapi": "3.1.0",
+    "security": [{"CognitoUserPool": []}],
+    "components": {"securitySchemes": {"CognitoUserPool": {"type": "apiKey", "in": "header", "name": "Authorization"}}},
+    "paths": {
+      "/health": {"get": {"security": []}, "options": {"security": []}},
+      "/users": {"get": {}, "post": {}, "options": {"security": []}},
+      "/users/{id}": {"parameters": [{"name": "id", "in": "path", "required": true}], "summary": "one user",
+                      "get": {}, "patch": {"security": [{"CognitoUserPool": []}]}, "options": {"security": [{}]}},
+      "/users/me": {"get": {}},
+      "/files/{key+}": {"get": {}}
+    }})");
+}
+
+TEST(gateway_logic, contract_routes_are_the_documents_operations) {
+  auto loaded = ApiRoutes::from_openapi(sample_contract(), kDocsSecurityScheme);
+  ASSERT_TRUE(loaded.ok()) << loaded.error().message;
+  const ApiRoutes& routes = *loaded;
+  EXPECT_TRUE(routes.from_document());
+  EXPECT_EQ(routes.operation_count(), 10U);
+
+  const ApiRoute health = routes.resolve("GET", "/health");
+  EXPECT_EQ(health.access, RouteAccess::kPublic);
+  EXPECT_EQ(health.resource, "/health");
+  EXPECT_EQ(health.route_key, "GET /health");
+  EXPECT_TRUE(health.path_parameters.empty());
+
+  const ApiRoute user = routes.resolve("PATCH", "/users/abc");
+  EXPECT_EQ(user.access, RouteAccess::kAuthorized);
+  EXPECT_EQ(user.resource, "/users/{id}");
+  EXPECT_EQ(user.route_key, "PATCH /users/{id}");
+  EXPECT_EQ(user.path_parameters, (PathParameters{{"id", "abc"}}));
+  EXPECT_EQ(routes.resolve("GET", "/users/abc").access, RouteAccess::kAuthorized);  // the document's default
+  EXPECT_EQ(routes.resolve("OPTIONS", "/users/abc").access, RouteAccess::kPublic);  // [{}] names no scheme
+  EXPECT_EQ(routes.resolve("GET", "/users").access, RouteAccess::kAuthorized);
+  EXPECT_EQ(routes.resolve("GET", "/users/").resource, "/users");  // a trailing slash is the same resource
+
+  // Decoded after splitting: an encoded slash stays inside the parameter.
+  EXPECT_EQ(routes.resolve("GET", "/users/a%2Fb%20c").path_parameters, (PathParameters{{"id", "a/b c"}}));
+  // A literal resource beats a {param} sibling, and a greedy one takes the rest.
+  EXPECT_EQ(routes.resolve("GET", "/users/me").resource, "/users/me");
+  EXPECT_EQ(routes.resolve("GET", "/files/a/b").path_parameters, (PathParameters{{"key", "a/b"}}));
+  EXPECT_EQ(routes.resolve("GET", "/files/a/b").route_key, "GET /files/{key+}");
+
+  // No resource, or the resource lacks the method (no fallback, no ANY):
+  // the gateway's 404, never the function.
+  for (const auto& [method, path] : std::vector<std::pair<std::string, std::string>>{{"GET", "/"},
+                                                                                     {"GET", "/nope"},
+                                                                                     {"GET", "/users/a/b"},
+                                                                                     {"GET", "/users//"},
+                                                                                     {"GET", "/files"},
+                                                                                     {"POST", "/health"},
+                                                                                     {"DELETE", "/users/abc"},
+                                                                                     {"PATCH", "/users/me"},
+                                                                                     {"HEAD", "/users"}}) {
+    const ApiRoute route = routes.resolve(method, path);
+    EXPECT_EQ(route.access, RouteAccess::kNoMethod) << method << " " << path;
+    EXPECT_TRUE(route.path_parameters.empty()) << method << " " << path;
+  }
+  EXPECT_EQ(routes.resolve("DELETE", "/users/abc").resource, "/users/{id}");  // for the access log
+}
+
+TEST(gateway_logic, a_contract_the_api_cannot_serve_is_refused) {
+  EXPECT_FALSE(ApiRoutes::from_openapi(json::parse(R"({"openapi":"3.1.0"})"), kDocsSecurityScheme).ok());
+  EXPECT_FALSE(ApiRoutes::from_openapi(json::parse(R"({"paths":{"users":{"get":{}}}})"), kDocsSecurityScheme).ok());
+  EXPECT_FALSE(ApiRoutes::from_openapi(json::parse(R"({"paths":{"/a//b":{"get":{}}}})"), kDocsSecurityScheme).ok());
+  // infra/api.tf has one authorizer; any other scheme fails its plan too.
+  auto other = ApiRoutes::from_openapi(json::parse(R"({"paths":{"/a":{"get":{"security":[{"ApiKey":[]}]}}}})"),
+                                       kDocsSecurityScheme);
+  ASSERT_FALSE(other.ok());
+  EXPECT_NE(other.error().message.find("ApiKey"), std::string::npos);
 }
 
 HttpRequest sample_request() {
@@ -283,6 +362,46 @@ void expect_function_reads(PayloadFormat format, handlers::EventKind kind) {
   EXPECT_EQ(parsed->request_id, "req-1");
   EXPECT_EQ(std::vector<std::string>(parsed->cookies.begin(), parsed->cookies.end()),
             (std::vector<std::string>{"session=abc", "theme=dark"}));
+}
+
+// With the contract's routes the event names the template and its
+// variables, as API Gateway sends them; the function still routes on the path.
+void expect_function_reads_contract_route(PayloadFormat format, handlers::EventKind kind) {
+  const HttpRequest request = sample_request();
+  const ApiRoutes routes = ApiRoutes::from_openapi(sample_contract(), kDocsSecurityScheme).value();
+  EventInput input{&request, routes.resolve("PATCH", "/users/abc"), "req-1", kNow * 1000, admin_claims()};
+  const json built = build_event(format, input, {});
+  if (format == PayloadFormat::kRest) {
+    EXPECT_EQ(built["resource"], "/users/{id}");
+    EXPECT_EQ(built["requestContext"]["resourcePath"], "/users/{id}");
+  } else {
+    EXPECT_EQ(built["routeKey"], "PATCH /users/{id}");
+    EXPECT_EQ(built["requestContext"]["routeKey"], "PATCH /users/{id}");
+  }
+  EXPECT_EQ(built["pathParameters"], (json{{"id", "abc"}}));
+  const std::string text = built.dump();  // the document points into it
+  shoppulse::json::Document event;
+  ASSERT_TRUE(event.parse(text));
+  auto parsed = handlers::parse_api_request(event.root(), kind);
+  ASSERT_TRUE(parsed.ok()) << parsed.error().message;
+  EXPECT_EQ(parsed->path, "/users/abc");
+  ASSERT_EQ(parsed->path_params.size(), 1U);
+  EXPECT_EQ(parsed->path_params[0].name, "id");
+  EXPECT_EQ(parsed->path_params[0].value, "abc");
+
+  // A route without variables: REST sends null, HTTP API leaves it out.
+  input.route = routes.resolve("GET", "/health");
+  const json health = build_event(format, input, {});
+  if (format == PayloadFormat::kRest) {
+    EXPECT_TRUE(health["pathParameters"].is_null());
+  } else {
+    EXPECT_FALSE(health.contains("pathParameters"));
+  }
+}
+
+TEST(gateway_logic, contract_route_events_parse_in_the_function) {
+  expect_function_reads_contract_route(PayloadFormat::kRest, handlers::EventKind::kApiGatewayV1);
+  expect_function_reads_contract_route(PayloadFormat::kHttpApi, handlers::EventKind::kApiGatewayV2);
 }
 
 TEST(gateway_logic, rest_events_parse_in_the_function) {
@@ -371,14 +490,24 @@ TEST(gateway_logic, http_api_responses_infer_a_json_body_and_carry_cookies) {
   EXPECT_FALSE(map_function_response(PayloadFormat::kHttpApi, R"({"statusCode":200,"multiValueHeaders":{}})").ok());
 }
 
-TEST(gateway_logic, gateway_errors_look_like_api_gateways) {
-  const auto unauthorized = gateway_error_response(GatewayError::kUnauthorized);
+TEST(gateway_logic, gateway_errors_are_infra_gateway_responses_in_the_error_envelope) {
+  // Byte for byte what infra/api.tf's templates produce (key order included).
+  const auto unauthorized = gateway_error_response(GatewayError::kUnauthorized, "req-7");
   EXPECT_EQ(unauthorized.status, 401);
-  EXPECT_EQ(unauthorized.body, R"({"message":"Unauthorized"})");
-  EXPECT_EQ(gateway_error_response(GatewayError::kInternalServerError).status, 502);
-  EXPECT_EQ(gateway_error_response(GatewayError::kInternalServerError).body, R"({"message":"Internal server error"})");
-  EXPECT_EQ(gateway_error_response(GatewayError::kTimeout).status, 504);
-  EXPECT_EQ(gateway_error_response(GatewayError::kMissingAuthenticationToken).status, 403);
+  EXPECT_EQ(unauthorized.body, R"({"error":{"code":"unauthorized","message":"Unauthorized","requestId":"req-7"}})");
+  EXPECT_EQ(*unauthorized.header("x-amzn-ErrorType"), "UnauthorizedException");
+  EXPECT_EQ(*unauthorized.header("Content-Type"), "application/json");
+  const auto missing = gateway_error_response(GatewayError::kMissingAuthenticationToken, "req-7");
+  EXPECT_EQ(missing.status, 404);
+  EXPECT_EQ(missing.body, R"({"error":{"code":"not_found","message":"No route for this path","requestId":"req-7"}})");
+  EXPECT_EQ(*missing.header("x-amzn-ErrorType"), "MissingAuthenticationTokenException");
+  const auto failed = gateway_error_response(GatewayError::kInternalServerError, "req-7");
+  EXPECT_EQ(failed.status, 502);
+  EXPECT_EQ(failed.body,
+            R"({"error":{"code":"internal_error","message":"Internal server error","requestId":"req-7"}})");
+  const auto timeout = gateway_error_response(GatewayError::kTimeout, "req-7");
+  EXPECT_EQ(timeout.status, 504);
+  EXPECT_EQ(timeout.body, R"({"error":{"code":"timeout","message":"Endpoint request timed out","requestId":"req-7"}})");
 }
 
 // --- recording ------------------------------------------------------------

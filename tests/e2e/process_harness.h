@@ -299,4 +299,59 @@ inline nlohmann::json body_json(const httplib::Result& res) {
   return nlohmann::json::parse(res->body, nullptr, false);
 }
 
+// Runs a helper script to its end (60 s at most); its output lines.
+inline std::vector<std::string> run_script(const std::string& script, std::vector<std::string> args) {
+  args.insert(args.begin(), script);
+  auto process = Spawned::start("/usr/bin/python3", std::move(args), base_env());
+  if (!process) return {"cannot start " + script};
+  (void)process->wait_for_line([](const std::string&) { return false; }, 60s);  // returns once it exited
+  return process->lines();
+}
+
+inline const std::string& contract_yaml() {
+  static const std::string path = std::string(SHOPPULSE_SOURCE_DIR) + "/openapi/openapi.yaml";
+  return path;
+}
+
+// openapi/openapi.yaml as JSON in `dir`, converted as ./run.sh converts it
+// (what --openapi takes).
+inline fs::path contract_json(const fs::path& dir) {
+  const fs::path out = dir / "openapi.json";
+  const auto lines =
+      run_script(std::string(SHOPPULSE_SOURCE_DIR) + "/scripts/openapi-to-json.py", {contract_yaml(), out.string()});
+  if (!fs::exists(out)) ADD_FAILURE() << "cannot convert the contract:\n" << GatewayProcess::joined(lines);
+  return out;
+}
+
+// One of the gateway's own answers, for contract_violations. `operation`
+// ("GET /users"): the document's operation it stands for, when `path` is not
+// in the document (the fake function's paths).
+inline nlohmann::json gateway_answer(const std::string& method, const std::string& path, const httplib::Result& res,
+                                     const std::string& operation = "") {
+  nlohmann::json answer = {{"method", method}, {"path", path}};
+  if (res) {
+    answer["status"] = res->status;
+    answer["contentType"] = res->get_header_value("Content-Type");
+    answer["body"] = res->body;
+  }
+  if (!operation.empty()) answer["operation"] = operation;
+  return answer;
+}
+
+// "" when every answer is what the contract says for its status
+// (tests/e2e/check_gateway_answers.py, tools/openapi/contract.py's checks);
+// else the checker's output.
+inline std::string contract_violations(const fs::path& dir, const std::vector<nlohmann::json>& answers) {
+  const fs::path file = dir / "gateway-answers.jsonl";
+  {
+    std::ofstream out(file, std::ios::trunc);
+    for (const auto& answer : answers) out << answer.dump() << "\n";
+  }
+  const auto lines = run_script(std::string(SHOPPULSE_SOURCE_DIR) + "/tests/e2e/check_gateway_answers.py",
+                                {"--spec", contract_yaml(), file.string()});
+  const std::string clean = "gateway answers: " + std::to_string(answers.size()) + " checked, 0 violations";
+  if (!lines.empty() && lines.back() == clean) return {};
+  return GatewayProcess::joined(lines);
+}
+
 }  // namespace shoppulse::e2e

@@ -46,6 +46,12 @@ probe 404 "GET /users/{Globex user} as Acme admin" -H "Authorization: Bearer $AC
   "$base/users/$GLOBEX_USER"
 probe 200 "GET /users/{Globex user} as Globex viewer" -H "Authorization: Bearer $GLOBEX_VIEWER_TOKEN" \
   "$base/users/$GLOBEX_USER"
+# run.sh passes the contract: a path or method it lacks is the gateway's own
+# 404 in the error envelope (infra/api.tf's MISSING_AUTHENTICATION_TOKEN).
+probe 404 "GET /no-such-route as Acme admin" -H "Authorization: Bearer $ACME_ADMIN_TOKEN" "$base/no-such-route"
+grep -q '"code":"not_found","message":"No route for this path"' "$BODY" ||
+  run_sh_fail "GET /no-such-route is not the gateway's 404 envelope: $(cat "$BODY")"
+probe 404 "DELETE /health (a method the contract lacks)" -X DELETE "$base/health"
 if grep -q 'QuickSight: local stand-in' "$RUN_LOG"; then
   probe 200 "POST /quicksight/embed-url as Acme analyst" -H "Authorization: Bearer $ACME_ANALYST_TOKEN" \
     -H 'Content-Type: application/json' -d '{"dashboardId":"sales-overview"}' "$base/quicksight/embed-url"

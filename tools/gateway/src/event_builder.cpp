@@ -88,6 +88,14 @@ void set_body(json& event, const HttpRequest& request, bool null_when_empty) {
   }
 }
 
+// The route template's variables, decoded; null when it has none (as API Gateway sends it).
+json path_parameters_json(const ApiRoute& route) {
+  if (route.path_parameters.empty()) return nullptr;
+  json out = json::object();
+  for (const auto& [name, value] : route.path_parameters) out[name] = value;
+  return out;
+}
+
 std::string header_or(const HttpRequest& request, std::string_view name, const std::string& fallback) {
   const std::string* value = request.header(name);
   return value != nullptr ? *value : fallback;
@@ -112,8 +120,7 @@ json rest_event(const EventInput& input, const EventSettings& settings) {
     query[key] = values.back();
     multi_query[key] = values;
   }
-  json path_params = nullptr;
-  if (input.route.proxy) path_params = json{{"proxy", *input.route.proxy}};
+  json path_params = path_parameters_json(input.route);
 
   const std::int64_t epoch_s = input.epoch_ms / 1000;
   json identity = {{"cognitoIdentityPoolId", nullptr},
@@ -209,7 +216,8 @@ json http_api_event(const EventInput& input, const EventSettings& settings) {
     for (const auto& [key, values] : query) params[key] = joined(values, ",");
     event["queryStringParameters"] = std::move(params);
   }
-  if (input.route.proxy) event["pathParameters"] = {{"proxy", *input.route.proxy}};
+  // HTTP API leaves the member out (REST sends null) when the route has no variables.
+  if (!input.route.path_parameters.empty()) event["pathParameters"] = path_parameters_json(input.route);
   set_body(event, request, /*null_when_empty=*/false);
   return event;
 }

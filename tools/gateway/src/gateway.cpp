@@ -40,7 +40,11 @@ std::map<std::string, std::string> suite_env_for(const std::map<std::string, std
 }  // namespace
 
 Gateway::Gateway(GatewayOptions options, const Logger& log, const Logger& access_log, JwtVerifier verifier)
-    : options_(std::move(options)), log_(log), access_log_(access_log), verifier_(std::move(verifier)) {
+    : options_(std::move(options)),
+      log_(log),
+      access_log_(access_log),
+      verifier_(std::move(verifier)),
+      routes_(ApiRoutes::proxy()) {
   if (auto it = options_.pool.env.find("CORS_ALLOW_ORIGINS");
       it != options_.pool.env.end() && !it->second.empty() && it->second.find(',') == std::string::npos) {
     gateway_cors_origin_ = it->second;
@@ -70,6 +74,15 @@ Result<std::unique_ptr<Gateway>> Gateway::create(GatewayOptions options, const L
     if (!docs) return fail(std::move(docs).error());
     gateway->docs_ = std::move(docs).value();
   }
+  if (gateway->docs_ && !gateway->docs_->openapi_json().empty()) {
+    // As infra/api.tf: the deployed REST API is imported from this document,
+    // so its operations are the only resources (DocsSite checked it is JSON).
+    auto routes = ApiRoutes::from_openapi(json::parse(gateway->docs_->openapi_json()), kDocsSecurityScheme);
+    if (!routes) return fail(std::move(routes).error());
+    gateway->routes_ = std::move(routes).value();
+    log.info("routes from the contract",
+             {{"file", gateway->options_.docs.openapi_file}, {"operations", gateway->routes_.operation_count()}});
+  }
   auto pool = SandboxPool::start(gateway->options_.pool, log);
   if (!pool) return fail(std::move(pool).error());
   gateway->pool_ = std::move(pool).value();
@@ -91,7 +104,7 @@ HttpResponse Gateway::handle(const HttpRequest& request) {
   const auto started = std::chrono::steady_clock::now();
   const std::string request_id = emulator::make_request_id();
   const std::string path = ascii::percent_decode(request.raw_path(), false);
-  const ApiRoute route = resolve_route(request.method, path);
+  const ApiRoute route = routes_.resolve(request.method, request.raw_path());
 
   std::optional<json> claims;
   std::string gateway_reason;  // why the gateway answered itself (access log only)
@@ -106,8 +119,8 @@ HttpResponse Gateway::handle(const HttpRequest& request) {
     from_gateway = local->cors;
     served_locally = std::move(local->what);
   } else if (route.access == RouteAccess::kNoMethod) {
-    response = gateway_error_response(GatewayError::kMissingAuthenticationToken);
-    gateway_reason = "no such resource or method";
+    response = gateway_error_response(GatewayError::kMissingAuthenticationToken, request_id);
+    gateway_reason = route.resource.empty() ? "no such resource" : "no such method on " + route.resource;
   } else {
     bool authorised = true;
     if (route.access == RouteAccess::kAuthorized) {
@@ -124,7 +137,7 @@ HttpResponse Gateway::handle(const HttpRequest& request) {
       }
     }
     if (!authorised) {
-      response = gateway_error_response(GatewayError::kUnauthorized);
+      response = gateway_error_response(GatewayError::kUnauthorized, request_id);
     } else {
       const EventInput input{&request, route, request_id, now_epoch_ms(), claims};
       const json event = build_event(options_.format, input, options_.events);
@@ -132,20 +145,20 @@ HttpResponse Gateway::handle(const HttpRequest& request) {
       invocation = pool_->invoke(dump_json(event), deadline);
       switch (invocation->kind) {
         case PoolInvocation::Kind::kNoSandbox:
-          response = gateway_error_response(GatewayError::kTimeout);
+          response = gateway_error_response(GatewayError::kTimeout, request_id);
           gateway_reason = "no sandbox became free in time";
           break;
         case PoolInvocation::Kind::kIntegrationTimeout:
-          response = gateway_error_response(GatewayError::kTimeout);
+          response = gateway_error_response(GatewayError::kTimeout, request_id);
           gateway_reason = "integration timeout";
           break;
         case PoolInvocation::Kind::kCompleted: {
           const InvocationResult& result = invocation->result;
           if (result.outcome != InvocationResult::Outcome::kResponse) {
-            response = gateway_error_response(GatewayError::kInternalServerError);
+            response = gateway_error_response(GatewayError::kInternalServerError, request_id);
             gateway_reason = "function error " + result.error_type;
           } else if (auto mapped = map_function_response(options_.format, result.body); !mapped) {
-            response = gateway_error_response(GatewayError::kInternalServerError);
+            response = gateway_error_response(GatewayError::kInternalServerError, request_id);
             gateway_reason = "malformed Lambda proxy response: " + mapped.error().message;
           } else {
             response = std::move(mapped).value();

@@ -51,7 +51,9 @@ real bootstrap, run under N local Lambda sandboxes (Runtime API emulators).
   --env K=V                     add to the function's environment; repeatable
   --pass-env NAME               copy NAME from our environment to the function's; repeatable
   --record DIR                  write every invocation as a replay case (event + golden)
-  --openapi FILE                serve FILE (the contract as JSON) at GET /openapi.json, no token
+  --openapi FILE                the contract as JSON: its operations become the routes (as
+                                infra/api.tf deploys them; without it: /{proxy+}), and
+                                GET /openapi.json serves FILE, no token
   --docs-dir DIR                serve a Swagger UI page at GET /docs and DIR (swagger-ui-dist)
                                 under /docs/..., no token; needs --openapi
   --docs-token-file FILE        the page pre-authorises "Try it out" with the token in FILE

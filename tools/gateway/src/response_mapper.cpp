@@ -170,35 +170,44 @@ Result<HttpResponse> map_function_response(PayloadFormat format, std::string_vie
   return mapped;
 }
 
-HttpResponse gateway_error_response(GatewayError error) {
+HttpResponse gateway_error_response(GatewayError error, std::string_view request_id) {
   HttpResponse out;
-  std::string message;
-  std::string type;
+  // code: infra/api.tf's gateway response for the type; message: what its
+  // template puts there ($context.error.messageString, API Gateway's default
+  // text, or its own fixed words); type: API Gateway's x-amzn-ErrorType,
+  // which a gateway response template does not change.
+  std::string_view code;
+  std::string_view message;
+  std::string_view type;
   switch (error) {
-    case GatewayError::kUnauthorized:
+    case GatewayError::kUnauthorized:  // UNAUTHORIZED
       out.status = 401;
+      code = "unauthorized";
       message = "Unauthorized";
       type = "UnauthorizedException";
       break;
-    case GatewayError::kMissingAuthenticationToken:
-      out.status = 403;
-      message = "Missing Authentication Token";
+    case GatewayError::kMissingAuthenticationToken:  // MISSING_AUTHENTICATION_TOKEN, 403 -> 404 in infra
+      out.status = 404;
+      code = "not_found";
+      message = "No route for this path";
       type = "MissingAuthenticationTokenException";
       break;
-    case GatewayError::kInternalServerError:
+    case GatewayError::kInternalServerError:  // DEFAULT_5XX
       out.status = 502;
+      code = "internal_error";
       message = "Internal server error";
       type = "InternalServerErrorException";
       break;
-    case GatewayError::kTimeout:
+    case GatewayError::kTimeout:  // INTEGRATION_TIMEOUT
       out.status = 504;
+      code = "timeout";
       message = "Endpoint request timed out";
       type = "InternalServerErrorException";
       break;
   }
   out.add_header("Content-Type", "application/json");
-  out.add_header("x-amzn-ErrorType", type);
-  out.body = json{{"message", message}}.dump();
+  out.add_header("x-amzn-ErrorType", std::string(type));
+  out.body = json{{"error", {{"code", code}, {"message", message}, {"requestId", request_id}}}}.dump();
   return out;
 }
 

@@ -45,6 +45,10 @@ class DocsSite {
   [[nodiscard]] std::optional<DocsAnswer> serve(std::string_view method, std::string_view path,
                                                 std::string_view host) const;
 
+  // The contract's text as loaded ("" without --openapi): the gateway's
+  // routes come from it too, so both read the same bytes.
+  [[nodiscard]] const std::string& openapi_json() const noexcept { return openapi_json_; }
+
  private:
   DocsSite() = default;
   std::string openapi_json_;

@@ -1,6 +1,7 @@
 #pragma once
 // The local API Gateway's request pipeline, independent of the socket layer:
-// route (which resources exist and which need the authorizer) -> Cognito-style
+// route (which resources exist and which need the authorizer: the contract's
+// operations with --openapi, see api_routes.h) -> Cognito-style
 // token check -> proxy event -> a free sandbox -> HTTP response as API
 // Gateway would send it; plus the access log line and --record. Before all
 // that, /openapi.json and /docs are answered locally when configured.
@@ -12,6 +13,7 @@
 
 #include "shoppulse/core/log.h"
 #include "shoppulse/core/result.h"
+#include "shoppulse/gateway/api_routes.h"
 #include "shoppulse/gateway/docs_site.h"
 #include "shoppulse/gateway/gateway_options.h"
 #include "shoppulse/gateway/http_types.h"
@@ -47,6 +49,7 @@ class Gateway {
   const Logger& log_;
   const Logger& access_log_;
   JwtVerifier verifier_;
+  ApiRoutes routes_;                 // the contract's operations with --openapi, else /{proxy+}
   std::string gateway_cors_origin_;  // infra adds CORS headers to gateway responses when there is one origin
   std::unique_ptr<SandboxPool> pool_;
   std::unique_ptr<Recorder> recorder_;

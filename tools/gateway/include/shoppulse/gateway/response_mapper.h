@@ -6,11 +6,14 @@
 // multiValueHeaders merge (multiValueHeaders wins for a name in both).
 // HTTP API (2.0): additionally `cookies`; a JSON response without statusCode
 // is sent as a 200 application/json body, as HTTP API infers.
-// Anything else is malformed. Failures become API Gateway's own responses:
-// malformed response or function error -> 502 {"message": "Internal server error"},
-// integration timeout -> 504 {"message": "Endpoint request timed out"},
-// missing/invalid token -> 401 {"message": "Unauthorized"},
-// no such method/resource -> 403 {"message": "Missing Authentication Token"}.
+// Anything else is malformed. Failures become API Gateway's own answers, in
+// the contract's error envelope exactly as infra/api.tf's gateway responses
+// write them ({"error":{"code","message","requestId"}}):
+// malformed response or function error -> 502 internal_error "Internal server error" (DEFAULT_5XX),
+// integration timeout -> 504 timeout "Endpoint request timed out" (INTEGRATION_TIMEOUT),
+// missing/invalid token -> 401 unauthorized "Unauthorized" (UNAUTHORIZED),
+// no such method/resource -> 404 not_found "No route for this path"
+// (MISSING_AUTHENTICATION_TOKEN, API Gateway's 403 remapped by infra).
 
 #include <string>
 #include <string_view>
@@ -26,7 +29,8 @@ Result<HttpResponse> map_function_response(PayloadFormat format, std::string_vie
 
 enum class GatewayError { kUnauthorized, kMissingAuthenticationToken, kInternalServerError, kTimeout };
 
-// API Gateway's default gateway responses (body, status, x-amzn-ErrorType).
-HttpResponse gateway_error_response(GatewayError error);
+// infra/api.tf's gateway response for `error` (status, envelope body,
+// x-amzn-ErrorType); `request_id` is the event's requestContext.requestId.
+HttpResponse gateway_error_response(GatewayError error, std::string_view request_id);
 
 }  // namespace shoppulse::gateway
