@@ -91,8 +91,10 @@ Result<bool> authorised(const json& operation, const json& document, std::string
     if (!requirement.is_object()) return fail(contract_error(where + ": a security requirement is not an object"));
     for (const auto& [scheme, scopes] : requirement.items()) {
       if (scheme != cognito_scheme) {
-        return fail(contract_error(where + " requires " + scheme + "; the API has only the " +
-                                   std::string(cognito_scheme) + " authorizer"));
+        std::string message = where;
+        message.append(" requires ").append(scheme).append("; the API has only the ");
+        message.append(cognito_scheme).append(" authorizer");
+        return fail(contract_error(std::move(message)));
       }
       any_scheme = true;
     }
@@ -154,7 +156,9 @@ Result<ApiRoutes> ApiRoutes::from_openapi(const json& document, std::string_view
       if (std::find(kOperationKeys.begin(), kOperationKeys.end(), key) == kOperationKeys.end()) continue;
       std::string method = key;
       ascii::to_upper(method);
-      auto needs_token = authorised(operation, document, cognito_scheme, method + " " + path);
+      std::string where = method;
+      where.append(" ").append(path);
+      auto needs_token = authorised(operation, document, cognito_scheme, where);
       if (!needs_token) return fail(std::move(needs_token).error());
       resource.operations.push_back({std::move(method), *needs_token});
     }
