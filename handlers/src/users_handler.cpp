@@ -95,24 +95,25 @@ struct UserFields {
   std::string status;
 };
 
+using FieldNames = std::set<std::string_view, std::less<>>;
+
 // Validates the fields present in `body`; `allowed` lists the permitted keys.
-UserFields read_user_fields(const nlohmann::json& body, const std::set<std::string>& allowed, bool create,
-                            FieldErrors& errors) {
+UserFields read_user_fields(json::Value body, const FieldNames& allowed, bool create, FieldErrors& errors) {
   UserFields fields;
-  for (const auto& [key, value] : body.items()) {
-    if (allowed.count(key) == 0) errors.add(key, "is not a recognised field");
+  for (const auto& member : body.members()) {
+    if (allowed.count(member.key) == 0) errors.add(std::string(member.key), "is not a recognised field");
   }
   const auto string_field = [&](const char* key, std::string& out) -> bool {
-    const auto it = body.find(key);
-    if (it == body.end()) {
+    const json::Value value = body[key];
+    if (!value.exists()) {
       if (create) errors.add(key, "is required");
       return false;
     }
-    if (!it->is_string()) {
+    if (!value.is_string()) {
       errors.add(key, "must be a string");
       return false;
     }
-    out = it->get<std::string>();
+    out = std::string(value.string());
     return true;
   };
   if (string_field("email", fields.email)) {
@@ -133,7 +134,7 @@ UserFields read_user_fields(const nlohmann::json& body, const std::set<std::stri
   if (string_field("role", fields.role) && !parse_role(fields.role, parsed)) {
     errors.add("role", "must be one of admin, analyst, viewer");
   }
-  if (allowed.count("status") != 0 && body.contains("status")) {
+  if (allowed.count("status") != 0 && body["status"].exists()) {
     if (string_field("status", fields.status) && fields.status != "active" && fields.status != "disabled") {
       errors.add("status", "must be active or disabled");
     }
@@ -202,10 +203,11 @@ HandlerResult UsersHandler::get(const RequestContext& context) {
 
 HandlerResult UsersHandler::create(const RequestContext& context) {
   if (!context.caller.is_admin()) return fail(forbidden("Only admins can create users"));
-  auto body = parse_json_object_body(context.request);
-  if (!body) return fail(ApiError(body.error()));
+  json::Document document(&context.memory);
+  auto body = parse_json_object_body(context.request, document);
+  if (!body) return fail(std::move(body).error());
   FieldErrors errors;
-  const UserFields fields = read_user_fields(*body, {"email", "name", "role"}, /*create=*/true, errors);
+  const UserFields fields = read_user_fields(*body, FieldNames{"email", "name", "role"}, /*create=*/true, errors);
   if (!errors.empty()) return fail(validation_error(errors));
 
   const db::Statement statement{kCreateUser,
@@ -230,21 +232,21 @@ HandlerResult UsersHandler::create(const RequestContext& context) {
 HandlerResult UsersHandler::update(const RequestContext& context) {
   std::string id;
   const bool admin = context.caller.is_admin();
-  auto body = parse_json_object_body(context.request);
-  if (!body) return fail(ApiError(body.error()));
+  json::Document document(&context.memory);
+  auto body = parse_json_object_body(context.request, document);
+  if (!body) return fail(std::move(body).error());
   if (!parse_uuid(context.param("id"), id))
     return fail(admin ? not_found() : forbidden("You can only change your own name"));
   FieldErrors errors;
   // Non-admins may change their own name and nothing else.
-  const std::set<std::string> allowed =
-      admin ? std::set<std::string>{"email", "name", "role", "status"} : std::set<std::string>{"name"};
+  const FieldNames allowed = admin ? FieldNames{"email", "name", "role", "status"} : FieldNames{"name"};
   if (!admin) {
-    for (const auto& [key, value] : body->items()) {
-      if (key != "name") return fail(forbidden("You can only change your own name"));
+    for (const auto& member : body->members()) {
+      if (member.key != "name") return fail(forbidden("You can only change your own name"));
     }
   }
   const UserFields fields = read_user_fields(*body, allowed, /*create=*/false, errors);
-  if (body->empty()) errors.add("body", "must contain at least one field to change");
+  if (body->size() == 0) errors.add("body", "must contain at least one field to change");
   if (!errors.empty()) return fail(validation_error(errors));
 
   const db::Statement statement{
