@@ -15,8 +15,11 @@
 namespace shoppulse::handlers {
 namespace {
 
-// The api.user_row columns (sql/migrations/0009), read in binary.
-enum UserColumn : std::size_t { kId, kEmail, kName, kRole, kStatus, kCreatedAt, kUpdatedAt };
+// The api.user_row columns (sql/migrations/0009), read in binary;
+// api.update_user adds kLastActiveAdmin (sql/migrations/0011).
+enum UserColumn : std::size_t { kId, kEmail, kName, kRole, kStatus, kCreatedAt, kUpdatedAt, kLastActiveAdmin };
+// api.delete_user's columns (sql/migrations/0011).
+enum DeleteColumn : std::size_t { kUserFound, kUserDeleted, kDeleteLastActiveAdmin };
 
 void write_user(std::pmr::string& body, const db::QueryResult& rows, std::size_t row) {
   ArenaJsonWriter writer(body);
@@ -70,6 +73,13 @@ ApiError email_conflict(ApiError error) {
 
 ApiError not_found() {
   return ApiError(Error::make(ErrorKind::kNotFound, "not_found", "User not found"));
+}
+
+// The database refused to take away the tenant's last active admin: without
+// one, nobody in the tenant could manage its users again.
+ApiError last_active_admin() {
+  return ApiError(
+      Error::make(ErrorKind::kConflict, "last_active_admin", "A tenant must keep at least one active admin"));
 }
 
 ApiError forbidden(std::string message) {
@@ -259,6 +269,7 @@ HandlerResult UsersHandler::update(const RequestContext& context) {
   auto rows = db_.run(context, statement, /*read_only=*/false);
   if (!rows) return fail(email_conflict(std::move(rows).error()));
   if (rows->empty()) return fail(admin ? not_found() : forbidden("You can only change your own name"));
+  if (rows->row(0).get<bool>(kLastActiveAdmin).value_or(false)) return fail(last_active_admin());
   return user_response(200, *rows, context.memory);
 }
 
@@ -274,8 +285,10 @@ HandlerResult UsersHandler::remove(const RequestContext& context) {
   auto rows = db_.run(context, statement, /*read_only=*/false);
   if (!rows) return fail(std::move(rows).error());
   const db::Row row = rows->row(0);
-  if (rows->empty() || !row.get<bool>(0).value_or(false)) return fail(not_found());
-  if (!row.get<bool>(1).value_or(false)) {
+  if (rows->empty() || !row.get<bool>(kUserFound).value_or(false)) return fail(not_found());
+  // The function refuses yourself before the last admin (it reports only one).
+  if (row.get<bool>(kDeleteLastActiveAdmin).value_or(false)) return fail(last_active_admin());
+  if (!row.get<bool>(kUserDeleted).value_or(false)) {
     return fail(ApiError(Error::make(ErrorKind::kConflict, "cannot_delete_self", "You cannot delete yourself")));
   }
   ApiResponse response(&context.memory);

@@ -159,11 +159,15 @@ class ApiHarness : public ::testing::Test {
         handlers::AppSettings{"test", false, {}, std::chrono::milliseconds(150)}, dependencies(), *logger_);
   }
 
-  Reply call(const Call& call, std::int64_t deadline_epoch_ms = 0) {
+  Reply call(const Call& call, std::int64_t deadline_epoch_ms = 0) { return call_on(*app_, call, deadline_epoch_ms); }
+
+  // The same through another Application (e.g. one with a pool of its own,
+  // for concurrent requests on separate connections).
+  static Reply call_on(handlers::Application& app, const Call& call, std::int64_t deadline_epoch_ms = 0) {
     handlers::InvocationContext context{
         "lambda-req",        "", "arn:aws:lambda:us-east-1:123456789012:function:api", "", "", deadline_epoch_ms, false,
         call.platform_tenant};
-    const auto result = app_->handle(make_event(call).dump(), context);
+    const auto result = app.handle(make_event(call).dump(), context);
     Reply reply;
     EXPECT_TRUE(result.ok) << result.error_message;
     if (!result.ok) return reply;
