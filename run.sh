@@ -2,6 +2,8 @@
 # Serves the ShopPulse API on http://127.0.0.1:${PORT:-3000} the way API Gateway
 # would (Cognito-style JWT check, proxy events, N Lambda sandboxes running the
 # real bootstrap), with its own PostgreSQL and an offline QuickSight stand-in.
+# The contract (openapi/openapi.yaml) is served at /openapi.json and a Swagger
+# UI page at /docs whose "Try it out" is signed in as the seeded Acme admin.
 # Ctrl-C stops everything it started.
 #
 #   ./run.sh                  install what is missing, build Release, serve
@@ -57,6 +59,7 @@ readonly GATEWAY=$bin_dir/tools/gateway/local_gateway
 readonly DEV_TOKEN=$bin_dir/tools/gateway/dev_token
 readonly FAKE_AWS=$bin_dir/tools/fakes/fake_aws
 readonly RUN_DIR=$state_dir/run
+readonly SWAGGER_UI=$REPO/tools/npm/node_modules/swagger-ui-dist
 readonly PG_DIR=$state_dir/postgres
 
 log() { echo "run.sh: $*" >&2; }
@@ -179,6 +182,24 @@ if [[ -n ${SHOPPULSE_JWT_AUDIENCE:-} ]]; then token_args+=(--audience "$SHOPPULS
 (umask 077 && "$DEV_TOKEN" "${token_args[@]}" >"$tokens_file.tmp")
 mv "$tokens_file.tmp" "$tokens_file"
 
+# The contract and its docs page. swagger-ui-dist is a pinned npm package
+# (tools/npm; installing it is a no-op once done). Without it, or with a
+# contract that does not convert, the API is still served, without /docs.
+docs=0
+if ! scripts/install-npm-tools.sh || [[ ! -f $SWAGGER_UI/swagger-ui-bundle.js ]]; then
+  log "warning: no swagger-ui-dist (scripts/install-npm-tools.sh failed); serving without /docs"
+elif ! scripts/openapi-to-json.py openapi/openapi.yaml "$RUN_DIR/openapi.json"; then
+  log "warning: openapi/openapi.yaml does not convert to JSON; serving without /docs"
+else
+  # The page pre-authorises Acme's admin so "Try it out" works at once. The
+  # token goes through a private file, never the command line or a log.
+  (umask 077 && sed -n 's/^export ACME_ADMIN_TOKEN=//p' "$tokens_file" >"$RUN_DIR/docs-token")
+  [[ -s $RUN_DIR/docs-token ]] || die "no ACME_ADMIN_TOKEN in $tokens_file"
+  gateway_args+=(--openapi "$RUN_DIR/openapi.json" --docs-dir "$SWAGGER_UI"
+    --docs-token-file "$RUN_DIR/docs-token")
+  docs=1
+fi
+
 "$GATEWAY" "${gateway_args[@]}" &
 gateway_pid=$!
 {
@@ -197,9 +218,15 @@ done
 [[ $code == 200 || $code == 503 ]] || die "the API did not come up on $base"
 
 rel_tokens=${tokens_file#"$REPO"/}
+docs_lines="  docs:       (off: see the warning above)"
+if [[ $docs -eq 1 ]]; then
+  docs_lines="  docs:       $base/docs (Swagger UI; \"Try it out\" is signed in as the Acme admin)
+  contract:   $base/openapi.json (openapi/openapi.yaml as JSON; no token needed)"
+fi
 cat <<BANNER
 
 ShopPulse API ready on $base
+$docs_lines
   events:     $([[ $http_api -eq 1 ]] && echo "HTTP API payload 2.0" || echo "REST API payload 1.0 (as deployed)"), $concurrency sandboxes
   database:   $(sed -n 's/^PGPORT=/127.0.0.1:/p' "$PG_DIR/env") (state in ${PG_DIR#"$REPO"/}; ./run.sh --reset recreates it)
   QuickSight: $quicksight

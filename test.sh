@@ -22,6 +22,9 @@ while [[ $# -gt 0 ]]; do
 done
 
 scripts/install-deps.sh all
+# Pinned npm tools (tools/npm): Redocly CLI for openapi.lint, swagger-ui-dist
+# and playwright-core for the docs page's browser test. A no-op once installed.
+scripts/install-npm-tools.sh
 
 preset=dev
 build_dir=build/$preset

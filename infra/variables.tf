@@ -265,6 +265,12 @@ variable "api_binary_media_types" {
   default     = ["*/*"]
 }
 
+variable "api_request_body_validation" {
+  description = "API Gateway validates JSON request bodies against the contract's schemas (openapi/openapi.yaml) before the function runs (the \"all\" validator on operations with a requestBody); false = parameters only, the function alone validates bodies. Turn off if gzipped request bodies (Content-Encoding: gzip, which the function accepts) are refused with 400 validation_failed by the gateway."
+  type        = bool
+  default     = true
+}
+
 variable "api_xray_tracing" {
   description = "X-Ray tracing on the API stage."
   type        = bool

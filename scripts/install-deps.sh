@@ -11,12 +11,20 @@ build_packages=(
   libcpp-httplib-dev libjwt-dev
 )
 # libcurl4-openssl-dev: bench.sh builds the baseline commit, whose bootstrap
-# still used libcurl; strace: files a cold start opens (cold_start_bench).
+# still used libcurl; strace: files a cold start opens (cold_start_bench);
+# python3-yaml, python3-jsonschema: tools/openapi/contract.py reads the OpenAPI
+# document and checks exchanges with a JSON Schema 2020-12 validator;
+# tests/infra/check_plan.py reads it too (python3-yaml), and run.sh converts it
+# to JSON for /openapi.json (scripts/openapi-to-json.py); chromium: the docs
+# page's headless browser test (tests/e2e docs.browser; playwright-core drives
+# Debian's browser and never downloads one). Node.js and the npm tools come
+# from scripts/install-npm-tools.sh.
 test_packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   postgresql-15 postgresql-client-15
   curl zip unzip ca-certificates python3 binutils strace
-  clang libclang-rt-14-dev libcurl4-openssl-dev
+  clang libclang-rt-14-dev libcurl4-openssl-dev python3-yaml python3-jsonschema
+  chromium
 )
 
 case "${1:-all}" in

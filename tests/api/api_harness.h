@@ -6,8 +6,11 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cstdlib>
+#include <fstream>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 
@@ -162,12 +165,14 @@ class ApiHarness : public ::testing::Test {
   Reply call(const Call& call, std::int64_t deadline_epoch_ms = 0) { return call_on(*app_, call, deadline_epoch_ms); }
 
   // The same through another Application (e.g. one with a pool of its own,
-  // for concurrent requests on separate connections).
-  static Reply call_on(handlers::Application& app, const Call& call, std::int64_t deadline_epoch_ms = 0) {
+  // for concurrent requests on separate connections; threads may call it).
+  Reply call_on(handlers::Application& app, const Call& call, std::int64_t deadline_epoch_ms = 0) {
     handlers::InvocationContext context{
         "lambda-req",        "", "arn:aws:lambda:us-east-1:123456789012:function:api", "", "", deadline_epoch_ms, false,
         call.platform_tenant};
-    const auto result = app.handle(make_event(call).dump(), context);
+    const nlohmann::json event = make_event(call);
+    const auto result = app.handle(event.dump(), context);
+    record_exchange(event, result);
     Reply reply;
     EXPECT_TRUE(result.ok) << result.error_message;
     if (!result.ok) return reply;
@@ -184,6 +189,32 @@ class ApiHarness : public ::testing::Test {
     }
     if (!reply.raw_body.empty()) reply.body = nlohmann::json::parse(reply.raw_body, nullptr, false);
     return reply;
+  }
+
+  // With SHOPPULSE_CONTRACT_EXCHANGES_DIR set (the contract tests set it),
+  // every event and the raw response go to <dir>/api.<suite>.<test>.jsonl,
+  // which tools/openapi/contract.py then checks against the OpenAPI document.
+  void record_exchange(const nlohmann::json& event, const handlers::InvocationResult& result) {
+    const char* dir = std::getenv("SHOPPULSE_CONTRACT_EXCHANGES_DIR");
+    if (dir == nullptr || *dir == '\0') return;
+    const std::lock_guard lock(exchanges_mutex_);  // concurrent calls append whole lines
+    const auto* test = ::testing::UnitTest::GetInstance()->current_test_info();
+    const std::string source = std::string(test->test_suite_name()) + "." + test->name();
+    std::string file_name = "api." + source + ".jsonl";
+    for (char& c : file_name) {
+      if (c == '/') c = '_';  // parameterised names
+    }
+    nlohmann::json line = {{"source", source}, {"event", event}};
+    if (result.ok) {
+      line["response"] = nlohmann::json::parse(result.payload, nullptr, false);
+    } else {
+      line["functionError"] = std::string(result.error_type);
+    }
+    std::ofstream out(std::string(dir) + "/" + file_name,
+                      exchanges_started_ ? std::ios::binary | std::ios::app : std::ios::binary | std::ios::trunc);
+    exchanges_started_ = true;
+    out << line.dump() << '\n';
+    EXPECT_TRUE(out.good()) << "cannot write the exchange log in " << dir;
   }
 
   Reply get(const std::string& path, const Who& who, std::map<std::string, std::vector<std::string>> query = {}) {
@@ -211,6 +242,8 @@ class ApiHarness : public ::testing::Test {
   std::unique_ptr<Logger> logger_;
   std::unique_ptr<db::Pool> pool_;
   std::unique_ptr<handlers::Application> app_;
+  std::mutex exchanges_mutex_;
+  bool exchanges_started_ = false;
 };
 
 // Asserts the error envelope's shape and returns its code.

@@ -1,7 +1,9 @@
 // The local gateway's HTTP <-> Lambda translation and failure handling, with
-// a fake function (fake_function.cpp) that misbehaves on request.
+// a fake function (fake_function.cpp) that misbehaves on request; and what
+// it serves itself over real HTTP (/openapi.json, /docs).
 
 #include <future>
+#include <thread>
 
 #include "process_harness.h"
 #include "shoppulse/core/codec.h"
@@ -242,6 +244,70 @@ TEST_F(gateway_faults, sigterm_stops_the_gateway_and_its_sandboxes) {
   const auto exit = gateway_->process().stop();
   EXPECT_TRUE(exit.success()) << exit.describe();
   for (const pid_t pid : sandboxes) EXPECT_NE(::kill(pid, 0), 0) << "sandbox " << pid << " still running";
+}
+
+TEST_F(gateway_faults, serves_the_contract_and_docs_without_a_token_and_nothing_more) {
+  const fs::path docs = dir_.path() / "swagger-ui-dist";
+  fs::create_directories(docs);
+  write_file(docs / "swagger-ui-bundle.js", "bundle");
+  write_file(dir_.path() / "secret.txt", "outside the docs folder");
+  write_file(dir_.path() / "openapi.json", R"({"openapi":"3.1.0","paths":{}})");
+  const std::string docs_token = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJkb2NzIn0.ZG9jcy10b2tlbg";
+  write_file(dir_.path() / "docs-token", docs_token + "\n");
+  start({"--openapi", (dir_.path() / "openapi.json").string(), "--docs-dir", docs.string(), "--docs-token-file",
+         (dir_.path() / "docs-token").string(), "--env", "CORS_ALLOW_ORIGINS=https://app.example"});
+  auto client = gateway_->client();
+  client.set_url_encode(false);  // the paths below go out byte for byte
+
+  auto contract = client.Get("/openapi.json");  // no Authorization header
+  ASSERT_TRUE(contract);
+  EXPECT_EQ(contract->status, 200);
+  EXPECT_EQ(contract->body, R"({"openapi":"3.1.0","paths":{}})");
+  EXPECT_EQ(contract->get_header_value("Content-Type"), "application/json");
+  EXPECT_EQ(contract->get_header_value("Access-Control-Allow-Origin"), "https://app.example");
+  EXPECT_FALSE(contract->get_header_value("x-amzn-RequestId").empty());
+
+  auto page = client.Get("/docs");
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->status, 200);
+  EXPECT_EQ(page->get_header_value("Content-Type"), "text/html; charset=utf-8");
+  EXPECT_FALSE(page->has_header("Access-Control-Allow-Origin"));
+  EXPECT_NE(page->body.find(docs_token), std::string::npos);  // Host is 127.0.0.1:<port>
+
+  auto asset = client.Get("/docs/swagger-ui-bundle.js");
+  ASSERT_TRUE(asset);
+  EXPECT_EQ(asset->status, 200);
+  EXPECT_EQ(asset->body, "bundle");
+  for (const char* path : {"/docs/../secret.txt", "/docs/%2e%2e/secret.txt", "/docs/%2E%2E%2Fsecret.txt",
+                           "/docs/..%2f..%2fsecret.txt", "/docs/sub/../../secret.txt"}) {
+    auto escaped = client.Get(path);
+    ASSERT_TRUE(escaped) << path;
+    EXPECT_EQ(escaped->status, 404) << path;
+    EXPECT_EQ(escaped->body.find("outside"), std::string::npos) << path;
+  }
+  // The API itself still needs a token.
+  expect_gateway_error(client.Get("/users"), 401, "Unauthorized");
+  EXPECT_EQ(get("/fake/echo")->status, 200);
+  // The access log names what was served locally; no line holds the token.
+  const std::string output = gateway_->output();
+  EXPECT_NE(output.find(R"("served":"openapi")"), std::string::npos) << output;
+  EXPECT_NE(output.find(R"("served":"docs")"), std::string::npos) << output;
+  EXPECT_EQ(output.find(docs_token), std::string::npos);
+}
+
+TEST_F(gateway_faults, a_contract_that_is_not_json_stops_the_start) {
+  keys_ = std::make_unique<DevKeys>(dir_.path());
+  write_file(dir_.path() / "openapi.yaml", "openapi: 3.1.0\n");
+  auto process = Spawned::start(SHOPPULSE_LOCAL_GATEWAY,
+                                {"--bootstrap", SHOPPULSE_FAKE_FUNCTION, "--jwt-key", keys_->key_file(), "--port", "0",
+                                 "--die-with-parent", "--openapi", (dir_.path() / "openapi.yaml").string()},
+                                base_env());
+  ASSERT_NE(process, nullptr);
+  const auto line =
+      process->wait_for_line([](const std::string& l) { return l.find("is not JSON") != std::string::npos; }, 30s);
+  EXPECT_TRUE(line.has_value()) << GatewayProcess::joined(process->lines());
+  for (int i = 0; i < 200 && process->running(); ++i) std::this_thread::sleep_for(50ms);
+  EXPECT_FALSE(process->running());
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // The local gateway's pieces in-process: the token check, how claims and
 // events are shaped (checked against real API Gateway samples and against
-// the function's own event parser), response mapping and recording.
+// the function's own event parser), response mapping, recording, and the
+// contract and docs page the gateway serves itself (/openapi.json, /docs).
 
 #include <gtest/gtest.h>
 #include <openssl/bn.h>
@@ -18,6 +19,7 @@
 #include "shoppulse/gateway/api_routes.h"
 #include "shoppulse/gateway/claims.h"
 #include "shoppulse/gateway/dev_tokens.h"
+#include "shoppulse/gateway/docs_site.h"
 #include "shoppulse/gateway/event_builder.h"
 #include "shoppulse/gateway/jwt_keys.h"
 #include "shoppulse/gateway/jwt_verifier.h"
@@ -442,6 +444,144 @@ TEST_F(recorder_dir, records_events_and_goldens_replay_can_compare) {
   auto next = (*reopened)->record(event, result, "GET", "/health");
   ASSERT_TRUE(next.ok());
   EXPECT_EQ(next->event_file.filename(), "0002-get-health.json");
+}
+
+// --- /openapi.json and /docs ------------------------------------------------
+
+// A swagger-ui-dist-like folder, a file beside it that must stay unreachable,
+// the contract and a token file.
+class docs_dir : public ::testing::Test {
+ protected:
+  docs_dir() : base_(fs::path(SHOPPULSE_BINARY_DIR) / "tests/e2e/tmp" / ("docs-" + std::to_string(::getpid()))) {
+    fs::remove_all(base_);
+    fs::create_directories(root() / "sub");
+    write(root() / "swagger-ui-bundle.js", "window.SwaggerUIBundle = 1;");
+    write(root() / "swagger-ui.css", "body {}");
+    write(root() / "sub" / "nested.png", "PNG");
+    write(root() / ".hidden", "hidden");
+    write(base_ / "secret.txt", "outside the folder");
+    fs::create_symlink(base_ / "secret.txt", root() / "escape.txt");
+    fs::create_symlink(root() / "swagger-ui.css", root() / "alias.css");
+    write(base_ / "openapi.json", R"({"openapi":"3.1.0","paths":{}})");
+    write(base_ / "token", std::string(kToken) + "\n");
+  }
+  ~docs_dir() override { fs::remove_all(base_); }
+  docs_dir(const docs_dir&) = delete;
+  docs_dir& operator=(const docs_dir&) = delete;
+
+  static void write(const fs::path& path, const std::string& text) { std::ofstream(path, std::ios::binary) << text; }
+  [[nodiscard]] fs::path root() const { return base_ / "swagger-ui-dist"; }
+  [[nodiscard]] DocsSiteOptions options() const {
+    return {(base_ / "openapi.json").string(), root().string(), (base_ / "token").string()};
+  }
+  [[nodiscard]] std::unique_ptr<DocsSite> site() const {
+    auto loaded = DocsSite::load(options());
+    EXPECT_TRUE(loaded.ok()) << (loaded.ok() ? "" : loaded.error().message);
+    return loaded.ok() ? std::move(loaded).value() : nullptr;
+  }
+
+  static constexpr const char* kToken = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl";
+  fs::path base_;
+};
+
+TEST_F(docs_dir, assets_resolve_inside_the_folder_only) {
+  const fs::path canonical_root = fs::canonical(root());
+  EXPECT_EQ(resolve_docs_asset(canonical_root, "swagger-ui.css"), canonical_root / "swagger-ui.css");
+  EXPECT_EQ(resolve_docs_asset(canonical_root, "sub/nested.png"), canonical_root / "sub" / "nested.png");
+  // A symlink that stays inside the folder is fine; its target is served.
+  EXPECT_EQ(resolve_docs_asset(canonical_root, "alias.css"), canonical_root / "swagger-ui.css");
+  for (const std::string_view bad :
+       {"", "..", "../secret.txt", "sub/../../secret.txt", "sub/../swagger-ui.css", "./swagger-ui.css", "/etc/passwd",
+        "sub//nested.png", "sub/", ".hidden", "..\\secret.txt", "escape.txt", "sub", "missing.js"}) {
+    EXPECT_EQ(resolve_docs_asset(canonical_root, bad), std::nullopt) << bad;
+  }
+  EXPECT_EQ(resolve_docs_asset(canonical_root, std::string_view("swagger-ui.css\0x", 16)), std::nullopt);
+  EXPECT_EQ(resolve_docs_asset(canonical_root, std::string(2000, 'a')), std::nullopt);
+}
+
+TEST_F(docs_dir, serves_the_contract_the_page_and_assets_without_a_token) {
+  const auto docs = site();
+  ASSERT_NE(docs, nullptr);
+  const auto contract = docs->serve("GET", "/openapi.json", "127.0.0.1:3000");
+  ASSERT_TRUE(contract.has_value());
+  EXPECT_EQ(contract->response.status, 200);
+  EXPECT_EQ(contract->response.body, R"({"openapi":"3.1.0","paths":{}})");
+  EXPECT_EQ(*contract->response.header("Content-Type"), "application/json");
+  EXPECT_TRUE(contract->cors);
+
+  for (const char* path : {"/docs", "/docs/", "/docs/index.html"}) {
+    const auto page = docs->serve("GET", path, "127.0.0.1:3000");
+    ASSERT_TRUE(page.has_value()) << path;
+    EXPECT_EQ(page->response.status, 200);
+    EXPECT_EQ(*page->response.header("Content-Type"), "text/html; charset=utf-8");
+    EXPECT_EQ(*page->response.header("Cache-Control"), "no-store");
+    EXPECT_FALSE(page->cors);  // no other origin may read the token
+    EXPECT_NE(page->response.body.find("/docs/swagger-ui-bundle.js"), std::string::npos);
+    EXPECT_NE(page->response.body.find(R"(fetch("/openapi.json")"), std::string::npos);
+    EXPECT_NE(page->response.body.find(std::string("\"") + kToken + "\""), std::string::npos);
+    EXPECT_NE(page->response.body.find("preauthorizeApiKey(scheme, token)"), std::string::npos);
+  }
+  const auto asset = docs->serve("HEAD", "/docs/swagger-ui-bundle.js", "localhost:3000");
+  ASSERT_TRUE(asset.has_value());
+  EXPECT_EQ(asset->response.status, 200);
+  EXPECT_EQ(asset->response.body, "window.SwaggerUIBundle = 1;");
+  EXPECT_EQ(*asset->response.header("Content-Type"), "text/javascript; charset=utf-8");
+  EXPECT_EQ(*docs->serve("GET", "/docs/sub/nested.png", "")->response.header("Content-Type"), "image/png");
+
+  // Traversal and hidden files are 404s answered here, never the API's.
+  for (const char* path : {"/docs/../openapi.json", "/docs/%2e%2e/secret.txt", "/docs/..%2fsecret.txt",
+                           "/docs/escape.txt", "/docs/.hidden", "/docs/nope.js", "/docs//etc/passwd"}) {
+    const auto missing = docs->serve("GET", path, "127.0.0.1:3000");
+    ASSERT_TRUE(missing.has_value()) << path;
+    EXPECT_EQ(missing->response.status, 404) << path;
+    EXPECT_EQ(missing->response.body.find("outside"), std::string::npos) << path;
+  }
+  // Everything else still goes to the API (and its authorizer).
+  EXPECT_FALSE(docs->serve("POST", "/openapi.json", "127.0.0.1:3000").has_value());
+  EXPECT_FALSE(docs->serve("OPTIONS", "/docs", "127.0.0.1:3000").has_value());
+  EXPECT_FALSE(docs->serve("GET", "/users", "127.0.0.1:3000").has_value());
+  EXPECT_FALSE(docs->serve("GET", "/docsx", "127.0.0.1:3000").has_value());
+  EXPECT_FALSE(docs->serve("GET", "/openapi.yaml", "127.0.0.1:3000").has_value());
+}
+
+TEST_F(docs_dir, the_page_holds_the_token_only_for_a_loopback_host) {
+  const auto docs = site();
+  ASSERT_NE(docs, nullptr);
+  for (const char* host : {"127.0.0.1:3000", "localhost:3000", "LOCALHOST", "[::1]:3000", "127.0.0.1"}) {
+    EXPECT_TRUE(loopback_host(host)) << host;
+    EXPECT_NE(docs->serve("GET", "/docs", host)->response.body.find(kToken), std::string::npos) << host;
+  }
+  // A name rebound to 127.0.0.1 by some web site gets the page without it.
+  for (const char* host : {"evil.example:3000", "127.0.0.1.evil.example", "localhost.evil.example:80", "", "[::2]"}) {
+    EXPECT_FALSE(loopback_host(host)) << host;
+    const std::string page = docs->serve("GET", "/docs", host)->response.body;
+    EXPECT_EQ(page.find(kToken), std::string::npos) << host;
+    EXPECT_NE(page.find("var token = null;"), std::string::npos) << host;
+  }
+}
+
+TEST_F(docs_dir, load_refuses_what_it_cannot_serve) {
+  EXPECT_TRUE(DocsSite::load({(base_ / "openapi.json").string(), "", ""}).ok());               // the contract alone
+  EXPECT_TRUE(DocsSite::load({(base_ / "openapi.json").string(), root().string(), ""}).ok());  // no token
+  EXPECT_FALSE(DocsSite::load({"", root().string(), ""}).ok());  // a page without its document
+  EXPECT_FALSE(DocsSite::load({(base_ / "openapi.json").string(), "", (base_ / "token").string()}).ok());
+  EXPECT_FALSE(DocsSite::load({(base_ / "missing.json").string(), "", ""}).ok());
+  write(base_ / "not.json", "openapi: 3.1.0\n");
+  EXPECT_FALSE(DocsSite::load({(base_ / "not.json").string(), "", ""}).ok());
+  EXPECT_FALSE(DocsSite::load({(base_ / "openapi.json").string(), base_.string(), ""}).ok());  // no bundle
+  write(base_ / "bad-token", "</script><script>alert(1)</script>");
+  auto bad = DocsSite::load({(base_ / "openapi.json").string(), root().string(), (base_ / "bad-token").string()});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().message.find("script"), std::string::npos);  // the file's content is never quoted
+}
+
+TEST(gateway_logic, docs_content_types) {
+  EXPECT_EQ(docs_content_type("a/swagger-ui.css"), "text/css; charset=utf-8");
+  EXPECT_EQ(docs_content_type("index.HTML"), "text/html; charset=utf-8");
+  EXPECT_EQ(docs_content_type("swagger-ui.js.map"), "application/json");
+  EXPECT_EQ(docs_content_type("favicon-32x32.png"), "image/png");
+  EXPECT_EQ(docs_content_type("LICENSE"), "text/plain; charset=utf-8");
+  EXPECT_EQ(docs_content_type("blob.bin"), "application/octet-stream");
 }
 
 }  // namespace

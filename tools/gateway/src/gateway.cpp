@@ -64,6 +64,12 @@ Result<std::unique_ptr<Gateway>> Gateway::create(GatewayOptions options, const L
     if (!opened) return fail(std::move(opened).error());
     gateway->recorder_ = std::move(opened).value();
   }
+  if (!gateway->options_.docs.openapi_file.empty() || !gateway->options_.docs.docs_dir.empty() ||
+      !gateway->options_.docs.docs_token_file.empty()) {
+    auto docs = DocsSite::load(gateway->options_.docs);
+    if (!docs) return fail(std::move(docs).error());
+    gateway->docs_ = std::move(docs).value();
+  }
   auto pool = SandboxPool::start(gateway->options_.pool, log);
   if (!pool) return fail(std::move(pool).error());
   gateway->pool_ = std::move(pool).value();
@@ -92,8 +98,14 @@ HttpResponse Gateway::handle(const HttpRequest& request) {
   std::optional<PoolInvocation> invocation;
   HttpResponse response;
   bool from_gateway = true;
+  std::string served_locally;  // the docs site's answer (access log only)
 
-  if (route.access == RouteAccess::kNoMethod) {
+  auto local = docs_ ? docs_->serve(request.method, path, request.host) : std::nullopt;
+  if (local) {
+    response = std::move(local->response);
+    from_gateway = local->cors;
+    served_locally = std::move(local->what);
+  } else if (route.access == RouteAccess::kNoMethod) {
     response = gateway_error_response(GatewayError::kMissingAuthenticationToken);
     gateway_reason = "no such resource or method";
   } else {
@@ -167,6 +179,7 @@ HttpResponse Gateway::handle(const HttpRequest& request) {
       }
     }
     if (!gateway_reason.empty()) w.field("gatewayError", gateway_reason);
+    if (!served_locally.empty()) w.field("served", served_locally);
   });
   return response;
 }

@@ -51,6 +51,10 @@ real bootstrap, run under N local Lambda sandboxes (Runtime API emulators).
   --env K=V                     add to the function's environment; repeatable
   --pass-env NAME               copy NAME from our environment to the function's; repeatable
   --record DIR                  write every invocation as a replay case (event + golden)
+  --openapi FILE                serve FILE (the contract as JSON) at GET /openapi.json, no token
+  --docs-dir DIR                serve a Swagger UI page at GET /docs and DIR (swagger-ui-dist)
+                                under /docs/..., no token; needs --openapi
+  --docs-token-file FILE        the page pre-authorises "Try it out" with the token in FILE
   --die-with-parent             shut down when our parent process dies (test harnesses)
 )";
 }
@@ -118,6 +122,12 @@ Result<GatewayOptions> parse_gateway_args(const std::vector<std::string>& args, 
       if (const char* v = getenv(value.c_str()); v != nullptr) options.pool.env[value] = v;
     } else if (flag == "--record") {
       options.record_dir = value;
+    } else if (flag == "--openapi") {
+      options.docs.openapi_file = value;
+    } else if (flag == "--docs-dir") {
+      options.docs.docs_dir = value;
+    } else if (flag == "--docs-token-file") {
+      options.docs.docs_token_file = value;
     } else {
       return fail(usage_error("unknown flag: " + flag));
     }

@@ -1,8 +1,11 @@
-// replay --bootstrap PATH --events DIR [--update] [--verbose] [--env K=V ...]
+// replay --bootstrap PATH --events DIR [--update] [--verbose] [--env K=V ...] [--exchanges FILE]
 //
 // Sends every recorded event in DIR, in lexical order, through one real
 // bootstrap process under the local Runtime API emulator and compares each
 // response with its golden <name>.expected.json. See tests/replay/README.md.
+// --exchanges FILE also writes every API Gateway event with the function's
+// raw response, one JSON line each, for the OpenAPI contract check
+// (tools/openapi/contract.py).
 
 #include <iostream>
 #include <string>
@@ -12,7 +15,8 @@
 namespace {
 
 int usage() {
-  std::cerr << "usage: replay --bootstrap PATH --events DIR [--update] [--verbose] [--env K=V ...]\n";
+  std::cerr << "usage: replay --bootstrap PATH --events DIR [--update] [--verbose] [--env K=V ...] "
+               "[--exchanges FILE]\n";
   return 2;
 }
 
@@ -32,6 +36,8 @@ int main(int argc, char** argv) {
       const auto eq = kv.find('=');
       if (eq == std::string::npos || eq == 0) return usage();
       options.env[kv.substr(0, eq)] = kv.substr(eq + 1);
+    } else if (arg == "--exchanges" && has_value) {
+      options.exchanges = argv[++i];
     } else if (arg == "--update") {
       options.update = true;
     } else if (arg == "--verbose") {

@@ -38,6 +38,19 @@ void write_golden(const fs::path& path, const json& golden) {
   out << golden.dump(2) << '\n';
 }
 
+// One line of --exchanges: what the contract check needs to judge the
+// exchange as API Gateway would see it.
+json exchange_line(const std::string& source, const std::string& payload, const InvocationResult& result) {
+  json line = {{"source", source}, {"event", json::parse(payload, nullptr, false)}};
+  if (result.outcome == InvocationResult::Outcome::kResponse) {
+    line["response"] = json::parse(result.body, nullptr, false);
+  } else {
+    line["functionError"] =
+        result.error_type.empty() ? std::string(emulator::outcome_name(result.outcome)) : result.error_type;
+  }
+  return line;
+}
+
 // The suite's own database: its name says which suite made it.
 std::string suite_database_name(const std::string& suite) {
   std::string name = "replay_";
@@ -153,6 +166,14 @@ int run_replay(const ReplayOptions& options, std::ostream& out) {
   int passed = 0;
   int failed = 0;
   int recorded = 0;
+  std::ofstream exchanges;
+  if (!options.exchanges.empty()) {
+    exchanges.open(options.exchanges, std::ios::binary | std::ios::trunc);
+    if (!exchanges) {
+      out << "replay: cannot write " << options.exchanges.string() << '\n';
+      return 2;
+    }
+  }
   for (const auto& event_path : event_files(options.events_dir)) {
     const std::string name = event_path.filename().string();
     const std::string payload = read_file(event_path);
@@ -172,6 +193,11 @@ int run_replay(const ReplayOptions& options, std::ostream& out) {
     if (!emu.running()) (void)emu.restart();  // previous event crashed it
     const InvocationResult result = emu.invoke(payload);
     const Observed observed{result.outcome != InvocationResult::Outcome::kResponse, result.body, result.error_type};
+    if (exchanges.is_open() && format != EventFormat::kDirect) {
+      const fs::path suite_dir =
+          options.events_dir.filename().empty() ? options.events_dir.parent_path() : options.events_dir;
+      exchanges << exchange_line(suite_dir.filename().string() + "/" + name, payload, result).dump() << '\n';
+    }
     const json actual =
         normalise(format, observed, have_golden ? string_list(golden, "$headers") : std::vector<std::string>{});
 

@@ -15,6 +15,9 @@ struct ReplayOptions {
   bool update = false;
   bool verbose = false;                    // forward bootstrap's logs to stderr
   std::map<std::string, std::string> env;  // --env K=V, applied after suite.json
+  // When set: every API Gateway event and the function's raw response, one
+  // JSON line each ({"source","event","response"} or "functionError").
+  std::filesystem::path exchanges;
 };
 
 // Exit code for a suite that needs a fixture the environment lacks (ctest's

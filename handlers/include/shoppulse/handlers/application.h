@@ -81,6 +81,9 @@ class Application {
   InvocationResult handle(std::string_view payload, const InvocationContext& context,
                           std::pmr::memory_resource& memory = *std::pmr::get_default_resource());
 
+  // The API Gateway routes this application serves.
+  [[nodiscard]] const Router& router() const noexcept { return router_; }
+
  private:
   void handle_api(json::Value event, EventKind kind, const InvocationContext& context,
                   std::pmr::memory_resource& memory, InvocationResult& result);

@@ -44,6 +44,9 @@ class Router {
   [[nodiscard]] RouteMatch match(std::string_view method, std::string_view path) const;
   // Methods registered for a path (used for CORS preflight and Allow).
   [[nodiscard]] std::vector<std::string_view> methods_for(std::string_view path) const;
+  // Every route in the order added: what tools/openapi checks against the
+  // OpenAPI document.
+  [[nodiscard]] const std::deque<Route>& routes() const noexcept { return routes_; }
 
  private:
   struct Segments {

@@ -2,7 +2,8 @@
 // The local API Gateway's request pipeline, independent of the socket layer:
 // route (which resources exist and which need the authorizer) -> Cognito-style
 // token check -> proxy event -> a free sandbox -> HTTP response as API
-// Gateway would send it; plus the access log line and --record.
+// Gateway would send it; plus the access log line and --record. Before all
+// that, /openapi.json and /docs are answered locally when configured.
 
 #include <atomic>
 #include <chrono>
@@ -11,6 +12,7 @@
 
 #include "shoppulse/core/log.h"
 #include "shoppulse/core/result.h"
+#include "shoppulse/gateway/docs_site.h"
 #include "shoppulse/gateway/gateway_options.h"
 #include "shoppulse/gateway/http_types.h"
 #include "shoppulse/gateway/jwt_verifier.h"
@@ -48,6 +50,7 @@ class Gateway {
   std::string gateway_cors_origin_;  // infra adds CORS headers to gateway responses when there is one origin
   std::unique_ptr<SandboxPool> pool_;
   std::unique_ptr<Recorder> recorder_;
+  std::unique_ptr<DocsSite> docs_;  // null: neither --openapi nor --docs-dir
 };
 
 }  // namespace shoppulse::gateway

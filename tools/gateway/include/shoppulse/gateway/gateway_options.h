@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "shoppulse/core/result.h"
+#include "shoppulse/gateway/docs_site.h"
 #include "shoppulse/gateway/event_builder.h"
 #include "shoppulse/gateway/jwt_verifier.h"
 #include "shoppulse/gateway/sandbox_pool.h"
@@ -25,6 +26,7 @@ struct GatewayOptions {
   std::string issuer;
   std::string audience;
   std::string record_dir;
+  DocsSiteOptions docs;          // --openapi, --docs-dir, --docs-token-file
   bool die_with_parent = false;  // tests: stop when the process that started us dies
 };
 
