@@ -59,26 +59,32 @@ ApiError QuickSightHandler::map_aws_error(const Error& error) const {
 }
 
 HandlerResult QuickSightHandler::embed_url(const RequestContext& context) {
-  auto body = parse_json_object_body(context.request);
-  if (!body) return fail(ApiError(body.error()));
+  json::Document document(&context.memory);
+  auto body = parse_json_object_body(context.request, document);
+  if (!body) return fail(std::move(body).error());
   FieldErrors errors;
-  for (const auto& [key, value] : body->items()) {
-    if (key != "dashboardId" && key != "sessionLifetimeMinutes") errors.add(key, "is not a recognised field");
+  for (const auto& member : body->members()) {
+    if (member.key != "dashboardId" && member.key != "sessionLifetimeMinutes") {
+      errors.add(std::string(member.key), "is not a recognised field");
+    }
   }
   std::string dashboard_id;
-  if (const auto it = body->find("dashboardId"); it == body->end()) {
+  if (const json::Value given = (*body)["dashboardId"]; !given.exists()) {
     errors.add("dashboardId", "is required");
-  } else if (!it->is_string() || !valid_dashboard_id(it->get_ref<const std::string&>())) {
+  } else if (!given.is_string() || !valid_dashboard_id(given.string())) {
     errors.add("dashboardId", "must be 1 to 512 letters, digits, '-' or '_'");
   } else {
-    dashboard_id = it->get<std::string>();
+    dashboard_id = std::string(given.string());
   }
   std::optional<int> requested_minutes;
-  if (const auto it = body->find("sessionLifetimeMinutes"); it != body->end()) {
-    if (!it->is_number_integer() || it->get<long long>() < 15 || it->get<long long>() > 600) {
+  if (const json::Value given = (*body)["sessionLifetimeMinutes"]; given.exists()) {
+    // int64(): a whole number without fraction or exponent, as
+    // nlohmann's is_number_integer() was.
+    const std::optional<std::int64_t> minutes = given.int64();
+    if (!minutes || *minutes < 15 || *minutes > 600) {
       errors.add("sessionLifetimeMinutes", "must be an integer from 15 to 600");
     } else {
-      requested_minutes = it->get<int>();
+      requested_minutes = static_cast<int>(*minutes);
     }
   }
   if (!errors.empty()) {

@@ -15,8 +15,11 @@
 namespace shoppulse::handlers {
 namespace {
 
-// The api.user_row columns (sql/migrations/0009), read in binary.
-enum UserColumn : std::size_t { kId, kEmail, kName, kRole, kStatus, kCreatedAt, kUpdatedAt };
+// The api.user_row columns (sql/migrations/0009), read in binary;
+// api.update_user adds kLastActiveAdmin (sql/migrations/0011).
+enum UserColumn : std::size_t { kId, kEmail, kName, kRole, kStatus, kCreatedAt, kUpdatedAt, kLastActiveAdmin };
+// api.delete_user's columns (sql/migrations/0011).
+enum DeleteColumn : std::size_t { kUserFound, kUserDeleted, kDeleteLastActiveAdmin };
 
 void write_user(std::pmr::string& body, const db::QueryResult& rows, std::size_t row) {
   ArenaJsonWriter writer(body);
@@ -72,6 +75,13 @@ ApiError not_found() {
   return ApiError(Error::make(ErrorKind::kNotFound, "not_found", "User not found"));
 }
 
+// The database refused to take away the tenant's last active admin: without
+// one, nobody in the tenant could manage its users again.
+ApiError last_active_admin() {
+  return ApiError(
+      Error::make(ErrorKind::kConflict, "last_active_admin", "A tenant must keep at least one active admin"));
+}
+
 ApiError forbidden(std::string message) {
   return ApiError(Error::make(ErrorKind::kForbidden, "forbidden", std::move(message)));
 }
@@ -95,24 +105,25 @@ struct UserFields {
   std::string status;
 };
 
+using FieldNames = std::set<std::string_view, std::less<>>;
+
 // Validates the fields present in `body`; `allowed` lists the permitted keys.
-UserFields read_user_fields(const nlohmann::json& body, const std::set<std::string>& allowed, bool create,
-                            FieldErrors& errors) {
+UserFields read_user_fields(json::Value body, const FieldNames& allowed, bool create, FieldErrors& errors) {
   UserFields fields;
-  for (const auto& [key, value] : body.items()) {
-    if (allowed.count(key) == 0) errors.add(key, "is not a recognised field");
+  for (const auto& member : body.members()) {
+    if (allowed.count(member.key) == 0) errors.add(std::string(member.key), "is not a recognised field");
   }
   const auto string_field = [&](const char* key, std::string& out) -> bool {
-    const auto it = body.find(key);
-    if (it == body.end()) {
+    const json::Value value = body[key];
+    if (!value.exists()) {
       if (create) errors.add(key, "is required");
       return false;
     }
-    if (!it->is_string()) {
+    if (!value.is_string()) {
       errors.add(key, "must be a string");
       return false;
     }
-    out = it->get<std::string>();
+    out = std::string(value.string());
     return true;
   };
   if (string_field("email", fields.email)) {
@@ -133,7 +144,7 @@ UserFields read_user_fields(const nlohmann::json& body, const std::set<std::stri
   if (string_field("role", fields.role) && !parse_role(fields.role, parsed)) {
     errors.add("role", "must be one of admin, analyst, viewer");
   }
-  if (allowed.count("status") != 0 && body.contains("status")) {
+  if (allowed.count("status") != 0 && body["status"].exists()) {
     if (string_field("status", fields.status) && fields.status != "active" && fields.status != "disabled") {
       errors.add("status", "must be active or disabled");
     }
@@ -202,10 +213,11 @@ HandlerResult UsersHandler::get(const RequestContext& context) {
 
 HandlerResult UsersHandler::create(const RequestContext& context) {
   if (!context.caller.is_admin()) return fail(forbidden("Only admins can create users"));
-  auto body = parse_json_object_body(context.request);
-  if (!body) return fail(ApiError(body.error()));
+  json::Document document(&context.memory);
+  auto body = parse_json_object_body(context.request, document);
+  if (!body) return fail(std::move(body).error());
   FieldErrors errors;
-  const UserFields fields = read_user_fields(*body, {"email", "name", "role"}, /*create=*/true, errors);
+  const UserFields fields = read_user_fields(*body, FieldNames{"email", "name", "role"}, /*create=*/true, errors);
   if (!errors.empty()) return fail(validation_error(errors));
 
   const db::Statement statement{kCreateUser,
@@ -230,21 +242,21 @@ HandlerResult UsersHandler::create(const RequestContext& context) {
 HandlerResult UsersHandler::update(const RequestContext& context) {
   std::string id;
   const bool admin = context.caller.is_admin();
-  auto body = parse_json_object_body(context.request);
-  if (!body) return fail(ApiError(body.error()));
+  json::Document document(&context.memory);
+  auto body = parse_json_object_body(context.request, document);
+  if (!body) return fail(std::move(body).error());
   if (!parse_uuid(context.param("id"), id))
     return fail(admin ? not_found() : forbidden("You can only change your own name"));
   FieldErrors errors;
   // Non-admins may change their own name and nothing else.
-  const std::set<std::string> allowed =
-      admin ? std::set<std::string>{"email", "name", "role", "status"} : std::set<std::string>{"name"};
+  const FieldNames allowed = admin ? FieldNames{"email", "name", "role", "status"} : FieldNames{"name"};
   if (!admin) {
-    for (const auto& [key, value] : body->items()) {
-      if (key != "name") return fail(forbidden("You can only change your own name"));
+    for (const auto& member : body->members()) {
+      if (member.key != "name") return fail(forbidden("You can only change your own name"));
     }
   }
   const UserFields fields = read_user_fields(*body, allowed, /*create=*/false, errors);
-  if (body->empty()) errors.add("body", "must contain at least one field to change");
+  if (body->size() == 0) errors.add("body", "must contain at least one field to change");
   if (!errors.empty()) return fail(validation_error(errors));
 
   const db::Statement statement{
@@ -257,6 +269,7 @@ HandlerResult UsersHandler::update(const RequestContext& context) {
   auto rows = db_.run(context, statement, /*read_only=*/false);
   if (!rows) return fail(email_conflict(std::move(rows).error()));
   if (rows->empty()) return fail(admin ? not_found() : forbidden("You can only change your own name"));
+  if (rows->row(0).get<bool>(kLastActiveAdmin).value_or(false)) return fail(last_active_admin());
   return user_response(200, *rows, context.memory);
 }
 
@@ -272,8 +285,10 @@ HandlerResult UsersHandler::remove(const RequestContext& context) {
   auto rows = db_.run(context, statement, /*read_only=*/false);
   if (!rows) return fail(std::move(rows).error());
   const db::Row row = rows->row(0);
-  if (rows->empty() || !row.get<bool>(0).value_or(false)) return fail(not_found());
-  if (!row.get<bool>(1).value_or(false)) {
+  if (rows->empty() || !row.get<bool>(kUserFound).value_or(false)) return fail(not_found());
+  // The function refuses yourself before the last admin (it reports only one).
+  if (row.get<bool>(kDeleteLastActiveAdmin).value_or(false)) return fail(last_active_admin());
+  if (!row.get<bool>(kUserDeleted).value_or(false)) {
     return fail(ApiError(Error::make(ErrorKind::kConflict, "cannot_delete_self", "You cannot delete yourself")));
   }
   ApiResponse response(&context.memory);

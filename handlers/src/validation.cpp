@@ -40,6 +40,18 @@ bool valid_domain_label(std::string_view label) {
   return true;
 }
 
+// Client input echoed in an error is cut to this many bytes.
+constexpr std::size_t kMaxEchoedNameBytes = 64;
+
+// The longest prefix of `text` of at most `max_bytes` bytes that ends on a
+// code point boundary.
+std::string_view utf8_prefix(std::string_view text, std::size_t max_bytes) {
+  if (text.size() <= max_bytes) return text;
+  std::size_t end = max_bytes;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0U) == 0x80U) --end;
+  return text.substr(0, end);
+}
+
 }  // namespace
 
 void FieldErrors::add(std::string field, std::string problem) {
@@ -52,7 +64,7 @@ nlohmann::json FieldErrors::details() const {
   return out;
 }
 
-Result<nlohmann::json> parse_json_object_body(const ApiRequest& request) {
+Result<json::Value, ApiError> parse_json_object_body(const ApiRequest& request, json::Document& document) {
   const std::string_view* content_type = request.header("content-type");
   std::string media;
   if (content_type != nullptr) {
@@ -63,15 +75,25 @@ Result<nlohmann::json> parse_json_object_body(const ApiRequest& request) {
   const bool is_json = media == "application/json" || (media.size() > 5 && media.rfind("application/", 0) == 0 &&
                                                        media.compare(media.size() - 5, 5, "+json") == 0);
   if (!is_json) {
-    return fail(Error::make(ErrorKind::kUnsupportedMedia, "unsupported_media_type",
-                            "Request body must be JSON (Content-Type: application/json)"));
+    return fail(ApiError(Error::make(ErrorKind::kUnsupportedMedia, "unsupported_media_type",
+                                     "Request body must be JSON (Content-Type: application/json)")));
   }
-  nlohmann::json body = nlohmann::json::parse(request.body, nullptr, /*allow_exceptions=*/false);
-  if (body.is_discarded()) {
-    return fail(Error::make(ErrorKind::kInvalidInput, "malformed_json", "Request body is not valid JSON"));
+  if (!document.parse(request.body)) {
+    return fail(ApiError(Error::make(ErrorKind::kInvalidInput, "malformed_json", "Request body is not valid JSON")));
   }
+  const json::Value body = document.root();
   if (!body.is_object()) {
-    return fail(Error::make(ErrorKind::kInvalidInput, "malformed_json", "Request body must be a JSON object"));
+    return fail(
+        ApiError(Error::make(ErrorKind::kInvalidInput, "malformed_json", "Request body must be a JSON object")));
+  }
+  // A repeated name has two values and readers disagree on which counts
+  // (we would see the last, a proxy or WAF rule may have checked the first),
+  // so the body is not acceptable JSON. The name goes to details, never to
+  // the message: messages reach X-Ray causes, which keep no client input.
+  if (const auto name = document.duplicate_member()) {
+    return fail(ApiError(Error::make(ErrorKind::kInvalidInput, "malformed_json", "Request body repeats a member name"),
+                         nlohmann::json::array({{{"field", std::string(utf8_prefix(*name, kMaxEchoedNameBytes))},
+                                                 {"problem", "is given more than once"}}})));
   }
   return body;
 }

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 
@@ -161,12 +162,16 @@ class ApiHarness : public ::testing::Test {
         handlers::AppSettings{"test", false, {}, std::chrono::milliseconds(150)}, dependencies(), *logger_);
   }
 
-  Reply call(const Call& call, std::int64_t deadline_epoch_ms = 0) {
+  Reply call(const Call& call, std::int64_t deadline_epoch_ms = 0) { return call_on(*app_, call, deadline_epoch_ms); }
+
+  // The same through another Application (e.g. one with a pool of its own,
+  // for concurrent requests on separate connections; threads may call it).
+  Reply call_on(handlers::Application& app, const Call& call, std::int64_t deadline_epoch_ms = 0) {
     handlers::InvocationContext context{
         "lambda-req",        "", "arn:aws:lambda:us-east-1:123456789012:function:api", "", "", deadline_epoch_ms, false,
         call.platform_tenant};
     const nlohmann::json event = make_event(call);
-    const auto result = app_->handle(event.dump(), context);
+    const auto result = app.handle(event.dump(), context);
     record_exchange(event, result);
     Reply reply;
     EXPECT_TRUE(result.ok) << result.error_message;
@@ -192,6 +197,7 @@ class ApiHarness : public ::testing::Test {
   void record_exchange(const nlohmann::json& event, const handlers::InvocationResult& result) {
     const char* dir = std::getenv("SHOPPULSE_CONTRACT_EXCHANGES_DIR");
     if (dir == nullptr || *dir == '\0') return;
+    const std::lock_guard lock(exchanges_mutex_);  // concurrent calls append whole lines
     const auto* test = ::testing::UnitTest::GetInstance()->current_test_info();
     const std::string source = std::string(test->test_suite_name()) + "." + test->name();
     std::string file_name = "api." + source + ".jsonl";
@@ -236,6 +242,7 @@ class ApiHarness : public ::testing::Test {
   std::unique_ptr<Logger> logger_;
   std::unique_ptr<db::Pool> pool_;
   std::unique_ptr<handlers::Application> app_;
+  std::mutex exchanges_mutex_;
   bool exchanges_started_ = false;
 };
 

@@ -17,8 +17,10 @@ VIEWER = {"sub": "dev-acme-viewer", "custom:tenant_id": ACME, "custom:role": "vi
 GLOBEX_ANALYST_ID = "b2000000-0000-4000-8000-000000000002"
 ACME_ANALYST_ID = "a1000000-0000-4000-8000-000000000002"
 ACME_VIEWER_ID = "a1000000-0000-4000-8000-000000000003"
+ACME_ADMIN_ID = "a1000000-0000-4000-8000-000000000001"
 
-# (name, method, path, query, claims, body)
+# (name, method, path, query, claims, body); a str body is sent as it is
+# (JSON a dict cannot hold, e.g. a repeated member name).
 REQUESTS = [
     ("01-health", "GET", "/health", {}, None, None),
     ("02-unauthenticated-users", "GET", "/users", {}, None, None),
@@ -37,7 +39,11 @@ REQUESTS = [
     ("14-patch-own-name", "PATCH", f"/users/{ACME_ANALYST_ID}", {}, ANALYST, {"name": "Andy Replayed"}),
     ("15-patch-other-tenant", "PATCH", f"/users/{GLOBEX_ANALYST_ID}", {}, ADMIN, {"role": "admin"}),
     ("16-delete-user", "DELETE", f"/users/{ACME_VIEWER_ID}", {}, ADMIN, None),
-    ("17-delete-self", "DELETE", "/users/a1000000-0000-4000-8000-000000000001", {}, ADMIN, None),
+    ("17-delete-self", "DELETE", f"/users/{ACME_ADMIN_ID}", {}, ADMIN, None),
+    # Both refused and nothing written: the events after them see the same data.
+    ("18-patch-duplicate-member", "PATCH", f"/users/{ACME_ANALYST_ID}", {}, ADMIN,
+     '{"role": "viewer", "role": "admin"}'),
+    ("19-demote-last-admin", "PATCH", f"/users/{ACME_ADMIN_ID}", {}, ADMIN, {"role": "viewer"}),
     ("20-audit-logs-filtered", "GET", "/audit-logs", {"action": "user.deleted", "resourceId": ACME_VIEWER_ID}, ADMIN, None),
     ("21-audit-logs-as-analyst", "GET", "/audit-logs", {}, ANALYST, None),
     ("22-audit-logs-bad-from", "GET", "/audit-logs", {"from": "last tuesday"}, ADMIN, None),
@@ -46,6 +52,12 @@ REQUESTS = [
     ("31-embed-not-visible", "POST", "/quicksight/embed-url", {}, VIEWER, {"dashboardId": "finance-executive"}),
     ("40-wrong-method", "PUT", "/users", {}, ADMIN, {}),
 ]
+
+
+def encode_body(body):
+    if body is None or isinstance(body, str):
+        return body
+    return json.dumps(body)
 
 
 def rest_v1(name, method, path, query, claims, body):
@@ -59,7 +71,7 @@ def rest_v1(name, method, path, query, claims, body):
     event["queryStringParameters"] = query or None
     event["multiValueQueryStringParameters"] = {k: [v] for k, v in query.items()} or None
     event["requestContext"]["authorizer"] = {"claims": claims} if claims else {"claims": None}
-    event["body"] = json.dumps(body) if body is not None else None
+    event["body"] = encode_body(body)
     for key in ("headers", "multiValueHeaders"):
         if event.get(key):
             event[key] = {k: v for k, v in event[key].items() if k.lower() != "authorization"}
@@ -84,7 +96,7 @@ def http_v2(name, method, path, query, claims, body):
     event["headers"] = {k: v for k, v in event["headers"].items() if k.lower() != "authorization"}
     event["headers"]["content-type"] = "application/json"
     if body is not None:
-        event["body"] = json.dumps(body)
+        event["body"] = encode_body(body)
     return event
 
 

@@ -1,7 +1,9 @@
 #include "shoppulse/core/json_reader.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cstring>
+#include <functional>
 #include <limits>
 
 #include "json_scan.h"
@@ -308,6 +310,38 @@ bool Document::parse(std::string_view text) {
   nodes_.clear();
   open_.clear();
   return false;
+}
+
+std::optional<std::string_view> Document::duplicate_member() const {
+  // (hash, name) pairs sorted by hash first: integer compares do almost all
+  // of the sorting, and names are compared only when hashes tie. Names an
+  // attacker makes collide only fall back to comparing names: still
+  // O(n log n), never quadratic.
+  struct Name {
+    std::size_t hash;
+    std::string_view text;
+    bool operator<(const Name& other) const noexcept {
+      return hash != other.hash ? hash < other.hash : text < other.text;
+    }
+    bool operator==(const Name& other) const noexcept { return hash == other.hash && text == other.text; }
+  };
+  std::pmr::vector<Name> names(nodes_.get_allocator().resource());
+  const std::hash<std::string_view> hash;
+  const auto size = static_cast<std::uint32_t>(nodes_.size());
+  for (std::uint32_t index = 0; index < size; ++index) {
+    const Node& object = nodes_[index];
+    if (object.type != Type::kObject || object.count < 2) continue;
+    names.clear();
+    // Only this object's own names: nested objects get their own turn, so
+    // every name is sorted once.
+    for (std::uint32_t key = index + 1; key < object.end; key = nodes_[key + 1].end) {
+      names.push_back(Name{hash(nodes_[key].text), nodes_[key].text});
+    }
+    std::sort(names.begin(), names.end());
+    const auto repeated = std::adjacent_find(names.begin(), names.end());
+    if (repeated != names.end()) return repeated->text;
+  }
+  return std::nullopt;
 }
 
 bool is_valid(std::string_view text) {

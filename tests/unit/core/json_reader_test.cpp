@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <memory_resource>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -210,6 +211,49 @@ TEST(JsonReader, ALeadingByteOrderMarkIsIgnoredAsNlohmannDid) {
   EXPECT_EQ(document.root()["a"].int64(), 1);
   EXPECT_TRUE(nlohmann::json::accept("\xEF\xBB\xBF{\"a\":1}"));
   EXPECT_FALSE(document.parse("{\"a\":1}\xEF\xBB\xBF"));
+}
+
+TEST(JsonReader, DuplicateMemberFindsARepeatedNameAtAnyDepth) {
+  Document document;
+  ASSERT_TRUE(document.parse(R"({"role":"viewer","role":"admin"})"));
+  EXPECT_EQ(document.duplicate_member(), "role");
+  EXPECT_EQ(document.root()["role"].string(), "admin") << "parse() still accepts it; lookups see the last";
+  ASSERT_TRUE(document.parse(R"({"a":{"b":[{"c":1},{"d":1,"e":2,"d":3}]}})"));
+  EXPECT_EQ(document.duplicate_member(), "d");
+  // Names compare decoded: an escape spells the same name.
+  ASSERT_TRUE(document.parse(R"({"name":1,"n\u0061me":2})"));
+  EXPECT_EQ(document.duplicate_member(), "name");
+}
+
+TEST(JsonReader, DuplicateMemberIgnoresTheSameNameInDifferentObjects) {
+  Document document;
+  for (const char* text : {R"({"a":1,"b":{"a":2},"c":[{"a":3},{"a":4}]})", R"({"a":1,"A":2,"a ":3})", R"({})",
+                           R"({"a":1})", R"(["a","a"])", R"("a")", R"({"a":"a","b":"a"})"}) {
+    ASSERT_TRUE(document.parse(text)) << text;
+    EXPECT_EQ(document.duplicate_member(), std::nullopt) << text;
+  }
+  ASSERT_FALSE(document.parse("{"));
+  EXPECT_EQ(document.duplicate_member(), std::nullopt);
+}
+
+// A hostile body of the largest size the API takes (1 MiB), one object of
+// about 90,000 distinct names: sorting keeps it to milliseconds, where
+// comparing every pair would take billions of comparisons and time out.
+TEST(JsonReader, DuplicateMemberStaysCheapOnAOneMebibyteObject) {
+  std::string text = "{";
+  for (int i = 0; text.size() < std::size_t{1024} * 1024 - 32; ++i) {
+    if (i > 0) text += ',';
+    text += "\"k" + std::to_string(i) + "\":0";
+  }
+  // The Document views its text: both must outlive it.
+  const std::string distinct = text + "}";
+  const std::string repeated = text + ",\"k7\":1}";
+  Document document;
+  ASSERT_TRUE(document.parse(distinct));
+  EXPECT_GT(document.root().size(), 80000U);
+  EXPECT_EQ(document.duplicate_member(), std::nullopt);
+  ASSERT_TRUE(document.parse(repeated));
+  EXPECT_EQ(document.duplicate_member(), "k7");
 }
 
 TEST(JsonReader, AReusedDocumentForgetsThePreviousText) {

@@ -1,5 +1,6 @@
 // The pure checks the handlers run on client input: ISO-8601 timestamps
-// (audit-log filters), LIKE escaping (GET /users?q=) and email addresses.
+// (audit-log filters), LIKE escaping (GET /users?q=), email addresses and
+// JSON request bodies (a repeated member name is malformed JSON).
 
 #include "shoppulse/handlers/validation.h"
 
@@ -98,6 +99,52 @@ TEST(IsValidEmail, RefusesMalformedOrOversizedAddresses) {
   EXPECT_FALSE(is_valid_email("a@" + std::string(64, 'b') + ".com"));                        // label > 63
   EXPECT_FALSE(is_valid_email(std::string(40, 'a') + "@" + std::string(56, 'b') + ".com"));  // 101 > 100
   EXPECT_TRUE(is_valid_email(std::string(40, 'a') + "@" + std::string(55, 'b') + ".com"));   // exactly 100
+}
+
+Result<json::Value, ApiError> parse_body(ApiRequest& request, json::Document& document, std::string_view body) {
+  request.headers.push_back(Field{"Content-Type", "application/json"});
+  request.body = body;
+  return parse_json_object_body(request, document);
+}
+
+TEST(ParseJsonObjectBody, ARepeatedMemberAtAnyDepthIsMalformedJsonNamingOnlyTheMember) {
+  for (const char* body : {R"({"role":"viewer","role":"admin"})", R"({"a":{"x":1,"y":2,"x":"secret"}})",
+                           R"({"a":[{"x":1},{"x":2,"x":"secret"}]})"}) {
+    ApiRequest request;
+    json::Document document;
+    const auto parsed = parse_body(request, document, body);
+    ASSERT_FALSE(parsed.ok()) << body;
+    EXPECT_EQ(parsed.error().error.code, "malformed_json") << body;
+    EXPECT_EQ(parsed.error().error.kind, ErrorKind::kInvalidInput);
+    EXPECT_EQ(parsed.error().error.message, "Request body repeats a member name");
+    ASSERT_EQ(parsed.error().details.size(), 1U);
+    EXPECT_EQ(parsed.error().details[0]["problem"], "is given more than once");
+    EXPECT_EQ(parsed.error().details.dump().find("secret"), std::string::npos) << "values are never echoed";
+  }
+}
+
+TEST(ParseJsonObjectBody, AnEchoedMemberNameIsCutOnACodePointBoundary) {
+  // 63 ASCII bytes then a 2-byte character: 64 bytes would split it.
+  const std::string name = std::string(63, 'n') + "\xC3\xA9" + std::string(100, 'z');
+  const std::string body = "{\"" + name + "\":1,\"" + name + "\":2}";
+  ApiRequest request;
+  json::Document document;
+  const auto parsed = parse_body(request, document, body);
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_EQ(parsed.error().details[0]["field"], std::string(63, 'n'));
+}
+
+TEST(ParseJsonObjectBody, DistinctMembersParseAsBefore) {
+  ApiRequest request;
+  json::Document document;
+  const auto parsed = parse_body(request, document, R"({"name":"A","nested":{"name":"B"},"list":[{"name":"C"}]})");
+  ASSERT_TRUE(parsed.ok());
+  EXPECT_EQ((*parsed)["name"].string(), "A");
+  ApiRequest array_request;
+  const auto array = parse_body(array_request, document, "[1]");
+  ASSERT_FALSE(array.ok());
+  EXPECT_EQ(array.error().error.code, "malformed_json");
+  EXPECT_TRUE(array.error().details.is_null());
 }
 
 }  // namespace

@@ -10,8 +10,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "shoppulse/core/json_reader.h"
 #include "shoppulse/core/result.h"
 #include "shoppulse/handlers/api_request.h"
+#include "shoppulse/handlers/request_context.h"
 
 namespace shoppulse::handlers {
 
@@ -27,8 +29,9 @@ class FieldErrors {
 };
 
 // POST/PATCH bodies: Content-Type must be JSON (415), the body must parse
-// (400 malformed_json) and be an object (400).
-Result<nlohmann::json> parse_json_object_body(const ApiRequest& request);
+// into `document` and be an object in which no object repeats a member name
+// (else 400 malformed_json). The Value views `document` and request.body.
+Result<json::Value, ApiError> parse_json_object_body(const ApiRequest& request, json::Document& document);
 
 bool is_valid_email(std::string_view email);
 // Counts code points; false for invalid UTF-8.

@@ -10,7 +10,9 @@
 // escapes, control characters in strings, bad numbers and trailing bytes are
 // all rejected, as nlohmann::json rejects them. Nesting is bounded only by
 // memory (the parser keeps its own stack, never the call stack). When an
-// object repeats a key, lookups see the last value, as nlohmann does.
+// object repeats a key, lookups see the last value, as nlohmann does;
+// Document::duplicate_member() finds such keys for input that must refuse
+// them (request bodies).
 //
 //   json::Document document(&arena);
 //   if (!document.parse(payload)) ...;
@@ -173,6 +175,14 @@ class Document {
   [[nodiscard]] Value root() const noexcept { return nodes_.empty() ? Value() : Value(nodes_.data(), 0); }
   // Byte offset of the first error (for diagnostics and tests).
   [[nodiscard]] std::size_t error_offset() const noexcept { return error_offset_; }
+  // A member name that some object of the parsed document repeats (decoded,
+  // so "a" and "\u0061" are the same name), or nullopt. parse() does not
+  // look: the Lambda event on the hot path is written by API Gateway, while
+  // a client's request body must not smuggle a second value past whoever
+  // reads the first. Each object's names are sorted by hash, then text, in
+  // memory from the Document's resource: O(n log n) even for colliding
+  // names; a 1 MiB object of 96,000 names takes about 7 ms at -O2.
+  [[nodiscard]] std::optional<std::string_view> duplicate_member() const;
 
  private:
   class Parser;
