@@ -51,6 +51,25 @@ REQUESTS = [
      {"dashboardId": "sales-overview", "sessionLifetimeMinutes": 30}),
     ("31-embed-not-visible", "POST", "/quicksight/embed-url", {}, VIEWER, {"dashboardId": "finance-executive"}),
     ("40-wrong-method", "PUT", "/users", {}, ADMIN, {}),
+    # Hostile and out-of-contract input: each is refused with a 4xx and writes
+    # nothing; contract.replay checks each answer against openapi/openapi.yaml.
+    ("41-list-users-limit-zero", "GET", "/users", {"limit": "0"}, ADMIN, None),
+    ("42-list-users-limit-text", "GET", "/users", {"limit": "ten"}, ADMIN, None),
+    ("43-list-users-forged-cursor", "GET", "/users", {"cursor": "eyJ2IjoxfQ.AAAAAAAAAAAAAAAAAAAAAA"}, ADMIN, None),
+    ("44-list-users-unknown-role", "GET", "/users", {"role": "owner"}, ADMIN, None),
+    ("45-get-user-not-a-uuid", "GET", "/users/not-a-uuid", {}, ADMIN, None),
+    ("46-create-user-array-body", "POST", "/users", {}, ADMIN, "[1, 2]"),
+    ("47-create-user-truncated-body", "POST", "/users", {}, ADMIN, '{"email": "a@acme.example", "na'),
+    ("48-create-user-unknown-field", "POST", "/users", {}, ADMIN,
+     {"email": "sneaky@acme.example", "name": "Sneaky", "role": "viewer", "tenantId": GLOBEX}),
+    ("49-patch-empty-object", "PATCH", f"/users/{ACME_ANALYST_ID}", {}, ADMIN, {}),
+    ("50-embed-lifetime-too-short", "POST", "/quicksight/embed-url", {}, ADMIN,
+     {"dashboardId": "sales-overview", "sessionLifetimeMinutes": 5}),
+    ("51-embed-nested-duplicate", "POST", "/quicksight/embed-url", {}, ADMIN,
+     '{"dashboardId": "sales-overview", "extra": {"a": 1, "a": 2}}'),
+    ("52-unknown-path", "GET", "/orders", {}, ADMIN, None),
+    ("53-unknown-role-claim", "GET", "/users", {}, {**ADMIN, "custom:role": "superuser"}, None),
+    ("54-audit-logs-bad-actor", "GET", "/audit-logs", {"actorId": "nope"}, ADMIN, None),
 ]
 
 
