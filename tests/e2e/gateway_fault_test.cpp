@@ -434,6 +434,19 @@ TEST_F(gateway_faults, gateway_answers_in_proxy_mode_obey_the_contract_too) {
   EXPECT_EQ(contract_violations(dir_.path(), answers), "");
 }
 
+// What the HTTP server refuses before any handler (here: gzip it cannot
+// inflate) is answered in the envelope too, as DEFAULT_4XX would, and never
+// reaches the function.
+TEST_F(gateway_faults, requests_the_server_cannot_read_get_the_envelope_not_an_empty_body) {
+  start();
+  auto client = gateway_->client();
+  auto headers = bearer(token_, {{"Content-Encoding", "gzip"}});
+  const auto res = client.Post("/users", headers, "this is not gzip", "application/json");
+  expect_gateway_error(res, 400, "bad_request", "Bad Request");
+  EXPECT_EQ(res->get_header_value("x-amzn-ErrorType"), "BadRequestException");
+  EXPECT_EQ(gateway_->output().find("/users"), std::string::npos) << "the function must not be invoked";
+}
+
 TEST_F(gateway_faults, a_contract_that_is_not_json_stops_the_start) {
   keys_ = std::make_unique<DevKeys>(dir_.path());
   write_file(dir_.path() / "openapi.yaml", "openapi: 3.1.0\n");

@@ -204,6 +204,18 @@ HttpResponse gateway_error_response(GatewayError error, std::string_view request
       message = "Endpoint request timed out";
       type = "InternalServerErrorException";
       break;
+    case GatewayError::kRequestTooLarge:  // REQUEST_TOO_LARGE
+      out.status = 413;
+      code = "payload_too_large";
+      message = "Request Too Long";
+      type = "RequestTooLongException";
+      break;
+    case GatewayError::kBadRequest:  // DEFAULT_4XX
+      out.status = 400;
+      code = "bad_request";
+      message = "Bad Request";
+      type = "BadRequestException";
+      break;
   }
   out.add_header("Content-Type", "application/json");
   out.add_header("x-amzn-ErrorType", std::string(type));

@@ -27,7 +27,16 @@ namespace shoppulse::gateway {
 // kBadGateway with the reason when the response is malformed.
 Result<HttpResponse> map_function_response(PayloadFormat format, std::string_view payload);
 
-enum class GatewayError { kUnauthorized, kMissingAuthenticationToken, kInternalServerError, kTimeout };
+// kRequestTooLarge and kBadRequest are what the HTTP server itself refuses
+// (a body over the payload limit, a request it cannot read).
+enum class GatewayError {
+  kUnauthorized,
+  kMissingAuthenticationToken,
+  kInternalServerError,
+  kTimeout,
+  kRequestTooLarge,
+  kBadRequest
+};
 
 // infra/api.tf's gateway response for `error` (status, envelope body,
 // x-amzn-ErrorType); `request_id` is the event's requestContext.requestId.
