@@ -171,55 +171,38 @@ Result<HttpResponse> map_function_response(PayloadFormat format, std::string_vie
 }
 
 HttpResponse gateway_error_response(GatewayError error, std::string_view request_id) {
-  HttpResponse out;
   // code: infra/api.tf's gateway response for the type; message: what its
   // template puts there ($context.error.messageString, API Gateway's default
   // text, or its own fixed words); type: API Gateway's x-amzn-ErrorType,
   // which a gateway response template does not change.
-  std::string_view code;
-  std::string_view message;
-  std::string_view type;
+  struct Answer {
+    int status;
+    std::string_view code;
+    std::string_view message;
+    std::string_view type;
+  };
+  static constexpr Answer kUnauthorized{401, "unauthorized", "Unauthorized", "UnauthorizedException"};
+  // MISSING_AUTHENTICATION_TOKEN, 403 -> 404 in infra.
+  static constexpr Answer kNoRoute{404, "not_found", "No route for this path", "MissingAuthenticationTokenException"};
+  static constexpr Answer kDefault5xx{502, "internal_error", "Internal server error", "InternalServerErrorException"};
+  static constexpr Answer kIntegrationTimeout{504, "timeout", "Endpoint request timed out",
+                                              "InternalServerErrorException"};
+  static constexpr Answer kRequestTooLarge{413, "payload_too_large", "Request Too Long", "RequestTooLongException"};
+  static constexpr Answer kDefault4xx{400, "bad_request", "Bad Request", "BadRequestException"};
+  const Answer* answer = &kDefault5xx;
   switch (error) {
-    case GatewayError::kUnauthorized:  // UNAUTHORIZED
-      out.status = 401;
-      code = "unauthorized";
-      message = "Unauthorized";
-      type = "UnauthorizedException";
-      break;
-    case GatewayError::kMissingAuthenticationToken:  // MISSING_AUTHENTICATION_TOKEN, 403 -> 404 in infra
-      out.status = 404;
-      code = "not_found";
-      message = "No route for this path";
-      type = "MissingAuthenticationTokenException";
-      break;
-    case GatewayError::kInternalServerError:  // DEFAULT_5XX
-      out.status = 502;
-      code = "internal_error";
-      message = "Internal server error";
-      type = "InternalServerErrorException";
-      break;
-    case GatewayError::kTimeout:  // INTEGRATION_TIMEOUT
-      out.status = 504;
-      code = "timeout";
-      message = "Endpoint request timed out";
-      type = "InternalServerErrorException";
-      break;
-    case GatewayError::kRequestTooLarge:  // REQUEST_TOO_LARGE
-      out.status = 413;
-      code = "payload_too_large";
-      message = "Request Too Long";
-      type = "RequestTooLongException";
-      break;
-    case GatewayError::kBadRequest:  // DEFAULT_4XX
-      out.status = 400;
-      code = "bad_request";
-      message = "Bad Request";
-      type = "BadRequestException";
-      break;
+    case GatewayError::kUnauthorized: answer = &kUnauthorized; break;
+    case GatewayError::kMissingAuthenticationToken: answer = &kNoRoute; break;
+    case GatewayError::kInternalServerError: answer = &kDefault5xx; break;
+    case GatewayError::kTimeout: answer = &kIntegrationTimeout; break;
+    case GatewayError::kRequestTooLarge: answer = &kRequestTooLarge; break;
+    case GatewayError::kBadRequest: answer = &kDefault4xx; break;
   }
+  HttpResponse out;
+  out.status = answer->status;
   out.add_header("Content-Type", "application/json");
-  out.add_header("x-amzn-ErrorType", std::string(type));
-  out.body = json{{"error", {{"code", code}, {"message", message}, {"requestId", request_id}}}}.dump();
+  out.add_header("x-amzn-ErrorType", std::string(answer->type));
+  out.body = json{{"error", {{"code", answer->code}, {"message", answer->message}, {"requestId", request_id}}}}.dump();
   return out;
 }
 
