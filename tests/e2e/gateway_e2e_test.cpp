@@ -13,6 +13,18 @@ namespace {
 
 using nlohmann::json;
 
+// The event files --record wrote into `suite` (not its goldens or
+// suite.json), in name order, which is the order of the requests.
+std::vector<std::string> recorded_events(const fs::path& suite) {
+  std::vector<std::string> events;
+  for (const auto& entry : fs::directory_iterator(suite)) {
+    const std::string name = entry.path().filename().string();
+    if (name != "suite.json" && name.find(".expected.json") == std::string::npos) events.push_back(name);
+  }
+  std::sort(events.begin(), events.end());
+  return events;
+}
+
 constexpr const char* kAcmeAnalystId = "a1000000-0000-4000-8000-000000000002";
 constexpr const char* kGlobexAdminId = "b2000000-0000-4000-8000-000000000001";
 constexpr const char* kAcmeAuditId = "a1a00000-0000-4000-8000-000000000001";
@@ -334,12 +346,7 @@ TEST_F(gateway_e2e, with_the_contract_only_its_operations_reach_the_function) {
   const auto exit = gateway_->process().stop();
   EXPECT_TRUE(exit.success()) << exit.describe();
   // Only the invocations were recorded; their events carry the template.
-  std::vector<std::string> events;
-  for (const auto& entry : fs::directory_iterator(suite)) {
-    const std::string name = entry.path().filename().string();
-    if (name != "suite.json" && name.find(".expected.json") == std::string::npos) events.push_back(name);
-  }
-  std::sort(events.begin(), events.end());
+  const std::vector<std::string> events = recorded_events(suite);
   ASSERT_EQ(events.size(), 5U);  // health, preflight, two users, one audit log
   const json user_event = json::parse(read_file(suite / events[2]));
   EXPECT_EQ(user_event["resource"], "/users/{id}");
@@ -405,11 +412,7 @@ TEST_F(gateway_e2e, recorded_requests_replay_green_with_the_replay_tool) {
   const auto exit = gateway_->process().stop();
   EXPECT_TRUE(exit.success()) << exit.describe();
 
-  std::vector<std::string> events;
-  for (const auto& entry : fs::directory_iterator(suite)) {
-    const std::string name = entry.path().filename().string();
-    if (name != "suite.json" && name.find(".expected.json") == std::string::npos) events.push_back(name);
-  }
+  const std::vector<std::string> events = recorded_events(suite);
   EXPECT_EQ(events.size(), 5U);
   const std::string users_event = read_file(suite / "0002-get-users.json");
   EXPECT_EQ(users_event.find(admin), std::string::npos) << "the token must not be recorded";

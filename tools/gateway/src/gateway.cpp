@@ -100,6 +100,14 @@ HttpResponse Gateway::finish(HttpResponse response, bool from_gateway, const std
   return response;
 }
 
+HttpResponse Gateway::refusal(int status) const {
+  const std::string request_id = emulator::make_request_id();
+  HttpResponse answer =
+      gateway_error_response(status == 413 ? GatewayError::kRequestTooLarge : GatewayError::kBadRequest, request_id);
+  if (status >= 400 && status < 500) answer.status = status;
+  return finish(std::move(answer), /*from_gateway=*/true, request_id);
+}
+
 HttpResponse Gateway::handle(const HttpRequest& request) {
   const auto started = std::chrono::steady_clock::now();
   const std::string request_id = emulator::make_request_id();

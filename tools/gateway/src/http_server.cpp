@@ -5,8 +5,6 @@
 #include <httplib.h>
 
 #include "shoppulse/core/ascii.h"
-#include "shoppulse/emulator/ids.h"
-#include "shoppulse/gateway/response_mapper.h"
 
 namespace shoppulse::gateway {
 namespace {
@@ -101,15 +99,9 @@ HttpServer::HttpServer(Gateway& gateway) : impl_(std::make_unique<Impl>(gateway)
   // would go out as an empty body: answer it as infra/api.tf's gateway
   // responses do, in the error envelope. Answers that already have a body
   // (the function's, the gateway's own) pass untouched.
-  const httplib::Server::HandlerWithResponse refusal = [](const httplib::Request&, httplib::Response& res) {
+  const httplib::Server::HandlerWithResponse refusal = [this](const httplib::Request&, httplib::Response& res) {
     if (!res.body.empty() || res.content_length_ > 0) return httplib::Server::HandlerResponse::Unhandled;
-    const int status = res.status;
-    const std::string request_id = emulator::make_request_id();
-    HttpResponse answer =
-        gateway_error_response(status == 413 ? GatewayError::kRequestTooLarge : GatewayError::kBadRequest, request_id);
-    if (status >= 400 && status < 500) answer.status = status;  // DEFAULT_4XX keeps the type's status
-    answer.add_header("x-amzn-RequestId", request_id);
-    to_httplib(std::move(answer), res);
+    to_httplib(impl_->gateway.refusal(res.status), res);
     return httplib::Server::HandlerResponse::Handled;
   };
   self.server.set_error_handler(refusal);

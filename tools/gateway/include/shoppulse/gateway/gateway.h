@@ -33,6 +33,10 @@ class Gateway {
   ~Gateway();
 
   HttpResponse handle(const HttpRequest& request);
+  // The answer to a request the HTTP server refused with `status` before
+  // handle() could run (REQUEST_TOO_LARGE for 413, else DEFAULT_4XX keeping
+  // the status), decorated like every other gateway answer.
+  [[nodiscard]] HttpResponse refusal(int status) const;
 
   std::size_t wait_ready(std::chrono::milliseconds timeout) { return pool_->wait_ready(timeout); }
   // Stops the sandboxes; in-flight requests end with 502, later ones 504.
